@@ -1,0 +1,151 @@
+"""Opening, hashing and atomically writing symbreak HDF5 files.
+
+Every failure to read a file becomes a :class:`DataError` whose message names the
+file, so that the CLI can print one sentence instead of an h5py traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from symbreak.data.errors import DataError
+
+#: Version of the on-disk layout written by this symbreak (file attribute ``symbreak_schema``).
+SCHEMA_VERSION = 1
+
+#: Kinds of numpy dtype accepted for coordinates: signed/unsigned integers and floats.
+_NUMERIC_KINDS = "iuf"
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of the file's bytes, read in 1 MiB blocks (files may be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_readable(path: str | os.PathLike) -> Path:
+    """Raise :class:`DataError` unless ``path`` is a non-empty HDF5 file; return it as a Path."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file.")
+    if not path.is_file():
+        raise DataError(f"{path}: is not a file.")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes), not an HDF5 file.")
+    if not h5py.is_hdf5(path):
+        raise DataError(f"{path}: is not an HDF5 file (symbreak reads .h5 files, see h5py).")
+    return path
+
+
+@contextmanager
+def open_hdf5(path: str | os.PathLike) -> Iterator[h5py.File]:
+    """Open a symbreak file read-only after :func:`check_readable` and the schema check."""
+    path = check_readable(path)
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as error:
+        raise DataError(f"{path}: cannot be opened as HDF5 ({error}).") from error
+    with handle:
+        check_schema(handle, path)
+        yield handle
+
+
+def check_schema(handle: h5py.File, path: str | os.PathLike) -> None:
+    """Tolerate a missing ``symbreak_schema`` attribute; refuse a newer one."""
+    version = handle.attrs.get("symbreak_schema")
+    if version is None:
+        return
+    try:
+        version = int(np.asarray(version).item())
+    except (TypeError, ValueError) as error:
+        raise DataError(
+            f"{path}: the file attribute symbreak_schema must be an integer, not {version!r}."
+        ) from error
+    if version > SCHEMA_VERSION:
+        raise DataError(
+            f"{path}: written by a newer symbreak (schema {version}; this version reads "
+            f"schema {SCHEMA_VERSION} or older)."
+        )
+
+
+def require_group(handle: h5py.File, key: str, path: str | os.PathLike, hint: str) -> h5py.Group:
+    """The non-empty group ``handle[key]``, or a DataError explaining the expected schema."""
+    group = handle.get(key)
+    if not isinstance(group, h5py.Group):
+        raise DataError(f"{path}: has no /{key} group; {hint}")
+    if len(group) == 0:
+        raise DataError(f"{path}: the /{key} group is empty; it needs at least one member.")
+    return group
+
+
+def require_dataset(group: h5py.Group, key: str, where: str) -> h5py.Dataset:
+    """The numeric dataset ``group[key]``; ``where`` names it in messages (``"file: pair 'a'"``)."""
+    dataset = group.get(key)
+    if dataset is None:
+        raise DataError(f"{where} has no '{key}' dataset.")
+    if not isinstance(dataset, h5py.Dataset):
+        raise DataError(f"{where}: '{key}' must be a dataset, not a group.")
+    if dataset.dtype.kind not in _NUMERIC_KINDS:
+        raise DataError(
+            f"{where}: '{key}' is not numeric (HDF5 type {dataset.dtype}); it must hold numbers."
+        )
+    return dataset
+
+
+def check_vectors(shape: tuple[int, ...], ndim: int, key: str, where: str) -> None:
+    """Shape must be ``(..., N, 3)`` with ``ndim`` axes; say which shape was found otherwise."""
+    expected = "(N, 3)" if ndim == 2 else "(T, N, 3)"
+    if len(shape) != ndim or shape[-1] != 3:
+        raise DataError(f"{where}: '{key}' has shape {shape}, expected {expected}.")
+
+
+def check_finite(values: np.ndarray, key: str, where: str, first_row: int = 0) -> None:
+    """NaN or Inf anywhere is refused; the message says which and where the first one is.
+
+    ``first_row`` is the index of ``values[0]`` in the whole array when checking a chunk.
+    """
+    finite = np.isfinite(values)
+    if finite.all():
+        return
+    first = tuple(int(i) for i in np.argwhere(~finite)[0])
+    kind = "NaN" if np.isnan(values[first]) else "Inf"
+    index = (first[0] + first_row, *first[1:])
+    raise DataError(f"{where}: '{key}' contains {kind} (first at index {index}).")
+
+
+@contextmanager
+def atomic_hdf5(
+    path: str | os.PathLike, attrs: Mapping[str, object] | None = None
+) -> Iterator[h5py.File]:
+    """Write an HDF5 file under a temporary name in the same folder, then rename it into place.
+
+    Readers never see a half-written file, and a failed write leaves the old file intact.
+    ``attrs`` become file attributes besides ``symbreak_schema``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    os.close(descriptor)
+    try:
+        with h5py.File(temporary, "w") as handle:
+            handle.attrs["symbreak_schema"] = SCHEMA_VERSION
+            for key, value in (attrs or {}).items():
+                handle.attrs[key] = value
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

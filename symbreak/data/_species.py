@@ -1,0 +1,96 @@
+"""Node types ("species"): labels in a file, integer indices in memory.
+
+A file may store species as integers (atomic numbers, type ids) or as strings
+(bytes or str in HDF5). symbreak reads them as text labels, builds one sorted
+vocabulary shared by every pair or trajectory of the file, and hands the model
+indices into it. Members without species get the label ``"X"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import h5py
+import numpy as np
+
+from symbreak.data.errors import DataError
+
+#: Label of nodes whose file gives no species.
+DEFAULT_SPECIES = "X"
+
+
+def species_sort_key(label: str) -> tuple[int, int, str]:
+    """Integers in numeric order first (so ``"2" < "10"``), then other labels alphabetically.
+
+    >>> sorted(["10", "O", "2", "H"], key=species_sort_key)
+    ['2', '10', 'H', 'O']
+    """
+    if re.fullmatch(r"-?[0-9]+", label):
+        return (0, int(label), "")
+    return (1, 0, label)
+
+
+def species_labels(values: np.ndarray, n_nodes: int, where: str) -> list[str]:
+    """Turn a stored species array into ``n_nodes`` text labels, or raise :class:`DataError`."""
+    values = np.asarray(values)
+    if values.ndim != 1 or values.shape[0] != n_nodes:
+        raise DataError(
+            f"{where}: 'species' has shape {values.shape}, expected ({n_nodes},), one per point."
+        )
+    if values.dtype.kind in "iu":
+        return [str(int(v)) for v in values]
+    if values.dtype.kind == "S" or values.dtype.kind == "O" or values.dtype.kind == "U":
+        labels = [v.decode() if isinstance(v, bytes) else str(v) for v in values.tolist()]
+        if any(not label.strip() for label in labels):
+            raise DataError(f"{where}: 'species' contains an empty label.")
+        return [label.strip() for label in labels]
+    raise DataError(
+        f"{where}: 'species' must hold integers or strings, not {values.dtype} values."
+    )
+
+
+def read_species(group: h5py.Group, n_nodes: int, where: str) -> list[str] | None:
+    """Species labels of one member group, or None when it has no ``species`` dataset."""
+    if "species" not in group:
+        return None
+    dataset = group["species"]
+    if not isinstance(dataset, h5py.Dataset):
+        raise DataError(f"{where}: 'species' must be a dataset, not a group.")
+    values = dataset.asstr()[()] if h5py.check_string_dtype(dataset.dtype) else dataset[()]
+    return species_labels(np.asarray(values), n_nodes, where)
+
+
+def build_vocabulary(label_lists: Iterable[Sequence[str] | None]) -> tuple[str, ...]:
+    """Sorted vocabulary of every label; ``("X",)`` when no member has species.
+
+    >>> build_vocabulary([["O", "H", "H"], None])
+    ('H', 'O', 'X')
+    >>> build_vocabulary([None])
+    ('X',)
+    """
+    labels: set[str] = set()
+    for label_list in label_lists:
+        labels.update(label_list if label_list is not None else [DEFAULT_SPECIES])
+    return tuple(sorted(labels, key=species_sort_key))
+
+
+def encode_species(
+    labels: Sequence[str] | None, vocabulary: Sequence[str], n_nodes: int
+) -> np.ndarray:
+    """Indices of ``labels`` in ``vocabulary`` as int64; the index of ``"X"`` when absent."""
+    index = {label: i for i, label in enumerate(vocabulary)}
+    if labels is None:
+        return np.full(n_nodes, index[DEFAULT_SPECIES], dtype=np.int64)
+    return np.array([index[label] for label in labels], dtype=np.int64)
+
+
+def species_for_writing(values: Sequence | np.ndarray) -> np.ndarray:
+    """A species array as HDF5 can store it: int64, or UTF-8 variable-length strings."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    if array.dtype.kind in "SUO":
+        labels = [v.decode() if isinstance(v, bytes) else str(v) for v in array.tolist()]
+        return np.array(labels, dtype=h5py.string_dtype("utf-8"))
+    raise DataError(f"species must be integers or strings, not {array.dtype} values.")
