@@ -28,31 +28,10 @@ from typing import ClassVar
 import h5py
 import numpy as np
 
-from symbreak.data._hdf5 import (
-    atomic_hdf5,
-    check_finite,
-    check_vectors,
-    file_sha256,
-    open_hdf5,
-    require_dataset,
-    require_group,
-)
-from symbreak.data._species import (
-    build_vocabulary,
-    encode_species,
-    read_species,
-    species_for_writing,
-)
+from symbreak.data._hdf5 import atomic_hdf5, file_sha256, open_hdf5
+from symbreak.data._species import build_vocabulary, encode_species, species_for_writing
+from symbreak.data._trajectory_schema import OPTIONAL_ARRAYS, frames_per_read, inspect_file
 from symbreak.data.errors import DataError
-
-#: Bytes of float64 data read at once when validating or sampling (about 8 MiB).
-READ_BLOCK_BYTES = 8 << 20
-
-_TRAJECTORIES_HINT = (
-    "a trajectories file stores /trajectories/<name>/positions of shape (T, N, 3); "
-    "the other option is /pairs/<name>/source and /pairs/<name>/target of shape (N, 3)."
-)
-_OPTIONAL_ARRAYS = ("velocities", "accelerations")
 
 
 @dataclass(frozen=True)
@@ -130,10 +109,6 @@ class ParticleSamples:
     def n_samples(self) -> int:
         """S."""
         return int(self.positions.shape[0])
-
-
-def _frames_per_read(n_particles: int) -> int:
-    return max(1, READ_BLOCK_BYTES // (n_particles * 3 * 8))
 
 
 def _read_window(group: h5py.Group, info: TrajectoryInfo, start: int, stop: int) -> tuple:
@@ -245,7 +220,7 @@ class TrajectoryDataset:
 def _sample_trajectory(group: h5py.Group, info: TrajectoryInfo, index: int, local: np.ndarray):
     """Columns of :class:`ParticleSamples` for flat indices ``frame * N + particle``."""
     frames, particles = np.divmod(local, info.n_particles)
-    window = _frames_per_read(info.n_particles)
+    window = frames_per_read(info.n_particles)
     columns: list[list[np.ndarray]] = [[] for _ in range(3)]
     for start in np.unique(frames // window) * window:
         stop = min(start + window, info.n_frames)
@@ -259,78 +234,6 @@ def _sample_trajectory(group: h5py.Group, info: TrajectoryInfo, index: int, loca
     return positions, velocities, accelerations, species, trajectory, frames, particles
 
 
-def _read_dt(group: h5py.Group, where: str, needed: bool) -> float | None:
-    """The ``dt`` attribute as a positive float; None when absent and not needed."""
-    if "dt" not in group.attrs:
-        if needed:
-            raise DataError(
-                f"{where} has no 'dt' attribute, needed to derive velocities or accelerations."
-            )
-        return None
-    try:
-        dt = float(np.asarray(group.attrs["dt"]).item())
-    except (TypeError, ValueError) as error:
-        raise DataError(f"{where}: attribute 'dt' must be one number.") from error
-    if not (np.isfinite(dt) and dt > 0):
-        raise DataError(f"{where}: attribute 'dt' must be a positive number, not {dt}.")
-    return dt
-
-
-def _check_finite_chunked(dataset: h5py.Dataset, key: str, where: str) -> None:
-    """NaN/Inf check that reads a bounded window of frames at a time."""
-    step = _frames_per_read(max(1, dataset.shape[1]))
-    for start in range(0, dataset.shape[0], step):
-        check_finite(dataset[start : start + step], key, where, first_row=start)
-
-
-def _inspect_trajectory(member: h5py.Group, where: str) -> tuple[dict, list[str] | None]:
-    """Validate one trajectory group; return the fields of its TrajectoryInfo and its labels."""
-    positions = require_dataset(member, "positions", where)
-    check_vectors(positions.shape, 3, "positions", where)
-    n_stored, n_particles = positions.shape[:2]
-    present = {key: key in member for key in _OPTIONAL_ARRAYS}
-    for key in (k for k, found in present.items() if found):
-        dataset = require_dataset(member, key, where)
-        check_vectors(dataset.shape, 3, key, where)
-        if dataset.shape != positions.shape:
-            raise DataError(
-                f"{where}: '{key}' has shape {dataset.shape} but 'positions' has "
-                f"{positions.shape}; T and N must agree."
-            )
-    derives = not all(present.values())
-    dt = _read_dt(member, where, needed=derives)
-    if n_particles < 1:
-        raise DataError(f"{where}: 'positions' has no particles (N = 0).")
-    if n_stored < (3 if derives else 1):
-        raise DataError(
-            f"{where}: has {n_stored} frame(s); deriving velocities or accelerations by "
-            "central differences needs at least 3."
-        )
-    for key in ("positions", *(k for k, found in present.items() if found)):
-        _check_finite_chunked(member[key], key, where)
-    fields = {
-        "name": member.name.rsplit("/", 1)[-1],
-        "n_frames": n_stored - 2 if derives else n_stored,
-        "n_particles": n_particles,
-        "dt": dt,
-        "has_velocities": present["velocities"],
-        "has_accelerations": present["accelerations"],
-    }
-    return fields, read_species(member, n_particles, where)
-
-
-def _inspect_file(handle: h5py.File, path: str | os.PathLike) -> list[tuple[dict, list | None]]:
-    group = require_group(handle, "trajectories", path, _TRAJECTORIES_HINT)
-    inspected = []
-    for name in sorted(group):
-        member = group[name]
-        where = f"{path}: trajectory '{name}'"
-        if not isinstance(member, h5py.Group):
-            raise DataError(f"{where} must be a group holding a 'positions' dataset.")
-        inspected.append(_inspect_trajectory(member, where))
-    return inspected
-
-
 def load_trajectories(path: str | os.PathLike) -> TrajectoryDataset:
     """Validate a trajectories file and describe it; frames are read later, in chunks.
 
@@ -340,7 +243,7 @@ def load_trajectories(path: str | os.PathLike) -> TrajectoryDataset:
         With one sentence naming the file and the offending trajectory or array.
     """
     with open_hdf5(path) as handle:
-        inspected = _inspect_file(handle, path)
+        inspected = inspect_file(handle, path)
     vocabulary = build_vocabulary(labels for _, labels in inspected)
     infos = tuple(
         TrajectoryInfo(**fields, species=encode_species(labels, vocabulary, fields["n_particles"]))
@@ -373,7 +276,7 @@ def write_trajectories(
     """
     if not trajectories:
         raise DataError(f"{path}: nothing to write; give at least one trajectory.")
-    allowed = {"positions", *_OPTIONAL_ARRAYS, "species", "dt"}
+    allowed = {"positions", *OPTIONAL_ARRAYS, "species", "dt"}
     with atomic_hdf5(path, attrs) as handle:
         group = handle.create_group("trajectories")
         for name, fields in trajectories.items():
@@ -384,7 +287,7 @@ def write_trajectories(
                     f"{sorted(allowed)}; got {sorted(fields)}."
                 )
             member = group.create_group(name)
-            for key in ("positions", *_OPTIONAL_ARRAYS):
+            for key in ("positions", *OPTIONAL_ARRAYS):
                 if key in fields:
                     values = np.asarray(fields[key], dtype=np.float64)
                     member.create_dataset(key, data=values, chunks=_chunk_shape(values.shape))
@@ -393,7 +296,7 @@ def write_trajectories(
             if fields.get("dt") is not None:
                 member.attrs["dt"] = float(fields["dt"])
         handle.flush()
-        _inspect_file(handle, path)
+        inspect_file(handle, path)
 
 
 def _chunk_shape(shape: tuple[int, ...]) -> tuple[int, ...] | bool | None:

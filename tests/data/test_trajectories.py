@@ -6,8 +6,7 @@ import h5py
 import numpy as np
 import pytest
 
-from symbreak.data import DataError, load_trajectories, write_trajectories
-from symbreak.data import trajectories as trajectories_module
+from symbreak.data import DataError, _trajectory_schema, load_trajectories, write_trajectories
 
 from .test_pairs import write_raw
 
@@ -94,7 +93,7 @@ def test_validation_reads_in_chunks(tmp_path, monkeypatch):
     x = np.random.default_rng(0).normal(size=(400, 2, 3))
     path = tmp_path / "chunked.h5"
     write_trajectories(path, {"t": {"positions": x, "dt": 1.0}})
-    monkeypatch.setattr(trajectories_module, "READ_BLOCK_BYTES", 2 * 3 * 8 * 64)  # 64 frames
+    monkeypatch.setattr(_trajectory_schema, "READ_BLOCK_BYTES", 2 * 3 * 8 * 64)  # 64 frames
     reads = []
     original = h5py.Dataset.__getitem__
     monkeypatch.setattr(
@@ -204,7 +203,7 @@ def test_nan_in_a_late_chunk_is_found_with_its_frame(tmp_path, monkeypatch):
     path = write_raw(tmp_path / "late.h5", {"trajectories/a/positions": x})
     with h5py.File(path, "a") as handle:
         handle["trajectories/a"].attrs["dt"] = 1.0
-    monkeypatch.setattr(trajectories_module, "READ_BLOCK_BYTES", 2 * 3 * 8 * 64)
+    monkeypatch.setattr(_trajectory_schema, "READ_BLOCK_BYTES", 2 * 3 * 8 * 64)
     with pytest.raises(DataError, match=r"NaN \(first at index \(250, 1, 2\)\)"):
         load_trajectories(path)
 

@@ -1,0 +1,103 @@
+"""Validation of the trajectories layout, reading a bounded window of frames at a time.
+
+Checks the metadata of every ``/trajectories/<name>`` group (shapes, ``dt``, species)
+and scans arrays for NaN or Inf without loading a whole array (see
+``docs/data_format.md`` for the layout).
+"""
+
+from __future__ import annotations
+
+import os
+
+import h5py
+import numpy as np
+
+from symbreak.data._hdf5 import check_finite, check_vectors, require_dataset, require_group
+from symbreak.data._species import read_species
+from symbreak.data.errors import DataError
+
+#: Bytes of float64 data read at once when validating or sampling (about 8 MiB).
+READ_BLOCK_BYTES = 8 << 20
+
+_TRAJECTORIES_HINT = (
+    "a trajectories file stores /trajectories/<name>/positions of shape (T, N, 3); "
+    "the other option is /pairs/<name>/source and /pairs/<name>/target of shape (N, 3)."
+)
+OPTIONAL_ARRAYS = ("velocities", "accelerations")
+
+
+def frames_per_read(n_particles: int) -> int:
+    """How many frames of N particles fit in :data:`READ_BLOCK_BYTES` (at least one)."""
+    return max(1, READ_BLOCK_BYTES // (n_particles * 3 * 8))
+
+
+def _read_dt(group: h5py.Group, where: str, needed: bool) -> float | None:
+    """The ``dt`` attribute as a positive float; None when absent and not needed."""
+    if "dt" not in group.attrs:
+        if needed:
+            raise DataError(
+                f"{where} has no 'dt' attribute, needed to derive velocities or accelerations."
+            )
+        return None
+    try:
+        dt = float(np.asarray(group.attrs["dt"]).item())
+    except (TypeError, ValueError) as error:
+        raise DataError(f"{where}: attribute 'dt' must be one number.") from error
+    if not (np.isfinite(dt) and dt > 0):
+        raise DataError(f"{where}: attribute 'dt' must be a positive number, not {dt}.")
+    return dt
+
+
+def _check_finite_chunked(dataset: h5py.Dataset, key: str, where: str) -> None:
+    """NaN/Inf check that reads a bounded window of frames at a time."""
+    step = frames_per_read(max(1, dataset.shape[1]))
+    for start in range(0, dataset.shape[0], step):
+        check_finite(dataset[start : start + step], key, where, first_row=start)
+
+
+def _inspect_trajectory(member: h5py.Group, where: str) -> tuple[dict, list[str] | None]:
+    """Validate one trajectory group; return the fields of its TrajectoryInfo and its labels."""
+    positions = require_dataset(member, "positions", where)
+    check_vectors(positions.shape, 3, "positions", where)
+    n_stored, n_particles = positions.shape[:2]
+    present = {key: key in member for key in OPTIONAL_ARRAYS}
+    for key in (k for k, found in present.items() if found):
+        dataset = require_dataset(member, key, where)
+        check_vectors(dataset.shape, 3, key, where)
+        if dataset.shape != positions.shape:
+            raise DataError(
+                f"{where}: '{key}' has shape {dataset.shape} but 'positions' has "
+                f"{positions.shape}; T and N must agree."
+            )
+    derives = not all(present.values())
+    dt = _read_dt(member, where, needed=derives)
+    if n_particles < 1:
+        raise DataError(f"{where}: 'positions' has no particles (N = 0).")
+    if n_stored < (3 if derives else 1):
+        raise DataError(
+            f"{where}: has {n_stored} frame(s); deriving velocities or accelerations by "
+            "central differences needs at least 3."
+        )
+    for key in ("positions", *(k for k, found in present.items() if found)):
+        _check_finite_chunked(member[key], key, where)
+    fields = {
+        "name": member.name.rsplit("/", 1)[-1],
+        "n_frames": n_stored - 2 if derives else n_stored,
+        "n_particles": n_particles,
+        "dt": dt,
+        "has_velocities": present["velocities"],
+        "has_accelerations": present["accelerations"],
+    }
+    return fields, read_species(member, n_particles, where)
+
+
+def inspect_file(handle: h5py.File, path: str | os.PathLike) -> list[tuple[dict, list | None]]:
+    group = require_group(handle, "trajectories", path, _TRAJECTORIES_HINT)
+    inspected = []
+    for name in sorted(group):
+        member = group[name]
+        where = f"{path}: trajectory '{name}'"
+        if not isinstance(member, h5py.Group):
+            raise DataError(f"{where} must be a group holding a 'positions' dataset.")
+        inspected.append(_inspect_trajectory(member, where))
+    return inspected
