@@ -1,0 +1,20 @@
+"""O(3) groups, point groups of structures, stabilisers of irrep vectors and breaking analysis.
+
+Pure numpy/scipy; Wigner D matrices in e3nn's real basis (see :mod:`symbreak.conventions`).
+
+>>> from symbreak.symmetry import named_group
+>>> named_group("Oh").order
+48
+"""
+
+from symbreak.symmetry._named_groups import named_group
+from symbreak.symmetry._point_group import PointGroup
+from symbreak.symmetry._rotations import ELEMENT_TOLERANCE, Operation, describe_operation
+
+__all__ = [
+    "ELEMENT_TOLERANCE",
+    "Operation",
+    "PointGroup",
+    "describe_operation",
+    "named_group",
+]
