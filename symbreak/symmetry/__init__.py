@@ -10,11 +10,18 @@ Pure numpy/scipy; Wigner D matrices in e3nn's real basis (see :mod:`symbreak.con
 from symbreak.symmetry._named_groups import named_group
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import ELEMENT_TOLERANCE, Operation, describe_operation
+from symbreak.symmetry._stabilizer import DEFAULT_STABILIZER_TOLERANCE, stabilizer
+from symbreak.symmetry._wigner import so3_generators, spherical_harmonics, wigner_D
 
 __all__ = [
+    "DEFAULT_STABILIZER_TOLERANCE",
     "ELEMENT_TOLERANCE",
     "Operation",
     "PointGroup",
     "describe_operation",
     "named_group",
+    "so3_generators",
+    "spherical_harmonics",
+    "stabilizer",
+    "wigner_D",
 ]

@@ -133,34 +133,47 @@ def find_matrix(matrices: np.ndarray, matrix: np.ndarray, tol: float = ELEMENT_T
     return i if dist[i] <= tol else -1
 
 
+def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Frobenius distances between two stacks of matrices, (n, m), via the Gram matrix."""
+    fa, fb = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    squared = (fa**2).sum(1)[:, None] + (fb**2).sum(1)[None, :] - 2.0 * fa @ fb.T
+    return np.sqrt(np.maximum(squared, 0.0))
+
+
 def unique_matrices(matrices, tol: float = ELEMENT_TOLERANCE) -> np.ndarray:
     """Drop repeats (within ``tol``) from a stack of matrices, keeping first occurrences."""
-    kept: list[np.ndarray] = []
-    for m in np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3):
-        if find_matrix(np.array(kept).reshape(-1, 3, 3), m, tol) < 0:
-            kept.append(m)
-    return np.array(kept).reshape(-1, 3, 3)
+    stack = np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3)
+    close = _distances(stack, stack) <= tol
+    dropped = np.zeros(len(stack), dtype=bool)
+    keep = []
+    for i in range(len(stack)):
+        if not dropped[i]:
+            keep.append(i)
+            dropped |= close[i]
+    return stack[keep]
 
 
 def close_group(generators, tol: float = ELEMENT_TOLERANCE, max_order: int = 1000) -> np.ndarray:
     """All products of ``generators`` (closure), identity first.
 
-    Raises ``ValueError`` past ``max_order`` elements, which means the generators do not generate
-    a finite group within ``tol`` (for example an irrational rotation angle).
+    Generators already in the group built so far are skipped, and each round multiplies every
+    element by every useful generator at once, so redundant generator lists stay cheap. Raises
+    ``ValueError`` past ``max_order`` elements, which means the generators do not generate a
+    finite group within ``tol`` (for example an irrational rotation angle).
     """
-    elements = [np.eye(3)]
+    elements = np.eye(3)[None]
     stack = np.asarray(generators, dtype=np.float64).reshape(-1, 3, 3)
-    gens = [nearest_orthogonal(g) for g in stack]
-    frontier = list(elements)
-    while frontier:
-        new = []
-        for a in frontier:
-            for g in gens:
-                p = g @ a
-                if find_matrix(np.array(elements), p, tol) < 0:
-                    elements.append(p)
-                    new.append(p)
-                    if len(elements) > max_order:
-                        raise ValueError(f"generators do not close within order {max_order}")
-        frontier = new
-    return np.array(elements)
+    useful: list[np.ndarray] = []
+    for g in stack:
+        if find_matrix(elements, g, tol) >= 0:
+            continue
+        useful.append(nearest_orthogonal(g))
+        frontier = elements
+        while len(frontier):
+            products = np.einsum("gij,njk->ngik", np.array(useful), frontier).reshape(-1, 3, 3)
+            products = unique_matrices(products, tol)
+            frontier = products[_distances(products, elements).min(axis=1) > tol]
+            elements = np.concatenate([elements, frontier])
+            if len(elements) > max_order:
+                raise ValueError(f"generators do not close within order {max_order}")
+    return elements

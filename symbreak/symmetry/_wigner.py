@@ -71,30 +71,29 @@ def wigner_D(irrep: str, matrices) -> np.ndarray:
     return d
 
 
-def monomial_derivatives(points: np.ndarray, l: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values (..., k), gradients (..., k, 3) and Hessians (..., k, 3, 3) of the degree-l monomials.
+def exponent_derivatives(points: np.ndarray, exponents: np.ndarray):
+    """Values (K, k), gradients (3, K, k) and Hessians (9, K, k; index 3i + j) of the
+    monomials :math:`x^e` (rows e of ``exponents``) at ``points`` (K, 3).
 
     :math:`\\partial_j x^e = e_j x^{e - \\delta_j}`, applied twice.
     """
-    e = monomial_exponents(l)
-    powers = points[..., :, None] ** np.arange(l + 1)  # (..., 3, l+1)
+    e = exponents
+    powers = points[:, :, None] ** np.arange(int(e.max()) + 1)  # (K, 3, p)
 
     def term(shift: np.ndarray) -> np.ndarray:
-        f = e - shift
         coefficient = np.ones(len(e))
-        for j in range(3):  # falling factorial e_j (e_j - 1) ... for the shifted power
+        for j in range(3):  # falling factorial e_j (e_j - 1) ... of the differentiated power
             for s in range(int(shift[j])):
                 coefficient = coefficient * np.maximum(e[:, j] - s, 0)
-        f = np.maximum(f, 0)
-        x, y, z = powers[..., 0, f[:, 0]], powers[..., 1, f[:, 1]], powers[..., 2, f[:, 2]]
+        f = np.maximum(e - shift, 0)
+        x, y, z = powers[:, 0, f[:, 0]], powers[:, 1, f[:, 1]], powers[:, 2, f[:, 2]]
         return coefficient * x * y * z
 
     unit = np.eye(3, dtype=int)
     values = term(np.zeros(3, dtype=int))
-    gradients = np.stack([term(unit[j]) for j in range(3)], axis=-1)
-    hessians = np.stack(
-        [np.stack([term(unit[i] + unit[j]) for j in range(3)], axis=-1) for i in range(3)], axis=-2
-    )
+    gradients = np.array([term(unit[j]) for j in range(3)])
+    second = {(i, j): term(unit[i] + unit[j]) for i in range(3) for j in range(i, 3)}
+    hessians = np.array([second[min(i, j), max(i, j)] for i in range(3) for j in range(3)])
     return values, gradients, hessians
 
 
@@ -107,7 +106,7 @@ def so3_generators(l: int) -> np.ndarray:
     :math:`L_a = [\\nabla Y_l(X) \\cdot K_a X]\\, Y_l(X)^+`, exact in float64.
     """
     points, right_inverse = _probe(l)
-    _, gradients, _ = monomial_derivatives(points, l)
+    _, gradients, _ = exponent_derivatives(points, monomial_exponents(l))
     coefficients = harmonic_coefficients(l)
     out = []
     for a in range(3):
@@ -115,6 +114,6 @@ def so3_generators(l: int) -> np.ndarray:
         b, c = (a + 1) % 3, (a + 2) % 3
         k[c, b], k[b, c] = 1.0, -1.0
         velocity = points @ k.T  # (P, 3)
-        dy = np.einsum("ck,pkj,pj->cp", coefficients, gradients, velocity)
+        dy = np.einsum("ck,jpk,pj->cp", coefficients, gradients, velocity)
         out.append(dy @ right_inverse)
     return np.array(out)

@@ -1,0 +1,129 @@
+"""Critical points on the unit sphere of :math:`F(x) = \\sum_i a_i f_i(x)^2`, :math:`f_i = Y_{l_i}\\cdot v_i`.
+
+Every rotation axis of a function invariant under a rotation of order n >= 2 is a critical point
+of it: the rotation fixes the axis and turns the tangent plane there by :math:`2\\pi/n \\neq 0`,
+so the gradient, which it must also fix, vanishes. :math:`F` is invariant under every proper R with
+:math:`D(R)v_i = \\pm v_i`, which covers the proper rotations of the stabiliser and the rotations
+:math:`-M` of its improper elements M. Critical points of every type (maxima, minima and the
+saddles where C2 axes often sit) are found by Riemannian Newton iterations from a deterministic
+Fibonacci set of starting points; each converges to a point where the gradient vanishes to
+rounding, so no sampling grid limits the answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symbreak.symmetry._wigner import harmonic_coefficients, monomial_exponents
+
+
+def fibonacci_hemisphere(count: int) -> np.ndarray:
+    """``count`` nearly uniform unit vectors with z >= 0 (golden-angle spiral)."""
+    i = np.arange(count) + 0.5
+    z = 1.0 - i / count
+    phi = i * np.pi * (3.0 - np.sqrt(5.0))
+    r = np.sqrt(1.0 - z**2)
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+
+
+class SquaredSignal:
+    """:math:`F(x) = \\sum_i a_i (Y_{l_i}(x)\\cdot v_i)^2` with its gradient and Hessian in R^3.
+
+    Each :math:`f_i = c_i \\cdot m(x)` over one table of monomials of all degrees 0..l_max; the
+    coefficients of :math:`\\partial_j f_i` and :math:`\\partial_i\\partial_j f_i` in the same table
+    are precomputed (:math:`\\partial_j x^e = e_j x^{e-\\delta_j}`), so one evaluation is one
+    monomial table and ten matrix products.
+    """
+
+    def __init__(self, vectors: list[tuple[int, np.ndarray]], weights: np.ndarray):
+        l_max = max(l for l, _ in vectors)
+        self.exponents = np.concatenate([monomial_exponents(l) for l in range(l_max + 1)])
+        row = {tuple(e): i for i, e in enumerate(self.exponents)}
+        c = np.zeros((len(self.exponents), len(vectors)))
+        for i, (l, v) in enumerate(vectors):
+            for e, value in zip(monomial_exponents(l), harmonic_coefficients(l).T @ v, strict=True):
+                c[row[tuple(e)], i] = value
+        lower = []  # lower[j] maps coefficients of f to those of d f / d x_j
+        for j in range(3):
+            d = np.zeros((len(self.exponents), len(self.exponents)))
+            for i, e in enumerate(self.exponents):
+                if e[j] > 0:
+                    shifted = tuple(e - np.eye(3, dtype=int)[j])
+                    d[row[shifted], i] = e[j]
+            lower.append(d)
+        self.value_coefficients = c
+        self.gradient_coefficients = np.array([d @ c for d in lower])
+        self.hessian_coefficients = np.array([lower[i] @ lower[j] @ c
+                                              for i in range(3) for j in range(3)])  # fmt: skip
+        self.weights = np.asarray(weights, dtype=np.float64)
+
+    def derivatives(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """F (K,), gradient (K, 3) and Hessian (K, 3, 3) at points x (K, 3)."""
+        e = self.exponents
+        powers = x[:, :, None] ** np.arange(int(e.max()) + 1)
+        m = powers[:, 0, e[:, 0]] * powers[:, 1, e[:, 1]] * powers[:, 2, e[:, 2]]
+        a = self.weights
+        f = m @ self.value_coefficients  # (K, n)
+        df = m @ self.gradient_coefficients  # (3, K, n)
+        ddf = m @ self.hessian_coefficients  # (9, K, n)
+        af = a * f
+        value = (f * af).sum(1)
+        grad = 2.0 * (df * af).sum(2).T
+        hess = 2.0 * (np.einsum("ikn,jkn->kij", df * a, df)
+                      + (ddf * af).sum(2).T.reshape(-1, 3, 3))  # fmt: skip
+        return value, grad, hess
+
+
+def critical_points(signal: SquaredSignal, starts: int = 120, steps: int = 25) -> np.ndarray:
+    """Distinct critical directions (m, 3) of ``signal`` on the sphere, up to sign.
+
+    Three searches from the same ``starts`` points: plain Newton (converges to the nearest
+    critical point of any type, saddles included) and saddle-free Newton descent and ascent
+    (Hessian eigenvalues replaced by their absolute values; they end at minima and maxima even
+    from far away, where plain Newton may wander). With :math:`P = I - xx^T` the tangent Hessian
+    is :math:`P\\nabla^2F P - (x\\cdot\\nabla F)P`; steps are at most 0.2 rad.
+    """
+    found = [_newton(signal, fibonacci_hemisphere(starts), mode, steps) for mode in (0, -1, 1)]
+    return _distinct_lines(np.concatenate(found))
+
+
+def _newton(signal: SquaredSignal, x: np.ndarray, mode: int, steps: int) -> np.ndarray:
+    """Iterate from x; mode 0 plain Newton, -1 saddle-free descent, +1 saddle-free ascent."""
+    eye = np.eye(3)
+    active = np.ones(len(x), dtype=bool)
+    for _ in range(steps):
+        y = x[active]
+        _, g, h = signal.derivatives(y)
+        p = eye - y[:, :, None] * y[:, None, :]
+        gt = np.einsum("kij,kj->ki", p, g)
+        radial = np.einsum("ki,ki->k", y, g)
+        ht = p @ h @ p - radial[:, None, None] * p + y[:, :, None] * y[:, None, :]
+        lam, vec = np.linalg.eigh(ht)
+        floor = 1e-10 * np.abs(lam).max()
+        lam = np.where(np.abs(lam) < floor, floor, lam)
+        if mode:
+            lam = -mode * np.abs(lam)
+        step = -np.einsum("kij,kj->ki", vec, np.einsum("kji,kj->ki", vec, gt) / lam)
+        norm = np.linalg.norm(step, axis=1, keepdims=True)
+        step *= np.minimum(1.0, 0.2 / np.maximum(norm, 1e-300))
+        y = y + step
+        x[active] = y / np.linalg.norm(y, axis=1, keepdims=True)
+        active[np.flatnonzero(active)[norm[:, 0] < 1e-11]] = False
+        if not active.any():
+            break
+    _, g, _ = signal.derivatives(x)
+    gt = g - np.einsum("ki,ki->k", x, g)[:, None] * x
+    scale = np.abs(g).max() + 1e-300
+    return x[np.linalg.norm(gt, axis=1) <= 1e-7 * scale]
+
+
+def _distinct_lines(points: np.ndarray, tol: float = 1e-5) -> np.ndarray:
+    """Keep one point per line through the origin (x and -x are the same axis)."""
+    same = np.abs(points @ points.T) >= 1.0 - tol
+    dropped = np.zeros(len(points), dtype=bool)
+    keep = []
+    for i in range(len(points)):
+        if not dropped[i]:
+            keep.append(i)
+            dropped |= same[i]
+    return points[keep].reshape(-1, 3)
