@@ -1,0 +1,113 @@
+"""The relaxed equivariant convolution (Hofgard et al., arXiv 2407.20471, section 4).
+
+A standard E(3)NN convolution sends the neighbour features :math:`x_j` through a tensor
+product with the spherical harmonics of the edge direction,
+
+.. math:: m_{ij} = x_j \\otimes_{w(|r_{ij}|)} Y(\\hat r_{ij}).
+
+The relaxed convolution first combines a learnable vector :math:`\\theta` (the *relaxed
+weights*, one vector per O(3) irrep up to ``l_relaxed``, both parities, shared by every
+edge and channel) with the harmonics,
+
+.. math:: m_{ij} = x_j \\otimes_{w(|r_{ij}|)} \\left(\\theta \\otimes Y(\\hat r_{ij})\\right),
+
+so that the layer is equivariant when :math:`\\theta` transforms with the input, and
+therefore exactly E(3)-equivariant while :math:`\\theta` holds only its ``0e`` part.
+A self-interaction :math:`x_i \\otimes \\theta` (the same construction with the
+zero-length edge, whose only harmonic is the constant) lets isolated nodes, such as
+a single particle in a field, feel the relaxed weights too.
+"""
+
+from __future__ import annotations
+
+import torch
+from e3nn import o3
+from e3nn.nn import FullyConnectedNet
+
+from symbreak.conventions import relaxed_irreps
+from symbreak.model._tensor_product import WeightedTensorProduct
+
+
+def relaxed_weight_irreps(l_relaxed: int, multiplicity: int = 1) -> o3.Irreps:
+    """Irreps of one layer's relaxed weights: ``multiplicity`` copies of each irrep.
+
+    >>> relaxed_weight_irreps(1, 2)
+    2x0e+2x0o+2x1e+2x1o
+    """
+    return o3.Irreps([(multiplicity, (l, p)) for l, p in relaxed_irreps(l_relaxed)])
+
+
+class RelaxedConvolution(torch.nn.Module):
+    """One relaxed convolution: messages filtered by θ ⊗ Y, plus self-interaction.
+
+    Parameters
+    ----------
+    irreps_in, irreps_out
+        Node features before and after the layer.
+    irreps_sh
+        Spherical harmonics of the edge directions (``o3.Irreps.spherical_harmonics(l)``).
+    l_relaxed, multiplicity
+        The relaxed weights hold ``multiplicity`` copies of each irrep up to ``l_relaxed``.
+    num_basis, radial_neurons
+        Size of the edge-length embedding and of the hidden layer of the radial MLP.
+    l_filter
+        Highest l kept in :math:`\\theta \\otimes Y` (higher ones cannot reach the output).
+    """
+
+    def __init__(
+        self,
+        irreps_in: o3.Irreps,
+        irreps_out: o3.Irreps,
+        irreps_sh: o3.Irreps,
+        l_relaxed: int,
+        multiplicity: int,
+        num_basis: int,
+        radial_neurons: int,
+        l_filter: int,
+    ) -> None:
+        super().__init__()
+        self.irreps_in = o3.Irreps(irreps_in)
+        self.irreps_out = o3.Irreps(irreps_out)
+        self.irreps_relaxed = relaxed_weight_irreps(l_relaxed, multiplicity)
+
+        self.relaxed_weights = torch.nn.Parameter(self._equivariant_start())
+        # One channel per irrep type keeps the message tensor product small: its cost grows
+        # with the number of (input, filter, output) paths, not with the filter's dimension.
+        irreps_filter = o3.Irreps([(1, (l, p)) for l in range(l_filter + 1) for p in (1, -1)])
+        self.filter_tp = WeightedTensorProduct(irreps_sh, self.irreps_relaxed, irreps_filter)
+        self.message_tp = WeightedTensorProduct(
+            self.irreps_in, irreps_filter, self.irreps_out, shared_weights=False
+        )
+        self.radial = FullyConnectedNet(
+            [num_basis, radial_neurons, self.message_tp.weight_numel], torch.nn.functional.silu
+        )
+        self.self_tp = WeightedTensorProduct(self.irreps_in, self.irreps_relaxed, self.irreps_out)
+
+    def _equivariant_start(self) -> torch.Tensor:
+        """θ with every ``0e`` entry 1 and everything else 0: the network starts equivariant."""
+        start = torch.zeros(self.irreps_relaxed.dim)
+        for mul_ir, block in zip(self.irreps_relaxed, self.irreps_relaxed.slices()):
+            if mul_ir.ir == o3.Irrep("0e"):
+                start[block] = 1.0
+        return start
+
+    def forward(
+        self,
+        features: torch.Tensor,
+        edge_src: torch.Tensor,
+        edge_dst: torch.Tensor,
+        edge_sh: torch.Tensor,
+        edge_embedding: torch.Tensor,
+        neighbour_norm: float,
+    ) -> torch.Tensor:
+        theta = self.relaxed_weights.to(features.dtype)
+        out = self.self_tp(features, theta)
+        if edge_src.numel() == 0:
+            return out
+        edge_filter = self.filter_tp(edge_sh, theta)
+        messages = self.message_tp(features[edge_src], edge_filter, self.radial(edge_embedding))
+        aggregated = torch.zeros(
+            features.shape[0], messages.shape[1], dtype=messages.dtype, device=messages.device
+        )
+        aggregated.index_add_(0, edge_dst, messages)
+        return out + aggregated / neighbour_norm

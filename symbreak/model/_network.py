@@ -1,0 +1,188 @@
+"""A stack of relaxed convolutions with gated non-linearities between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from e3nn import o3
+from e3nn.math import soft_one_hot_linspace
+from e3nn.nn import Gate
+
+from symbreak.model._convolution import RelaxedConvolution
+from symbreak.model._dtype import default_dtype, wigner_D
+
+
+@dataclass
+class Graph:
+    """Node features and the fixed geometry of the edges, precomputed once per dataset.
+
+    ``edge_vec[k]`` points from the receiving node ``edge_dst[k]`` to the sending node
+    ``edge_src[k]``: :math:`r_{ij} = x_j - x_i` for the message from j to i.
+    """
+
+    node_features: torch.Tensor  # (n_nodes, irreps_in.dim)
+    edge_src: torch.Tensor  # (n_edges,) int64
+    edge_dst: torch.Tensor  # (n_edges,) int64
+    edge_vec: torch.Tensor  # (n_edges, 3)
+
+    def to(self, dtype: torch.dtype) -> Graph:
+        return Graph(
+            self.node_features.to(dtype), self.edge_src, self.edge_dst, self.edge_vec.to(dtype)
+        )
+
+    def transformed(self, rotation: torch.Tensor, irreps_in: o3.Irreps) -> Graph:
+        """The same graph with positions and features acted on by an O(3) element."""
+        D = wigner_D(irreps_in, rotation).to(self.node_features.dtype)
+        return Graph(
+            self.node_features @ D.T,
+            self.edge_src,
+            self.edge_dst,
+            self.edge_vec @ rotation.to(self.edge_vec.dtype).T,
+        )
+
+
+def hidden_irreps(mul: int, l_max: int) -> tuple[o3.Irreps, o3.Irreps, o3.Irreps]:
+    """Scalars, gates and gated irreps of a hidden layer with ``mul`` channels up to ``l_max``."""
+    scalars = o3.Irreps(f"{mul}x0e + {mul}x0o")
+    gated = o3.Irreps([(mul, (l, p)) for l in range(1, l_max + 1) for p in (1, -1)])
+    gates = o3.Irreps(f"{gated.num_irreps}x0e")
+    return scalars, gates, gated
+
+
+class RelaxedNetwork(torch.nn.Module):
+    """Relaxed E(3)NN: ``layers`` relaxed convolutions, gated in between.
+
+    Parameters
+    ----------
+    irreps_in, irreps_out
+        Node input features and node outputs.
+    l_relaxed, multiplicity
+        Relaxed weights of each layer: ``multiplicity`` copies of every irrep up to ``l_relaxed``.
+    layers
+        Number of relaxed convolutions (each has its own relaxed weights).
+    hidden_mul, hidden_l
+        Channels per irrep and highest l of the hidden features.
+    l_sh
+        Highest l of the edge spherical harmonics.
+    max_radius, num_basis, radial_neurons
+        Edge-length embedding (Gaussian basis on [0, max_radius]) and radial MLP width.
+    neighbour_norm
+        Messages are summed and divided by this number (about the mean neighbour count).
+    """
+
+    def __init__(
+        self,
+        irreps_in: str,
+        irreps_out: str,
+        l_relaxed: int = 4,
+        multiplicity: int = 1,
+        layers: int = 2,
+        hidden_mul: int = 8,
+        hidden_l: int = 2,
+        l_sh: int = 2,
+        max_radius: float = 4.0,
+        num_basis: int = 8,
+        radial_neurons: int = 16,
+        neighbour_norm: float = 1.0,
+        dtype: torch.dtype = torch.float64,
+    ) -> None:
+        super().__init__()
+        # e3nn computes its Clebsch-Gordan and Wigner tables in the default dtype; casting
+        # float32 tables up afterwards leaves equivariance errors of 1e-6, so build in `dtype`.
+        with default_dtype(dtype):
+            self._build(
+                irreps_in,
+                irreps_out,
+                l_relaxed,
+                multiplicity,
+                layers,
+                hidden_mul,
+                hidden_l,
+                l_sh,
+                max_radius,
+                num_basis,
+                radial_neurons,
+                neighbour_norm,
+            )
+
+    def _build(
+        self,
+        irreps_in,
+        irreps_out,
+        l_relaxed,
+        multiplicity,
+        layers,
+        hidden_mul,
+        hidden_l,
+        l_sh,
+        max_radius,
+        num_basis,
+        radial_neurons,
+        neighbour_norm,
+    ) -> None:
+        if layers < 1:
+            raise ValueError("a relaxed network needs at least one layer")
+        self.irreps_in = o3.Irreps(irreps_in)
+        self.irreps_out = o3.Irreps(irreps_out)
+        self.irreps_sh = o3.Irreps.spherical_harmonics(l_sh)
+        self.max_radius = max_radius
+        self.num_basis = num_basis
+        self.neighbour_norm = neighbour_norm
+        l_filter = 2 * max(hidden_l, l_sh)
+
+        def convolution(irreps_in: o3.Irreps, irreps_out: o3.Irreps) -> RelaxedConvolution:
+            return RelaxedConvolution(
+                irreps_in,
+                irreps_out,
+                self.irreps_sh,
+                l_relaxed,
+                multiplicity,
+                num_basis,
+                radial_neurons,
+                l_filter,
+            )
+
+        self.convolutions = torch.nn.ModuleList()
+        self.gates = torch.nn.ModuleList()
+        irreps = self.irreps_in
+        scalars, gates, gated = hidden_irreps(hidden_mul, hidden_l)
+        for _ in range(layers - 1):
+            gate = Gate(
+                scalars, [torch.nn.functional.silu, torch.tanh], gates, [torch.sigmoid], gated
+            )
+            self.convolutions.append(convolution(irreps, gate.irreps_in))
+            self.gates.append(gate)
+            irreps = gate.irreps_out
+        self.convolutions.append(convolution(irreps, self.irreps_out))
+
+    @property
+    def irreps_relaxed(self) -> o3.Irreps:
+        return self.convolutions[0].irreps_relaxed
+
+    def relaxed_weights(self) -> list[torch.Tensor]:
+        """The relaxed weights θ of each layer, in e3nn's basis (detached copies)."""
+        return [conv.relaxed_weights.detach().clone() for conv in self.convolutions]
+
+    def edge_features(self, graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
+        """Spherical harmonics of the edge directions and the embedding of their lengths."""
+        sh = o3.spherical_harmonics(
+            self.irreps_sh, graph.edge_vec, normalize=True, normalization="component"
+        )
+        length = graph.edge_vec.norm(dim=1)
+        embedding = soft_one_hot_linspace(
+            length, 0.0, self.max_radius, self.num_basis, basis="gaussian", cutoff=False
+        )
+        return sh, embedding.mul(self.num_basis**0.5)
+
+    def forward(
+        self, graph: Graph, edge_features: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> torch.Tensor:
+        """Node outputs. Pass precomputed :meth:`edge_features` when the geometry is fixed."""
+        sh, embedding = edge_features if edge_features is not None else self.edge_features(graph)
+        x = graph.node_features
+        for k, conv in enumerate(self.convolutions):
+            x = conv(x, graph.edge_src, graph.edge_dst, sh, embedding, self.neighbour_norm)
+            if k < len(self.gates):
+                x = self.gates[k](x)
+        return x
