@@ -1,4 +1,5 @@
-"""Critical points on the unit sphere of :math:`F(x) = \\sum_i a_i f_i(x)^2`, :math:`f_i = Y_{l_i}\\cdot v_i`.
+"""Critical points on the unit sphere of :math:`F(x) = \\sum_i a_i f_i(x)^2`,
+:math:`f_i = Y_{l_i}\\cdot v_i`.
 
 Every rotation axis of a function invariant under a rotation of order n >= 2 is a critical point
 of it: the rotation fixes the axis and turns the tangent plane there by :math:`2\\pi/n \\neq 0`,
