@@ -14,7 +14,8 @@ a looser one, e.g. 1e-2).
    rotation by :math:`\\theta` turns the pair :math:`(v_m, v_{-m})` by :math:`m\\theta`, so
    :math:`\\|D(R_\\theta)v - v\\|^2 = \\sum_{i,m>0} |v_{i,\\pm m}|^2\\, 2(1 - \\cos m\\theta)`
    and, for the improper :math:`-R_\\theta`, the same with
-   :math:`\\cos m\\theta \\to p_i\\cos m\\theta` plus :math:`(1 - p_i)^2|v_{i,0}|^2`. Exact errors for every angle :math:`2\\pi k/n`, n <= 2 l_max,
+   :math:`\\cos m\\theta \\to p_i\\cos m\\theta` plus
+   :math:`(1 - p_i)^2|v_{i,0}|^2`. Exact errors for every angle :math:`2\\pi k/n`, n <= 2 l_max,
    at the cost of one Wigner matrix per axis; the passing elements generate the group.
 
 >>> import numpy as np
