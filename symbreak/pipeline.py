@@ -90,3 +90,13 @@ def _write_report(path: Path) -> None:
     tmp = path / ".report.json.partial"
     tmp.write_text(json.dumps(report.to_dict(), indent=2))
     tmp.replace(path / "report.json")
+
+
+def task_for_run(run):
+    """The task of a loaded run, on the data stored in the run (to evaluate its network)."""
+    options = run.config["options"]
+    if run.task == "pairs":
+        return PairsTask(run.pairs, options["target"], options["cutoff"])
+    from symbreak.trajectory_task import TrajectoryTask
+
+    return TrajectoryTask.from_samples(run.samples, FitOptions(**options))
