@@ -51,6 +51,7 @@ class FitOptions:
     hidden_l: int = 2
     cutoff: float | None = None
     tolerance: float = 1e-10
+    relaxed: bool = True  # False: relaxed weights frozen at 0e only, a plain equivariant network
 
     def __post_init__(self) -> None:
         if self.reg not in REGULARISERS:
@@ -142,7 +143,7 @@ class _Objective:
             for group in self.groups:
                 self.masks[group.layer][group.start : group.stop] = 0.0
         self._masking = True
-        for theta, mask in zip(self.thetas, self.masks):
+        for theta, mask in zip(self.thetas, self.masks) if options.relaxed else ():
             theta.register_hook(lambda grad, mask=mask: grad * mask if self._masking else grad)
 
     def penalty(self) -> torch.Tensor:
@@ -164,7 +165,7 @@ class _Objective:
 
     def admit_groups(self) -> bool:
         """Activate every inactive group whose fit gradient exceeds λ; True if any did."""
-        if self.options.reg != "group-lasso":
+        if self.options.reg != "group-lasso" or not self.options.relaxed:
             return False
         for theta in self.thetas:
             theta.grad = None
@@ -205,7 +206,14 @@ def fit(
 
     ``on_epoch`` is called after every epoch (a progress bar, a logger).
     """
+    if getattr(task, "streaming", False):  # data too large for one batch: mini-batches
+        from symbreak.fit_minibatch import fit_minibatch
+
+        return fit_minibatch(task, options, on_epoch)
     network = build_network(task, options)
+    if not options.relaxed:
+        for conv in network.convolutions:
+            conv.relaxed_weights.requires_grad_(False)
     objective = _Objective(task, network, options)
     history: list[HistoryRow] = []
     best = (float("inf"), copy.deepcopy(network.state_dict()))
