@@ -7,10 +7,18 @@ Pure numpy/scipy; Wigner D matrices in e3nn's real basis (see :mod:`symbreak.con
 48
 """
 
+from symbreak.symmetry._breaking import (
+    breaking_irreps,
+    breaking_part,
+    invariant_dimension,
+    invariant_projector,
+    residual_group,
+)
 from symbreak.symmetry._named_groups import named_group
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import ELEMENT_TOLERANCE, Operation, describe_operation
 from symbreak.symmetry._stabilizer import DEFAULT_STABILIZER_TOLERANCE, stabilizer
+from symbreak.symmetry._structure import point_group, transformation_group
 from symbreak.symmetry._wigner import so3_generators, spherical_harmonics, wigner_D
 
 __all__ = [
@@ -18,10 +26,17 @@ __all__ = [
     "ELEMENT_TOLERANCE",
     "Operation",
     "PointGroup",
+    "breaking_irreps",
+    "breaking_part",
     "describe_operation",
+    "invariant_dimension",
+    "invariant_projector",
     "named_group",
+    "point_group",
+    "residual_group",
     "so3_generators",
     "spherical_harmonics",
     "stabilizer",
+    "transformation_group",
     "wigner_D",
 ]

@@ -75,6 +75,19 @@ def mirror_matrix(normal) -> np.ndarray:
     return np.eye(3) - 2.0 * np.outer(n, n)
 
 
+def frames_to_y(axes: np.ndarray) -> np.ndarray:
+    """Rotations Q (A, 3, 3) with :math:`Q\\hat a = \\hat y` for unit axes (A, 3).
+
+    e3nn's m = 0 axis is y, so in the frame Q a rotation about a acts on the pair of components
+    (m, -m) as a plane rotation by m times its angle.
+    """
+    axes = np.asarray(axes, dtype=np.float64).reshape(-1, 3)
+    helper = np.where(np.abs(axes[:, :1]) < 0.9, np.eye(3)[0], np.eye(3)[2])
+    first = np.cross(helper, axes)
+    first /= np.linalg.norm(first, axis=1, keepdims=True)
+    return np.stack([first, axes, np.cross(first, axes)], axis=1)
+
+
 def nearest_orthogonal(matrix: np.ndarray) -> np.ndarray:
     """The orthogonal matrix closest to ``matrix`` in Frobenius norm (polar factor, via SVD)."""
     u, _, vt = np.linalg.svd(matrix)

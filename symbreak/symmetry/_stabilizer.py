@@ -35,7 +35,7 @@ from symbreak.conventions import parse_irrep
 from symbreak.data.errors import DataError
 from symbreak.symmetry._critical_points import SquaredSignal, critical_points
 from symbreak.symmetry._point_group import AXIAL_CLASSES, PointGroup, axial_representatives
-from symbreak.symmetry._rotations import rotation_matrix
+from symbreak.symmetry._rotations import frames_to_y, rotation_matrix
 from symbreak.symmetry._wigner import so3_generators, wigner_D
 
 DEFAULT_STABILIZER_TOLERANCE = 1e-6
@@ -87,20 +87,12 @@ def _continuous_group(parts: IrrepVectors, tol: float) -> PointGroup | None:
     return PointGroup(kept, "axial", tuple(PointGroup.axial("Cinf", axis).axis))
 
 
-def _frame_to_y(axes: np.ndarray) -> np.ndarray:
-    """Rotations Q (A, 3, 3) with Q a = (0, 1, 0) for each unit axis a."""
-    helper = np.where(np.abs(axes[:, :1]) < 0.9, np.eye(3)[0], np.eye(3)[2])
-    first = np.cross(helper, axes)
-    first /= np.linalg.norm(first, axis=1, keepdims=True)
-    return np.stack([first, axes, np.cross(first, axes)], axis=1)
-
-
 def _axis_generators(parts: IrrepVectors, axes: np.ndarray, tol: float) -> list[np.ndarray]:
     """Smallest proper turn and smallest rotoreflection fixing v about each candidate axis."""
     l_max = max(l for _, l, _, _ in parts)
     turns = sorted({2 * np.pi * k / n for n in range(2, 2 * l_max + 1) for k in range(1, n)})
     thetas = np.array(turns)
-    frames = _frame_to_y(axes)
+    frames = frames_to_y(axes)
     proper = np.zeros((len(axes), len(thetas)))
     twisted = np.zeros((len(axes), len(thetas)))
     for name, l, p, v in parts:
