@@ -13,6 +13,8 @@ rounding, so no sampling grid limits the answer.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from symbreak.symmetry._wigner import harmonic_coefficients, monomial_exponents
@@ -38,23 +40,15 @@ class SquaredSignal:
 
     def __init__(self, vectors: list[tuple[int, np.ndarray]], weights: np.ndarray):
         l_max = max(l for l, _ in vectors)
-        self.exponents = np.concatenate([monomial_exponents(l) for l in range(l_max + 1)])
-        row = {tuple(e): i for i, e in enumerate(self.exponents)}
+        self.exponents, row, lower = _monomial_table(l_max)
         c = np.zeros((len(self.exponents), len(vectors)))
         for i, (l, v) in enumerate(vectors):
-            for e, value in zip(monomial_exponents(l), harmonic_coefficients(l).T @ v, strict=True):
-                c[row[tuple(e)], i] = value
-        lower = []  # lower[j] maps coefficients of f to those of d f / d x_j
-        for j in range(3):
-            d = np.zeros((len(self.exponents), len(self.exponents)))
-            for i, e in enumerate(self.exponents):
-                if e[j] > 0:
-                    shifted = tuple(e - np.eye(3, dtype=int)[j])
-                    d[row[shifted], i] = e[j]
-            lower.append(d)
+            rows = [row[tuple(e)] for e in monomial_exponents(l)]
+            c[rows, i] = harmonic_coefficients(l).T @ v
+        gradient = [_differentiate(c, lower[j]) for j in range(3)]
         self.value_coefficients = c
-        self.gradient_coefficients = np.array([d @ c for d in lower])
-        self.hessian_coefficients = np.array([lower[i] @ lower[j] @ c
+        self.gradient_coefficients = np.array(gradient)
+        self.hessian_coefficients = np.array([_differentiate(gradient[j], lower[i])
                                               for i in range(3) for j in range(3)])  # fmt: skip
         self.weights = np.asarray(weights, dtype=np.float64)
 
@@ -73,6 +67,27 @@ class SquaredSignal:
         hess = 2.0 * (np.einsum("ikn,jkn->kij", df * a, df)
                       + (ddf * af).sum(2).T.reshape(-1, 3, 3))  # fmt: skip
         return value, grad, hess
+
+
+@cache
+def _monomial_table(l_max: int):
+    """Monomials of degrees 0..l_max, their row index, and for each axis j the sparse map
+    (source rows, target rows, factors) of :math:`\\partial_j x^e = e_j x^{e - \\delta_j}`."""
+    exponents = np.concatenate([monomial_exponents(l) for l in range(l_max + 1)])
+    row = {tuple(e): i for i, e in enumerate(exponents)}
+    lower = []
+    for j in range(3):
+        source = np.flatnonzero(exponents[:, j] > 0)
+        target = np.array([row[tuple(exponents[i] - np.eye(3, dtype=int)[j])] for i in source])
+        lower.append((source, target.reshape(-1), exponents[source, j].astype(float)))
+    return exponents, row, lower
+
+
+def _differentiate(coefficients: np.ndarray, derivative_map) -> np.ndarray:
+    source, target, factor = derivative_map
+    out = np.zeros_like(coefficients)
+    out[target] = factor[:, None] * coefficients[source]
+    return out
 
 
 def critical_points(signal: SquaredSignal, starts: int = 120, steps: int = 25) -> np.ndarray:

@@ -75,7 +75,7 @@ def _continuous_group(parts: IrrepVectors, tol: float) -> PointGroup | None:
     columns = np.concatenate([np.stack([g @ v for g in so3_generators(l)], axis=1)
                               for _, l, _, v in parts])  # fmt: skip
     _, singular, vt = np.linalg.svd(columns, full_matrices=False)
-    free = int(np.sum(singular <= tol))
+    free = 3 - int(np.sum(singular > tol))
     if free >= 2:
         odd = sum(float(v @ v) for _, _, p, v in parts if p == -1)
         return PointGroup.spherical(improper=np.sqrt(odd) <= tol / 2)

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+from symbreak.conventions import relaxed_irrep_names
+from symbreak.data.errors import DataError
+from symbreak.symmetry import PointGroup, named_group, stabilizer, wigner_D
+
+from .helpers import FINITE_GROUPS, principal_order, random_orthogonal
+
+
+def _invariant_vectors(group: PointGroup, l_max: int, rng) -> dict:
+    """Random vectors of every irrep up to l_max averaged over the group (Reynolds operator)."""
+    return {name: wigner_D(name, group.elements).mean(axis=0) @ rng.normal(size=wigner_D(name, np.eye(3)).shape[0])
+            for name in relaxed_irrep_names(l_max)}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FINITE_GROUPS)
+def test_reynolds_averaged_vectors_give_the_group_back(name):
+    seed = FINITE_GROUPS.index(name)
+    rng = np.random.default_rng(seed)
+    group = named_group(name, random_orthogonal(seed))
+    # an n-fold axis needs l >= n to be told apart from a continuous one
+    vectors = _invariant_vectors(group, max(6, principal_order(name)), rng)
+    found = stabilizer(vectors)
+    assert found.name == name
+    assert found == group
+
+
+def _y_axis_vector(l: int) -> np.ndarray:
+    v = np.zeros(2 * l + 1)
+    v[l] = 1.0  # e3nn: the m = 0 component is symmetric about y
+    return v
+
+
+def test_single_polar_vector_is_cinfv_about_it():
+    w = np.array([1.0, 2.0, 2.0]) / 3.0
+    g = stabilizer({"1o": w})
+    assert g.name == "Cinfv" and abs(np.dot(g.axis, w)) > 1 - 1e-12
+
+
+def test_axial_vector_is_cinfh():
+    g = stabilizer({"1e": [0.0, 0.0, 2.0]})
+    assert g.name == "Cinfh" and np.allclose(g.axis, [0, 0, 1])
+
+
+def test_quadrupole_m0_is_dinfh_about_y():
+    g = stabilizer({"2e": _y_axis_vector(2)})
+    assert g.name == "Dinfh" and np.allclose(g.axis, [0, 1, 0])
+
+
+def test_pseudoscalar_alone_is_so3_and_scalar_alone_is_o3():
+    assert stabilizer({"0o": [0.3]}).name == "SO3"
+    assert stabilizer({"0e": [0.3]}).name == "O3"
+    assert stabilizer({"2e": np.zeros(5)}).name == "O3"
+
+
+def test_parallel_polar_and_axial_vectors_are_cinf():
+    assert stabilizer({"1o": [0, 0, 1.0], "1e": [0, 0, 0.5]}).name == "Cinf"
+
+
+def test_polar_x_and_axial_y_leave_the_mirror_normal_to_y():
+    g = stabilizer({"1o": [1.0, 0, 0], "1e": [0, 1.0, 0]})
+    assert g.name == "Cs"
+    assert g.symmetry_elements() == [{"kind": "mirror", "normal": [0.0, 1.0, 0.0]}]
+
+
+def test_multiplicity_lists_are_accepted():
+    g = stabilizer({"1o": [[1.0, 0, 0], [0, 1.0, 0]]})
+    assert g.name == "Cs"  # two polar vectors: only the mirror of their plane
+    assert np.allclose(np.abs(g.symmetry_elements()[0]["normal"]), [0, 0, 1])
+
+
+def test_tolerance_is_relative():
+    group = named_group("D4h")
+    vectors = _invariant_vectors(group, 4, np.random.default_rng(0))
+    noisy = {k: v + 1e-4 * np.random.default_rng(1).normal(size=v.shape) for k, v in vectors.items()}
+    assert stabilizer(noisy).name == "C1"
+    assert stabilizer(noisy, tolerance=1e-2).name == "D4h"
+    scaled = {k: 1e6 * v for k, v in noisy.items()}
+    assert stabilizer(scaled, tolerance=1e-2).name == "D4h"
+
+
+def test_bad_input_raises_data_error():
+    with pytest.raises(DataError):
+        stabilizer({"2e": [1.0, 2.0]})
+    with pytest.raises(DataError):
+        stabilizer({"2x": [1.0]})
+    with pytest.raises(DataError):
+        stabilizer({"1o": [np.nan, 0, 0]})
