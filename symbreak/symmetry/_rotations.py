@@ -153,8 +153,8 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(np.maximum(squared, 0.0))
 
 
-def unique_matrices(matrices, tol: float = ELEMENT_TOLERANCE) -> np.ndarray:
-    """Drop repeats (within ``tol``) from a stack of matrices, keeping first occurrences."""
+def unique_indices(matrices, tol: float = ELEMENT_TOLERANCE) -> list[int]:
+    """Indices of the first occurrence of each distinct matrix (within ``tol``) in a stack."""
     stack = np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3)
     close = _distances(stack, stack) <= tol
     dropped = np.zeros(len(stack), dtype=bool)
@@ -163,7 +163,13 @@ def unique_matrices(matrices, tol: float = ELEMENT_TOLERANCE) -> np.ndarray:
         if not dropped[i]:
             keep.append(i)
             dropped |= close[i]
-    return stack[keep]
+    return keep
+
+
+def unique_matrices(matrices, tol: float = ELEMENT_TOLERANCE) -> np.ndarray:
+    """Drop repeats (within ``tol``) from a stack of matrices, keeping first occurrences."""
+    stack = np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3)
+    return stack[unique_indices(stack, tol)]
 
 
 def close_group(generators, tol: float = ELEMENT_TOLERANCE, max_order: int = 1000) -> np.ndarray:

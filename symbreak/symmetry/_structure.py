@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.data.errors import DataError
 from symbreak.symmetry._point_group import PointGroup
-from symbreak.symmetry._rotations import close_group, unique_matrices
+from symbreak.symmetry._rotations import close_group, unique_indices
 
 
 @dataclass
@@ -149,14 +149,9 @@ def symmetry_operations(points: LabelledPoints, tol: float) -> list[tuple[np.nda
             permutation = points.match(refined, tol)
             if permutation is not None:
                 found.append((refined, permutation))
-    unique = unique_matrices(np.array([m for m, _ in found]))
-    kept = []
-    for m in unique:
-        for candidate, permutation in found:
-            if np.allclose(candidate, m):
-                kept.append((candidate, permutation))
-                break
-    return kept
+    if not found:
+        return []
+    return [found[i] for i in unique_indices(np.array([m for m, _ in found]))]
 
 
 def _linear_axis(x: np.ndarray, tol: float) -> np.ndarray | None:

@@ -54,7 +54,7 @@ def test_conjugacy_is_the_group_type_and_rotated_groups_are_conjugate():
     g = named_group("D3d")
     q = random_orthogonal(2)
     turned = g.rotated(q)
-    assert turned.is_conjugate(g) and not (turned == g)
+    assert turned.is_conjugate(g) and turned != g
     assert not g.is_conjugate(named_group("D3h"))
     assert np.allclose(turned.elements, np.einsum("ij,njk,lk->nil", q, g.elements, q))
 

@@ -55,7 +55,8 @@ def test_canonical_axis_sign():
 def test_close_group_orders_and_rejects_irrational_turn():
     z = [0, 0, 1]
     assert len(close_group([rotation_matrix(z, 2 * np.pi / 7)])) == 7
-    assert len(close_group([rotation_matrix(z, np.pi / 3), rotation_matrix([1, 0, 0], np.pi)])) == 12
+    d6 = [rotation_matrix(z, np.pi / 3), rotation_matrix([1, 0, 0], np.pi)]
+    assert len(close_group(d6)) == 12
     with pytest.raises(ValueError):
         close_group([rotation_matrix(z, 1.0)], max_order=20)
 

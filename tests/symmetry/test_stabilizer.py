@@ -10,8 +10,11 @@ from .helpers import FINITE_GROUPS, principal_order, random_orthogonal
 
 def _invariant_vectors(group: PointGroup, l_max: int, rng) -> dict:
     """Random vectors of every irrep up to l_max averaged over the group (Reynolds operator)."""
-    return {name: wigner_D(name, group.elements).mean(axis=0) @ rng.normal(size=wigner_D(name, np.eye(3)).shape[0])
-            for name in relaxed_irrep_names(l_max)}  # fmt: skip
+    vectors = {}
+    for name in relaxed_irrep_names(l_max):
+        reynolds = wigner_D(name, group.elements).mean(axis=0)
+        vectors[name] = reynolds @ rng.normal(size=len(reynolds))
+    return vectors
 
 
 @pytest.mark.parametrize("name", FINITE_GROUPS)
@@ -73,7 +76,8 @@ def test_multiplicity_lists_are_accepted():
 def test_tolerance_is_relative():
     group = named_group("D4h")
     vectors = _invariant_vectors(group, 4, np.random.default_rng(0))
-    noisy = {k: v + 1e-4 * np.random.default_rng(1).normal(size=v.shape) for k, v in vectors.items()}
+    rng = np.random.default_rng(1)
+    noisy = {k: v + 1e-4 * rng.normal(size=v.shape) for k, v in vectors.items()}
     assert stabilizer(noisy).name == "C1"
     assert stabilizer(noisy, tolerance=1e-2).name == "D4h"
     scaled = {k: 1e6 * v for k, v in noisy.items()}

@@ -4,7 +4,6 @@ import torch
 from e3nn import o3
 from scipy.linalg import expm
 
-from symbreak.conventions import relaxed_irrep_names
 from symbreak.symmetry import so3_generators, spherical_harmonics, wigner_D
 
 from .helpers import random_orthogonal
@@ -18,7 +17,7 @@ def test_l1_is_the_matrix_itself_with_parity():
         assert np.allclose(wigner_D("1e", -r), r, atol=1e-13)
 
 
-@pytest.mark.parametrize("irrep", relaxed_irrep_names(6))
+@pytest.mark.parametrize("irrep", ["0o", "1e", "2o", "3e", "6o"])
 def test_agrees_with_e3nn(irrep):
     matrices = np.array([random_orthogonal(s, improper=s % 2 == 1) for s in range(4)])
     previous = torch.get_default_dtype()
