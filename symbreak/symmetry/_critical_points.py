@@ -99,27 +99,63 @@ def critical_points(signal: SquaredSignal, starts: int = 120, steps: int = 25) -
     from far away, where plain Newton may wander). With :math:`P = I - xx^T` the tangent Hessian
     is :math:`P\\nabla^2F P - (x\\cdot\\nabla F)P`; steps are at most 0.2 rad.
     """
-    found = [_newton(signal, fibonacci_hemisphere(starts), mode, steps) for mode in (0, -1, 1)]
-    return _distinct_lines(np.concatenate(found))
+    x = np.tile(fibonacci_hemisphere(starts), (3, 1))
+    modes = np.repeat([0, -1, 1], starts)  # all three searches run as one batch
+    return _distinct_lines(_newton(signal, x, modes, steps))
 
 
-def _newton(signal: SquaredSignal, x: np.ndarray, mode: int, steps: int) -> np.ndarray:
-    """Iterate from x; mode 0 plain Newton, -1 saddle-free descent, +1 saddle-free ascent."""
-    eye = np.eye(3)
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross product (np.cross is slow for many short rows)."""
+    return np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1],
+                     a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                     a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)  # fmt: skip
+
+
+def _tangent_frames(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal tangent vectors t1, t2 (K, 3) at unit points x (K, 3)."""
+    helper = np.where(np.abs(x[:, :1]) < 0.9, np.eye(3)[0], np.eye(3)[1])
+    t1 = _cross(helper, x)
+    t1 /= np.linalg.norm(t1, axis=1, keepdims=True)
+    return t1, _cross(x, t1)
+
+
+def _newton_step(x: np.ndarray, g: np.ndarray, h: np.ndarray, mode: np.ndarray) -> np.ndarray:
+    """Newton step (K, 3) in the tangent plane; 2x2 eigenproblems solved in closed form.
+
+    In the tangent frame the Riemannian Hessian is
+    :math:`t_i^T \\nabla^2F\\, t_j - (x\\cdot\\nabla F)\\delta_{ij}`; its eigenpairs are
+    :math:`m \\pm r` along :math:`(\\cos\\phi, \\sin\\phi)` and :math:`(-\\sin\\phi, \\cos\\phi)`,
+    with :math:`\\tan 2\\phi = 2b/(a - d)`.
+    """
+    t1, t2 = _tangent_frames(x)
+    radial = np.einsum("ki,ki->k", x, g)
+    g1, g2 = np.einsum("ki,ki->k", t1, g), np.einsum("ki,ki->k", t2, g)
+    ht1, ht2 = np.einsum("kij,kj->ki", h, t1), np.einsum("kij,kj->ki", h, t2)
+    a = np.einsum("ki,ki->k", t1, ht1) - radial
+    b = np.einsum("ki,ki->k", t1, ht2)
+    d = np.einsum("ki,ki->k", t2, ht2) - radial
+    mean, half = (a + d) / 2.0, np.hypot((a - d) / 2.0, b)
+    phi = 0.5 * np.arctan2(2.0 * b, a - d)
+    c, s = np.cos(phi), np.sin(phi)
+    floor = 1e-10 * np.max(np.abs(mean) + half) + 1e-300
+    step1, step2 = np.zeros(len(x)), np.zeros(len(x))
+    for lam, e1, e2 in ((mean + half, c, s), (mean - half, -s, c)):
+        lam = np.where(np.abs(lam) < floor, floor, lam)
+        # saddle-free where mode = -1 (descend) or +1 (ascend) along every eigendirection
+        lam = np.where(mode == 0, lam, -mode * np.abs(lam))
+        coefficient = -(e1 * g1 + e2 * g2) / lam
+        step1 += coefficient * e1
+        step2 += coefficient * e2
+    return step1[:, None] * t1 + step2[:, None] * t2
+
+
+def _newton(signal: SquaredSignal, x: np.ndarray, mode: np.ndarray, steps: int) -> np.ndarray:
+    """Iterate from x; per point, mode 0 plain Newton, -1 saddle-free descent, +1 ascent."""
     active = np.ones(len(x), dtype=bool)
     for _ in range(steps):
         y = x[active]
         _, g, h = signal.derivatives(y)
-        p = eye - y[:, :, None] * y[:, None, :]
-        gt = np.einsum("kij,kj->ki", p, g)
-        radial = np.einsum("ki,ki->k", y, g)
-        ht = p @ h @ p - radial[:, None, None] * p + y[:, :, None] * y[:, None, :]
-        lam, vec = np.linalg.eigh(ht)
-        floor = 1e-10 * np.abs(lam).max()
-        lam = np.where(np.abs(lam) < floor, floor, lam)
-        if mode:
-            lam = -mode * np.abs(lam)
-        step = -np.einsum("kij,kj->ki", vec, np.einsum("kji,kj->ki", vec, gt) / lam)
+        step = _newton_step(y, g, h, mode[active])
         norm = np.linalg.norm(step, axis=1, keepdims=True)
         step *= np.minimum(1.0, 0.2 / np.maximum(norm, 1e-300))
         y = y + step

@@ -40,6 +40,9 @@ from symbreak.symmetry._wigner import so3_generators, wigner_D
 
 DEFAULT_STABILIZER_TOLERANCE = 1e-6
 
+#: e3nn's spherical harmonics, from which the Wigner matrices are built, stop at l = 12.
+MAX_L = 12
+
 IrrepVectors = list[tuple[str, int, int, np.ndarray]]
 
 
@@ -51,6 +54,8 @@ def parse_irrep_vectors(vectors: Mapping[str, object]) -> IrrepVectors:
             l, parity = parse_irrep(name)
         except ValueError as error:
             raise DataError(str(error)) from None
+        if l > MAX_L:
+            raise DataError(f"irrep {name} is above l = {MAX_L}, the highest e3nn provides")
         array = np.asarray(value, dtype=np.float64)
         if array.shape[-1:] != (2 * l + 1,) or array.ndim > 2:
             raise DataError(f"a vector in irrep {name} needs {2 * l + 1} components, "
@@ -133,10 +138,14 @@ def stabilizer(vectors: Mapping[str, object],
     continuous = _continuous_group(parts, tol)
     if continuous is not None:
         return continuous
-    moving = [(l, v) for _, l, _, v in parts if l > 0]
-    weights = np.random.default_rng(0).uniform(0.5, 1.5, len(moving)) / scale**2
-    axes = critical_points(SquaredSignal(moving, weights))
-    generators = _axis_generators(parts, axes, tol)
+    # vectors far below the tolerance cannot change the answer; skipping them saves time
+    active = [part for part in parts if part[1] > 0 and np.linalg.norm(part[3]) > 1e-3 * tol]
+    generators = []
+    if active:
+        moving = [(l, v) for _, l, _, v in active]
+        weights = np.random.default_rng(0).uniform(0.5, 1.5, len(moving)) / scale**2
+        axes = critical_points(SquaredSignal(moving, weights))
+        generators = _axis_generators(active, axes, tol)
     if fixing_error(parts, -np.eye(3))[0] <= tol:
         generators.append(-np.eye(3))
     return PointGroup.generated(generators) if generators else PointGroup.finite(np.eye(3))

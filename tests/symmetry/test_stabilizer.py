@@ -91,3 +91,5 @@ def test_bad_input_raises_data_error():
         stabilizer({"2x": [1.0]})
     with pytest.raises(DataError):
         stabilizer({"1o": [np.nan, 0, 0]})
+    with pytest.raises(DataError):
+        stabilizer({"13e": np.ones(27)})
