@@ -32,6 +32,7 @@ from symbreak.model import RelaxedNetwork
 
 REGULARISERS = ("group-lasso", "l2", "none")
 _LASSO_SMOOTHING = 1e-4
+_SELECTION_TOLERANCE = 1e-3
 
 
 @dataclass
@@ -139,6 +140,7 @@ class _Objective:
             self.initial_fit = float(task.fit_loss(network))
         self.scale = 1.0 / max(self.initial_fit, 1e-300)
         self.masks = [torch.ones_like(t) for t in self.thetas]
+        self.debiasing = False
         if options.reg == "group-lasso":
             for group in self.groups:
                 self.masks[group.layer][group.start : group.stop] = 0.0
@@ -161,7 +163,8 @@ class _Objective:
     def evaluate(self) -> tuple[torch.Tensor, float, float]:
         fit = self.task.fit_loss(self.network) * self.scale
         reg = self.penalty()
-        return fit + reg, float(fit.detach()), float(reg.detach())
+        total = fit if self.debiasing else fit + reg
+        return total, float(fit.detach()), float(reg.detach())
 
     def admit_groups(self) -> bool:
         """Activate every inactive group whose fit gradient exceeds λ; True if any did."""
@@ -215,50 +218,85 @@ def fit(
         for conv in network.convolutions:
             conv.relaxed_weights.requires_grad_(False)
     objective = _Objective(task, network, options)
-    history: list[HistoryRow] = []
-    best = (float("inf"), copy.deepcopy(network.state_dict()))
-    start = time.perf_counter()
-    converged = interrupted = False
-    epoch = 0
+    run = _Descent(objective, options, on_epoch)
+    converged = False
     try:
-        while epoch < options.epochs and not converged:
+        # Group-lasso rounds: admit the groups whose fit gradient beats λ, descend, retire the
+        # groups driven to zero, until no group is admitted any more.
+        lasso = options.reg == "group-lasso" and options.relaxed
+        while not run.out_of_epochs():
             objective.admit_groups()
-            optimiser = _lbfgs(network, options)
-            stalled, failed_steps = False, 0
-            while epoch < options.epochs and not stalled:
-                previous = history[-1].loss if history else float("inf")
-                _lbfgs_epoch(optimiser, objective)
-                epoch += 1
-                row = _record(history, epoch, objective, start)
-                if row.loss < best[0]:
-                    best = (row.loss, copy.deepcopy(network.state_dict()))
-                if on_epoch is not None:
-                    on_epoch(row)
-                # A failed line search leaves L-BFGS with a stale curvature memory that never
-                # recovers; start it afresh once, and call the fit stalled if that fails too.
-                failed_steps = failed_steps + 1 if not row.loss < previous else 0
-                if failed_steps == 1:
-                    optimiser = _lbfgs(network, options)
-                stalled = failed_steps >= 2 or _stalled(history, options.tolerance)
-                stalled = stalled or not math.isfinite(row.loss)
+            # The penalty can always be lowered a little by moving scale from θ into the
+            # weights after it (a gauge freedom), so with the lasso on, stop once the
+            # objective improves slowly: its job is to choose the active irreps.
+            stalled = run.descend(_SELECTION_TOLERANCE if lasso else options.tolerance)
             objective.retire_vanished_groups()
-            converged = stalled and not objective.admit_groups()
+            if stalled and not objective.admit_groups():
+                converged = True
+                break
+        if converged and lasso:
+            # Relaxed lasso (Meinshausen 2007): the penalty chose which irreps are active;
+            # refit without it on that support so that it no longer biases the weights.
+            objective.debiasing = True
+            converged = run.descend(options.tolerance)
     except KeyboardInterrupt:
-        interrupted = True
-    network.load_state_dict(best[1])
+        run.interrupted = True
+        network.load_state_dict(run.last_good)
     with torch.no_grad():
         final = float(task.fit_loss(network))
     return FitResult(
         network_=network,
-        history_=history,
+        history_=run.history,
         initial_loss_=objective.initial_fit,
         loss_=final,
-        epochs_=epoch,
-        seconds_=time.perf_counter() - start,
-        converged_=converged and not interrupted,
-        interrupted_=interrupted,
+        epochs_=run.epoch,
+        seconds_=time.perf_counter() - run.start,
+        converged_=converged and not run.interrupted,
+        interrupted_=run.interrupted,
         network_config_=network.config,
     )
+
+
+class _Descent:
+    """L-BFGS epochs on an objective, with the history, snapshots and stopping rule."""
+
+    def __init__(self, objective: _Objective, options: FitOptions, on_epoch) -> None:
+        self.objective, self.options, self.on_epoch = objective, options, on_epoch
+        self.network = objective.network
+        self.history: list[HistoryRow] = []
+        self.epoch = 0
+        self.start = time.perf_counter()
+        self.interrupted = False
+        self.last_good = copy.deepcopy(self.network.state_dict())
+
+    def out_of_epochs(self) -> bool:
+        return self.epoch >= self.options.epochs
+
+    def descend(self, tolerance: float) -> bool:
+        """Run L-BFGS until the objective stalls (True) or the epochs run out (False)."""
+        optimiser = _lbfgs(self.network, self.options)
+        failed_steps, first = 0, len(self.history)
+        with torch.no_grad():
+            previous = float(self.objective.evaluate()[0])
+        while not self.out_of_epochs():
+            _lbfgs_epoch(optimiser, self.objective)
+            self.epoch += 1
+            row = _record(self.history, self.epoch, self.objective, self.start)
+            if not math.isfinite(row.loss):
+                self.network.load_state_dict(self.last_good)
+                return True
+            self.last_good = copy.deepcopy(self.network.state_dict())
+            if self.on_epoch is not None:
+                self.on_epoch(row)
+            # A failed line search leaves L-BFGS with a stale curvature memory that never
+            # recovers; start it afresh once, and call the descent stalled if that fails too.
+            failed_steps = failed_steps + 1 if not row.loss < previous else 0
+            previous = min(previous, row.loss)
+            if failed_steps == 1:
+                optimiser = _lbfgs(self.network, self.options)
+            if failed_steps >= 2 or _stalled(self.history[first:], tolerance):
+                return True
+        return False
 
 
 def _record(history: list[HistoryRow], epoch: int, objective: _Objective, start: float):
@@ -274,6 +312,7 @@ def _lbfgs(network: RelaxedNetwork, options: FitOptions) -> torch.optim.LBFGS:
         network.parameters(),
         lr=options.lr,
         max_iter=1,
+        max_eval=25,  # the default, max_iter * 5 // 4, would leave the line search no evaluations
         history_size=50,
         line_search_fn="strong_wolfe",
         tolerance_grad=1e-14,
