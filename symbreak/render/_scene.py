@@ -1,0 +1,119 @@
+"""Off-screen pyvista plotters with a common look, labels that survive HTML export, saving.
+
+Every 3-D picture is drawn on a :class:`pyvista.Plotter` made by :func:`new_plotter`. Text
+is added through :func:`add_label` and :func:`add_title`, which also remember it on the
+plotter so that the self-contained HTML writer (:mod:`symbreak.render._webgl`) can show it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyvista as pv
+
+#: Colours of the Cartesian axes drawn in every 3-D view (x, y, z), the usual RGB triad.
+AXIS_COLOURS = ("#c0392b", "#27ae60", "#2471a3")
+
+_configured = False
+
+
+def configure_offscreen() -> None:
+    """Render without a window; quiet vtk's harmless "bad X server" warning when headless.
+
+    Called once before the first plotter. Without a display vtk falls back to OSMesa/EGL.
+    """
+    global _configured
+    if _configured:
+        return
+    headless = sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+    if headless:
+        pv.OFF_SCREEN = True
+        from vtkmodules.vtkCommonCore import vtkLogger
+
+        vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_ERROR)
+    _configured = True
+
+
+def new_plotter(size: tuple[int, int], shape: tuple[int, int] = (1, 1)) -> pv.Plotter:
+    """An off-screen plotter of ``size`` = (width, height) pixels on a white background."""
+    configure_offscreen()
+    plotter = pv.Plotter(off_screen=True, window_size=list(size), shape=shape, border=False)
+    plotter.set_background("white")
+    plotter._symbreak_text = {}  # renderer index -> {"title": str, "labels": [(xyz, text)]}
+    return plotter
+
+
+def _text_slot(plotter: pv.Plotter) -> dict:
+    index = next(i for i, r in enumerate(plotter.renderers) if r is plotter.renderer)
+    return plotter._symbreak_text.setdefault(index, {"title": "", "labels": []})
+
+
+def font_size(plotter: pv.Plotter, base: float) -> int:
+    """``base`` points for an 800-pixel panel, scaled with the panel's smaller side."""
+    rows, cols = plotter.shape
+    side = min(plotter.window_size[0] / cols, plotter.window_size[1] / rows)
+    return max(6, int(round(base * side / 800)))
+
+
+def add_title(plotter: pv.Plotter, text: str, base_size: float = 15) -> None:
+    """A title at the top of the active panel."""
+    plotter.add_text(text, position="upper_edge", font_size=font_size(plotter, base_size),
+                     color="black")  # fmt: skip
+    _text_slot(plotter)["title"] = text
+
+
+def add_label(plotter: pv.Plotter, point, text: str, colour: str = "black",
+              base_size: float = 22) -> None:  # fmt: skip
+    """Text anchored at a 3-D point of the active panel, always drawn on top."""
+    plotter.add_point_labels(
+        np.asarray([point], dtype=float), [text], show_points=False, shape=None,
+        font_size=font_size(plotter, base_size), text_color=colour, always_visible=True,
+        bold=True,
+    )  # fmt: skip
+    _text_slot(plotter)["labels"].append(([float(c) for c in point], text, colour))
+
+
+def add_cartesian_axes(plotter: pv.Plotter, length: float) -> None:
+    """Thin x, y, z axes from ``-length`` to ``+length`` through the origin, labelled at the tips."""
+    for k, (name, colour) in enumerate(zip("xyz", AXIS_COLOURS)):
+        tip = np.zeros(3)
+        tip[k] = length
+        plotter.add_mesh(pv.Line(-tip, tip), color=colour, line_width=2)
+        add_label(plotter, 1.08 * tip, name, colour)
+
+
+def set_view(plotter: pv.Plotter, radius: float, centre=(0.0, 0.0, 0.0)) -> None:
+    """An oblique view from (+x, +y, +z) of the active panel that frames a ball of ``radius``.
+
+    The distance grows for panels narrower than tall, so nothing is clipped sideways.
+    """
+    centre = np.asarray(centre, dtype=float)
+    rows, cols = plotter.shape
+    aspect = (plotter.window_size[0] / cols) / (plotter.window_size[1] / rows)
+    view_angle = 30.0
+    distance = 1.15 * radius / np.sin(np.radians(view_angle / 2)) / min(1.0, aspect)
+    direction = np.array([1.0, 0.75, 0.55])
+    plotter.camera_position = [
+        tuple(centre + distance * direction / np.linalg.norm(direction)),
+        tuple(centre),
+        (0.0, 0.0, 1.0),
+    ]
+    plotter.camera.view_angle = view_angle
+
+
+def save(plotter: pv.Plotter, path: Path) -> Path:
+    """Write ``path`` (.png: a screenshot; .html: an interactive page) and close the plotter."""
+    path = Path(path)
+    try:
+        if path.suffix == ".html":
+            from symbreak.render._webgl import write_html
+
+            write_html(plotter, path)
+        else:
+            plotter.screenshot(str(path))
+    finally:
+        plotter.close()
+    return path
