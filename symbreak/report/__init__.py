@@ -1,0 +1,43 @@
+"""Turn a fitted run and the symmetry analysis into a report: object, JSON and rich tables.
+
+``build_report(load_run(path)).to_dict()`` is what ``symbreak explain --json`` prints and what
+``symbreak fit`` saves as ``report.json`` (layout: docs/report.md).
+
+>>> from symbreak.report import interpret_irrep
+>>> interpret_irrep("1o", [1.0, 0.0, 0.0])
+'polar vector along +x, length 1'
+"""
+
+from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
+from symbreak.report._data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.report._interpretation import (
+    axis_name,
+    cartesian_form,
+    cartesian_quadrupole,
+    interpret_irrep,
+    quadrupole_vector,
+)
+from symbreak.report._report import REPORT_SCHEMA, Report, build_report
+from symbreak.report._rich import print_report
+from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "REPORT_SCHEMA",
+    "DataSymmetry",
+    "IrrepRow",
+    "Report",
+    "axis_name",
+    "build_report",
+    "cartesian_form",
+    "cartesian_quadrupole",
+    "describe_element",
+    "element_difference",
+    "interpret_irrep",
+    "irrep_rows",
+    "needed_margin",
+    "pairs_symmetry",
+    "predicted_irreps",
+    "print_report",
+    "quadrupole_vector",
+]

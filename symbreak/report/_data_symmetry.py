@@ -1,0 +1,85 @@
+"""The symmetry the data offer and keep: input, target and transformation groups.
+
+For pairs, every pair is analysed about its own source centroid (the frame the network sees:
+:class:`symbreak.tasks.PairsTask` centres each pair on it, without rotating). Several pairs are
+fitted with one set of relaxed weights, so the dataset's groups are the intersections over the
+pairs; each pair's own groups are listed too.
+
+A task other than pairs supplies its own analysis: if the task object has a method
+``data_symmetry(tolerance) -> DataSymmetry`` it is used (the extension point for trajectories,
+which may also fill :attr:`DataSymmetry.fields`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+
+import numpy as np
+
+from symbreak.data import PairDataset
+from symbreak.symmetry import PointGroup, point_group, transformation_group
+
+
+@dataclass
+class DataSymmetry:
+    """Groups of a dataset, all in the user's frame, about ``centre``.
+
+    Attributes
+    ----------
+    input_group : symmetry of the network's input (the source structure(s)).
+    target_group : symmetry of the target structure(s), or ``None`` where there is none.
+    data_group : the symmetry the data keep (the transformation group for pairs).
+    centre : the point the group elements act about (source centroid), or ``None``.
+    parts : per pair (or per trajectory) names and groups, JSON-ready.
+    fields : task-specific extra entries for the report (e.g. trajectories' fields).
+    """
+
+    input_group: PointGroup
+    target_group: PointGroup | None
+    data_group: PointGroup
+    centre: list[float] | None = None
+    parts: list[dict] = field(default_factory=list)
+    fields: dict | None = None
+
+
+def _common(groups: list[PointGroup]) -> PointGroup:
+    return reduce(lambda a, b: a & b, groups)
+
+
+def pairs_symmetry(pairs: PairDataset, tolerance: float) -> DataSymmetry:
+    """Groups of a pair dataset at ``tolerance`` (length unit of the positions).
+
+    >>> import numpy as np
+    >>> from symbreak.data import make_example, load_pairs
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/prism.h5"
+    >>> make_example("cube_to_prism", path)
+    >>> s = pairs_symmetry(load_pairs(path), 0.01)
+    >>> s.input_group.name, s.target_group.name, s.data_group.name
+    ('Oh', 'D4h', 'D4h')
+    """
+    inputs, targets, datas, parts = [], [], [], []
+    for pair in pairs.pairs:
+        species = [pairs.species_names[s] for s in pair.species]
+        g_in = point_group(pair.source, species, tolerance)
+        g_out = point_group(pair.target, species, tolerance)
+        g_data = transformation_group(pair.source, pair.target, species, tolerance)
+        inputs.append(g_in)
+        targets.append(g_out)
+        datas.append(g_data)
+        parts.append({
+            "name": pair.name,
+            "centre": pair.source.mean(axis=0).tolist(),
+            "input_point_group": g_in.name,
+            "target_point_group": g_out.name,
+            "data_point_group": g_data.name,
+        })  # fmt: skip
+    centre = np.mean([pair.source.mean(axis=0) for pair in pairs.pairs], axis=0)
+    return DataSymmetry(
+        input_group=_common(inputs),
+        target_group=_common(targets),
+        data_group=_common(datas),
+        centre=centre.tolist() if len(pairs.pairs) == 1 else None,
+        parts=parts,
+    )

@@ -1,0 +1,144 @@
+"""The report of a fitted run: groups, irrep table, prediction and verdict (``report.json``).
+
+>>> REPORT_SCHEMA
+1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, relaxed_irrep_names
+from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
+from symbreak.report._data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.report._verdict import predicted_irreps, verdict
+from symbreak.run import Run, RunError
+from symbreak.symmetry import PointGroup, residual_group, stabilizer
+
+#: Version of the ``to_dict`` layout; readers refuse larger numbers.
+REPORT_SCHEMA = 1
+
+_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
+             "interrupted")  # fmt: skip
+
+
+@dataclass
+class Report:
+    """Everything ``symbreak explain`` says about a run; :meth:`to_dict` is ``report.json``."""
+
+    task: str
+    groups: dict[str, PointGroup | None]
+    rows: list[IrrepRow]
+    predicted_irreps: list[str]
+    consistent: bool
+    verdict: str
+    fit: dict
+    l_relaxed: int
+    threshold: float
+    tolerance: float
+    centre: list[float] | None = None
+    parts: list[dict] = field(default_factory=list)
+    fields: dict | None = None
+
+    @property
+    def activated_irreps(self) -> list[str]:
+        """Irreps active in any layer, in the conventions order."""
+        active = {row.irrep for row in self.rows if row.active}
+        return [name for name in relaxed_irrep_names(self.l_relaxed) if name in active]
+
+    @property
+    def residual_group(self) -> PointGroup:
+        return self.groups["residual"]
+
+    def to_dict(self) -> dict:
+        """The JSON contract documented in docs/report.md."""
+        names = {key: (g.name if g is not None else None) for key, g in self.groups.items()}
+        out = {
+            "schema": REPORT_SCHEMA,
+            "task": self.task,
+            "residual_point_group": names["residual"],
+            "data_point_group": names["data"],
+            "input_point_group": names["input"],
+            "target_point_group": names["target"],
+            "relaxed_weights_point_group": names["relaxed_weights"],
+            "activated_irreps": self.activated_irreps,
+            "predicted_irreps": list(self.predicted_irreps),
+            "consistent": self.consistent,
+            "verdict": self.verdict,
+            "symmetry_elements": self.residual_group.symmetry_elements(),
+            "centre": self.centre,
+            "irreps": [row.to_dict() for row in self.rows],
+            "fit": {key: self.fit.get(key) for key in _FIT_KEYS},
+            "l_relaxed": self.l_relaxed,
+            "threshold": self.threshold,
+            "tolerance": self.tolerance,
+            "groups": {key: (g.to_dict() if g is not None else None)
+                       for key, g in self.groups.items()},  # fmt: skip
+            "parts": self.parts,
+            "fields": self.fields,
+        }
+        return out
+
+
+def data_symmetry(run: Run, task, tolerance: float) -> DataSymmetry:
+    """The data's groups: pairs analysed here, other tasks through ``task.data_symmetry``."""
+    if run.task == "pairs":
+        return pairs_symmetry(run.pairs, tolerance)
+    analyse = getattr(task, "data_symmetry", None)
+    if analyse is None:
+        raise RunError(f"{run.path}: symbreak cannot yet explain a {run.task!r} run.")
+    return analyse(tolerance)
+
+
+def weights_vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
+    """``{irrep: [vectors]}`` of the significant blocks, for the stabiliser."""
+    vectors: dict[str, list[np.ndarray]] = {}
+    for row in rows:
+        if row.significant:
+            vectors.setdefault(row.irrep, []).append(np.asarray(row.vector))
+    return vectors
+
+
+def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
+                 tolerance: float = DEFAULT_SYMMETRY_TOLERANCE) -> Report:  # fmt: skip
+    """Analyse a loaded run.
+
+    Parameters
+    ----------
+    run : from :func:`symbreak.run.load_run`.
+    threshold : relative size (of the layer's scalar weight) above which a block of relaxed
+        weights can be significant or active; also the relative tolerance of the weights'
+        stabiliser (an element fixes the weights if it moves them by at most this fraction).
+    tolerance : symmetry tolerance for the structures, in their length unit.
+    """
+    from symbreak.pipeline import task_for_run  # the pipeline imports this module lazily
+
+    task = task_for_run(run)
+    symmetry = data_symmetry(run, task, tolerance)
+    fit = dict(run.config["fit"])
+    rows = irrep_rows(run.network, task, symmetry.input_group, fit["initial_loss"], threshold)
+    vectors = weights_vectors(rows)
+    weights_group = stabilizer(vectors, threshold) if vectors else PointGroup.spherical(True)
+    residual = residual_group(symmetry.input_group, vectors, threshold) if vectors else (
+        symmetry.input_group
+    )
+    groups = {
+        "input": symmetry.input_group,
+        "target": symmetry.target_group,
+        "data": symmetry.data_group,
+        "relaxed_weights": weights_group,
+        "residual": residual,
+    }
+    l_relaxed = int(run.config["network"]["l_relaxed"])
+    predicted = predicted_irreps(symmetry.input_group, symmetry.data_group, l_relaxed)
+    report = Report(
+        task=run.task, groups=groups, rows=rows, predicted_irreps=predicted, consistent=False,
+        verdict="", fit=fit, l_relaxed=l_relaxed, threshold=threshold, tolerance=tolerance,
+        centre=symmetry.centre, parts=symmetry.parts, fields=symmetry.fields,
+    )  # fmt: skip
+    report.consistent, report.verdict = verdict(
+        groups, report.activated_irreps, predicted, fit, l_relaxed
+    )
+    return report

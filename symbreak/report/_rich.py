@@ -1,0 +1,82 @@
+"""The report for people: rich tables and the verdict paragraph."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from symbreak.conventions import pretty_group_name
+from symbreak.report._report import Report
+from symbreak.report._verdict import describe_element
+
+
+def _irreps_table(report: Report) -> Table:
+    table = Table(title="Relaxed weights (norms relative to the layer's 0e weight)")
+    for column in ("layer", "irrep", "copy", "norm", "breaking", "active", "interpretation"):
+        table.add_column(column, justify="right" if column in ("norm", "breaking") else "left")
+    hidden = 0
+    for row in report.rows:
+        if row.norm == 0.0:  # blocks the fit never admitted: listing them hides the story
+            hidden += 1
+            continue
+        norm = f"{row.norm:.3g}" if row.irrep == "0e" else f"{row.relative_norm:.2e}"
+        table.add_row(
+            str(row.layer), row.irrep, str(row.copy), norm,
+            "" if row.irrep == "0e" else f"{row.relative_breaking_norm:.2e}",
+            "[bold green]yes[/]" if row.active else "no", row.interpretation,
+        )  # fmt: skip
+    if hidden:
+        table.caption = f"{hidden} all-zero blocks not shown; 0e norms are absolute"
+    return table
+
+
+def _groups_table(report: Report) -> Table:
+    table = Table(title="Groups")
+    table.add_column("of")
+    table.add_column("group")
+    labels = {
+        "input": "input (source structure)",
+        "target": "target structure",
+        "data": "data (kept by the transformation)",
+        "relaxed_weights": "relaxed weights alone",
+        "residual": "residual = input ∩ weights",
+    }
+    for key, label in labels.items():
+        group = report.groups.get(key)
+        name = pretty_group_name(group.name) if group is not None else "—"
+        table.add_row(label, f"[bold]{name}[/]" if key == "residual" else name)
+    table.add_row("predicted breaking irreps", ", ".join(report.predicted_irreps) or "none")
+    table.add_row("activated irreps", ", ".join(report.activated_irreps) or "none")
+    return table
+
+
+def _elements_table(report: Report) -> Table:
+    centre = report.centre
+    where = f" about ({', '.join(f'{c:.4g}' for c in centre)})" if centre is not None else ""
+    table = Table(title=f"Symmetry elements of the residual group{where}")
+    table.add_column("element")
+    table.add_column("vector")
+    for element in report.residual_group.symmetry_elements():
+        vector = next((element[k] for k in ("axis", "normal", "containing_axis",
+                                            "perpendicular_to") if k in element), None)  # fmt: skip
+        text = "" if vector is None else "(" + ", ".join(f"{c:.4g}" for c in vector) + ")"
+        table.add_row(describe_element(element), text)
+    if not table.rows:
+        table.add_row("identity only", "")
+    return table
+
+
+def print_report(report: Report, console: Console) -> None:
+    """Print the irrep table, the groups, the residual group's elements and the verdict."""
+    fit = report.fit
+    console.print(
+        f"[bold]{report.task}[/] run: loss {fit['loss']:.3e} "
+        f"({fit.get('relative_loss', 0.0):.1e} of the initial), {fit['epochs']} epochs, "
+        f"{'converged' if fit.get('converged') else 'not converged'}; "
+        f"threshold {report.threshold:g}, structure tolerance {report.tolerance:g}."
+    )
+    console.print(_irreps_table(report))
+    console.print(_groups_table(report))
+    console.print(_elements_table(report))
+    style = "green" if report.consistent else "yellow"
+    console.print(f"[bold {style}]Verdict.[/] {report.verdict}")
