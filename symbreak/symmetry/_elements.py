@@ -55,7 +55,7 @@ def continuous_elements(group) -> list[dict]:
         if len(group.elements) == 2:
             out += [{"kind": "all_mirrors"}, {"kind": "inversion"}]
         return out
-    u = [float(c) for c in group.axis]
+    u = [round(float(c), 12) + 0.0 for c in group.axis]
     classes = group._axial_classes
     out = [{"kind": "rotation", "order": "inf", "axis": u}]
     if (-1, 1) in classes:

@@ -232,13 +232,20 @@ class PointGroup:
 
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:
-        """JSON-ready description; :meth:`from_dict` rebuilds the same group."""
+        """JSON-ready description; :meth:`from_dict` rebuilds the same group.
+
+        ``elements`` (with ``continuous`` and ``axis``) define the group; the names and
+        ``symmetry_elements`` are there for readers and are ignored by :meth:`from_dict`.
+        """
         return {
             "name": self.name,
+            "pretty_name": self.pretty_name,
+            "hermann_mauguin": self.hermann_mauguin,
             "order": "inf" if self.continuous else len(self.elements),
+            "symmetry_elements": self.symmetry_elements(),
             "continuous": self.continuous,
             "axis": list(self.axis) if self.axis is not None else None,
-            "elements": self.elements.round(12).tolist(),
+            "elements": (self.elements.round(12) + 0.0).tolist(),  # + 0.0: no "-0.0" in JSON
         }
 
     @classmethod
