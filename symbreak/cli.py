@@ -165,6 +165,39 @@ def example(
     console.print(f"wrote [cyan]{out}[/]")
 
 
+@app.command()
+def explain(
+    run: Path = typer.Argument(..., help="Run directory written by `symbreak fit`."),
+    json_output: bool = typer.Option(
+        False, "--json", help="Print the report as JSON (the layout of report.json), nothing else."
+    ),
+    threshold: float = typer.Option(
+        1e-3,
+        help="Relative size (of the layer's 0e weight) above which a relaxed-weight block can "
+        "count as active; also the relative tolerance of the weights' stabiliser.",
+    ),
+    tolerance: float = typer.Option(
+        0.01, help="Symmetry tolerance for the structures, in their length unit."
+    ),
+) -> None:
+    """Say which symmetry the fitted network broke, how, and whether it matches the data."""
+    import json
+
+    from symbreak.report import build_report, print_report
+    from symbreak.run import load_run
+
+    if threshold <= 0 or tolerance <= 0:
+        fail("--threshold and --tolerance must be positive.")
+    try:
+        report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
+    except (DataError, RunError) as error:
+        fail(str(error))
+    if json_output:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        print_report(report, console)
+
+
 def _vector(text: str, option: str) -> tuple[float, float, float]:
     try:
         values = tuple(float(v) for v in text.split(","))

@@ -77,16 +77,16 @@ def fit_file(
 
 
 def _write_report(path: Path) -> None:
-    """Save ``report.json`` beside the run (when the analysis module is available)."""
-    try:
-        from symbreak.report import build_report
-    except ImportError:  # the analysis is optional while the package is assembled
-        return
+    """Save ``report.json`` beside the run (``symbreak explain --json`` of the fresh run)."""
     import json
 
+    from symbreak.report import UnexplainedTaskError, build_report
     from symbreak.run import load_run
 
-    report = build_report(load_run(path))
+    try:
+        report = build_report(load_run(path))
+    except UnexplainedTaskError:  # a task without a symmetry analysis yet: the run stands alone
+        return
     tmp = path / ".report.json.partial"
     tmp.write_text(json.dumps(report.to_dict(), indent=2))
     tmp.replace(path / "report.json")

@@ -17,7 +17,7 @@ from symbreak.report._interpretation import (
     interpret_irrep,
     quadrupole_vector,
 )
-from symbreak.report._report import REPORT_SCHEMA, Report, build_report
+from symbreak.report._report import REPORT_SCHEMA, Report, UnexplainedTaskError, build_report
 from symbreak.report._rich import print_report
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
 
@@ -27,6 +27,7 @@ __all__ = [
     "DataSymmetry",
     "IrrepRow",
     "Report",
+    "UnexplainedTaskError",
     "axis_name",
     "build_report",
     "cartesian_form",

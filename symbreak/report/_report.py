@@ -20,6 +20,12 @@ from symbreak.symmetry import PointGroup, residual_group, stabilizer
 #: Version of the ``to_dict`` layout; readers refuse larger numbers.
 REPORT_SCHEMA = 1
 
+
+
+class UnexplainedTaskError(RunError):
+    """The run's task has no symmetry analysis (its task object lacks ``data_symmetry``)."""
+
+
 _FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
              "interrupted")  # fmt: skip
 
@@ -88,7 +94,7 @@ def data_symmetry(run: Run, task, tolerance: float) -> DataSymmetry:
         return pairs_symmetry(run.pairs, tolerance)
     analyse = getattr(task, "data_symmetry", None)
     if analyse is None:
-        raise RunError(f"{run.path}: symbreak cannot yet explain a {run.task!r} run.")
+        raise UnexplainedTaskError(f"{run.path}: symbreak cannot yet explain a {run.task!r} run.")
     return analyse(tolerance)
 
 
