@@ -20,6 +20,13 @@ AXIS_COLOURS = ("#c0392b", "#27ae60", "#2471a3")
 _configured = False
 
 
+def unicode_font() -> str:
+    """Path of DejaVu Sans (shipped with matplotlib): vtk's own fonts lack σ, ∞ and ‖."""
+    from matplotlib import font_manager
+
+    return font_manager.findfont("DejaVu Sans")
+
+
 def configure_offscreen() -> None:
     """Render without a window; quiet vtk's harmless "bad X server" warning when headless.
 
@@ -58,10 +65,16 @@ def font_size(plotter: pv.Plotter, base: float) -> int:
     return max(6, int(round(base * side / 800)))
 
 
+def add_note(plotter: pv.Plotter, text: str, base_size: float = 14) -> None:
+    """Small text in the lower-left corner of the active panel (a caption or a summary)."""
+    plotter.add_text(text, position="lower_left", font_size=font_size(plotter, base_size),
+                     color="black", font_file=unicode_font())  # fmt: skip
+
+
 def add_title(plotter: pv.Plotter, text: str, base_size: float = 15) -> None:
     """A title at the top of the active panel."""
     plotter.add_text(text, position="upper_edge", font_size=font_size(plotter, base_size),
-                     color="black")  # fmt: skip
+                     color="black", font_file=unicode_font())  # fmt: skip
     _text_slot(plotter)["title"] = text
 
 
@@ -71,13 +84,13 @@ def add_label(plotter: pv.Plotter, point, text: str, colour: str = "black",
     plotter.add_point_labels(
         np.asarray([point], dtype=float), [text], show_points=False, shape=None,
         font_size=font_size(plotter, base_size), text_color=colour, always_visible=True,
-        bold=True,
+        bold=True, font_file=unicode_font(),
     )  # fmt: skip
     _text_slot(plotter)["labels"].append(([float(c) for c in point], text, colour))
 
 
 def add_cartesian_axes(plotter: pv.Plotter, length: float) -> None:
-    """Thin x, y, z axes from ``-length`` to ``+length`` through the origin, labelled at the tips."""
+    """Thin x, y, z axes from ``-length`` to ``+length`` through the origin, tips labelled."""
     for k, (name, colour) in enumerate(zip("xyz", AXIS_COLOURS)):
         tip = np.zeros(3)
         tip[k] = length

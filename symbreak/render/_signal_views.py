@@ -12,6 +12,7 @@ from symbreak.conventions import irrep_meaning
 from symbreak.render._scene import (
     add_cartesian_axes,
     add_label,
+    add_note,
     add_title,
     font_size,
     new_plotter,
@@ -88,13 +89,13 @@ def render_layer_signal(theta, irreps, layer: int, path: Path, size: tuple[int, 
 
 def render_irrep(vector, irrep: str, layer: int, path: Path, size: tuple[int, int],
                  resolution: int = 96, caption: str = "") -> Path:  # fmt: skip
-    """``layer{k}_{irrep}``: the surface of a single irrep's weights :math:`Y_l \\cdot \\theta_l`."""
+    """``layer{k}_{irrep}``: the surface of one irrep's weights, :math:`Y_l \\cdot \\theta_l`."""
     coefficients = {irrep: np.asarray(vector, dtype=np.float64)}
     plotter = new_plotter(size)
     draw_signal(plotter, coefficients, signal_peak(coefficients, resolution), resolution,
                 f"f ({irrep})")  # fmt: skip
-    add_title(plotter, f"layer {layer}, {irrep} ({_norm_text(coefficients)}): {irrep_meaning(irrep)}")
+    norm = _norm_text(coefficients)
+    add_title(plotter, f"layer {layer}, {irrep} ({norm}): {irrep_meaning(irrep)}")
     if caption:
-        plotter.add_text(caption, position="lower_left", font_size=font_size(plotter, 13),
-                         color="black")  # fmt: skip
+        add_note(plotter, caption)
     return save(plotter, path)

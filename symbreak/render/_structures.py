@@ -1,0 +1,116 @@
+"""``structures``: source and target point clouds with the residual group's symmetry elements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pyvista as pv
+
+from symbreak.conventions import pretty_group_name
+from symbreak.render._elements import draw_symmetry_elements
+from symbreak.render._scene import add_cartesian_axes, add_note, add_title, new_plotter, save
+from symbreak.render._scene import set_view as _set_view
+
+
+def species_colours(n: int) -> list[str]:
+    """``n`` distinguishable colours (matplotlib's tab10, cycled), one per species."""
+    palette = matplotlib.colormaps["tab10"]
+    return [matplotlib.colors.to_hex(palette(k % 10)) for k in range(n)]
+
+
+def ball_radius(points: np.ndarray) -> float:
+    """0.15 of the smallest distance between two points: small enough to see the axes."""
+    points = np.asarray(points, dtype=float)
+    if len(points) < 2:
+        return 0.1
+    gaps = np.linalg.norm(points[:, None] - points[None], axis=-1)
+    gaps[np.diag_indices(len(points))] = np.inf
+    return 0.15 * float(np.min(gaps)) or 0.1
+
+
+def _draw_cloud(plotter, points, species, names, colours, radius, opacity=1.0, legend=True):
+    for k, name in enumerate(names):
+        chosen = points[np.asarray(species) == k]
+        if len(chosen) == 0:
+            continue
+        balls = pv.PolyData(chosen).glyph(geom=pv.Sphere(radius=radius), scale=False, orient=False)
+        label = name if legend and len(names) > 1 else None
+        plotter.add_mesh(balls, color=colours[k], opacity=opacity, smooth_shading=True,
+                         specular=0.3, label=label)  # fmt: skip
+
+
+def _displacements(source, target) -> pv.PolyData:
+    moved = np.linalg.norm(target - source, axis=1) > 1e-12
+    points = np.concatenate([source[moved], target[moved]])
+    n = int(moved.sum())
+    lines = np.column_stack([np.full(n, 2), np.arange(n), np.arange(n) + n]).ravel()
+    return pv.PolyData(points, lines=lines)
+
+
+def render_structures(source, target, species: Sequence[int], species_names: Sequence[str],
+                      elements: Sequence[dict], group_name: str, path: Path,
+                      size: tuple[int, int], pair_name: str = "") -> Path:  # fmt: skip
+    """Source (left) and target (right) with the symmetry elements of ``group_name``.
+
+    The elements are drawn about the source centroid in both panels; the target panel
+    also shows the source as faint balls and each point's displacement as a line.
+    """
+    source = np.asarray(source, dtype=float)
+    target = np.asarray(target, dtype=float)
+    centre = source.mean(axis=0)
+    extent = float(np.max(np.linalg.norm(np.concatenate([source, target]) - centre, axis=1)))
+    extent = extent or 1.0
+    radius = ball_radius(source)
+    colours = species_colours(len(species_names))
+    plotter = new_plotter(size, shape=(1, 2))
+    words: list[str] = []
+    for col, (name, points) in enumerate((("source", source), ("target", target))):
+        plotter.subplot(0, col)
+        if col == 1:
+            _draw_cloud(plotter, source, species, species_names, colours, radius, 0.18, False)
+            moves = _displacements(source, target)
+            if moves.n_points:
+                plotter.add_mesh(moves, color="#333333", line_width=2)
+        _draw_cloud(plotter, points, species, species_names, colours, radius)
+        words = draw_symmetry_elements(plotter, elements, centre, 1.3 * extent)
+        add_cartesian_axes_at(plotter, centre, 1.55 * extent)
+        if col == 0 and len(species_names) > 1:
+            plotter.add_legend(bcolor="white", face="circle", size=(0.14, 0.1), loc="lower right")
+        title = f"{name}{f' ({pair_name})' if pair_name and col == 0 else ''}"
+        add_title(plotter, title)
+        _set_view(plotter, 1.8 * extent, centre)
+    plotter.subplot(0, 0)
+    summary = f"residual group {pretty_group_name(group_name)}: {_count_words(words)}"
+    add_note(plotter, summary)
+    return save(plotter, path)
+
+
+def add_cartesian_axes_at(plotter, centre, length: float) -> None:
+    """Cartesian axes (:func:`add_cartesian_axes`) moved to ``centre``."""
+    if np.allclose(centre, 0.0):
+        add_cartesian_axes(plotter, length)
+        return
+    from symbreak.render._scene import AXIS_COLOURS, add_label
+
+    for k, (name, colour) in enumerate(zip("xyz", AXIS_COLOURS)):
+        tip = np.zeros(3)
+        tip[k] = length
+        plotter.add_mesh(pv.Line(centre - tip, centre + tip), color=colour, line_width=2)
+        add_label(plotter, centre + 1.08 * tip, name, colour)
+
+
+def _count_words(words: Sequence[str]) -> str:
+    """``['C4', 'C2', 'C2', 'i']`` -> ``'C4, 2 C2, i'`` (identity only: ``'E only'``).
+
+    >>> _count_words(["C4", "C2", "C2", "σ", "i"])
+    'C4, 2 C2, σ, i'
+    """
+    if not words:
+        return "identity only"
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    return ", ".join(word if n == 1 else f"{n} {word}" for word, n in counts.items())
