@@ -103,7 +103,7 @@ class WeightedTensorProduct(torch.nn.Module):
         self.register_buffer("_i", cat(i_index).long(), persistent=False)
         self.register_buffer("_j", cat(j_index).long(), persistent=False)
         cg_values = torch.cat(values) if values else torch.zeros(0, dtype=torch.float64)
-        self.register_buffer("_cg", cg_values.to(torch.get_default_dtype()), persistent=False)
+        self.register_buffer("_cg", cg_values, persistent=False)  # float64: cast at use
 
     def _build_weight_layout(self) -> None:
         """Group the paths by output irrep: their weights stack into one (U_c, w_c) matrix."""
