@@ -1,0 +1,53 @@
+"""``index.html``: every rendered file with a one-line explanation (and a preview of PNGs)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from symbreak.conventions import pretty_group_name
+
+
+def _summary(report: dict) -> str:
+    """One line of the report for the page header (empty without a report)."""
+    parts = []
+    for key, label in (("residual_point_group", "residual group"),
+                       ("data_point_group", "data's group"),
+                       ("input_point_group", "input's group")):  # fmt: skip
+        if report.get(key):
+            parts.append(f"{label} {pretty_group_name(report[key])}")
+    if "activated_irreps" in report:
+        parts.append("activated irreps: " + (", ".join(report["activated_irreps"]) or "none"))
+    return "; ".join(parts)
+
+
+def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: dict | None = None
+                ) -> Path:  # fmt: skip
+    """Write ``out/index.html`` listing ``files`` (objects with ``name`` and ``description``)."""
+    rows = []
+    for item in files:
+        name = html.escape(item.name)
+        preview = (f'<img src="{name}" alt="{name}" width="240">' if item.name.endswith(".png")
+                   else "interactive page")  # fmt: skip
+        rows.append(
+            f'<tr><td><a href="{name}">{name}</a></td><td>{html.escape(item.description)}</td>'
+            f"<td>{preview}</td></tr>"
+        )
+    summary = _summary(report or {})
+    body = "\n".join(rows)
+    notes_html = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>symbreak render: {html.escape(out.name)}</title>
+<style>body {{ font-family: sans-serif; margin: 2em; }} td {{ padding: 0.4em 1em;
+vertical-align: top; border-bottom: 1px solid #ddd; }}</style></head><body>
+<h1>symbreak render</h1>
+<p>{html.escape(summary)}</p>
+{f"<ul>{notes_html}</ul>" if notes_html else ""}
+<table><tr><th>file</th><th>what it shows</th><th>preview</th></tr>
+{body}
+</table></body></html>
+"""
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
