@@ -41,7 +41,7 @@ class Regulariser(str, Enum):
 
 def fail(message: str, code: int = 2) -> None:
     """One clear sentence on stderr and a non-zero exit; never a traceback."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

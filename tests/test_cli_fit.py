@@ -1,0 +1,78 @@
+"""`symbreak fit` and `symbreak example` as a user meets them: clear errors, complete runs."""
+
+import json
+
+import h5py
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from symbreak.cli import app
+
+runner = CliRunner()
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 2, result.output
+    text = result.output.strip()
+    assert "Traceback" not in text
+    assert text.startswith("error:")
+    return text
+
+
+def write_raw(source, target):
+    def write(path):
+        with h5py.File(path, "w") as handle:
+            handle["pairs/a/source"] = source
+            handle["pairs/a/target"] = target
+
+    return write
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.write_text("not hdf5"), "HDF5"),
+        (lambda p: h5py.File(p, "w").close(), "/pairs"),
+        (write_raw(np.zeros((1, 3)), np.zeros((1, 3))), "at least 2"),
+        (write_raw(np.eye(3), np.full((3, 3), np.nan)), "NaN"),
+        (write_raw(np.eye(3), np.eye(4)[:, :3]), "4"),
+        (write_raw(np.zeros((3, 2)), np.zeros((3, 2))), "(N, 3)"),
+    ],
+)
+def test_bad_input_gets_one_sentence_and_exit_2_and_no_run(tmp_path, make, expected):
+    data, out = tmp_path / "data.h5", tmp_path / "run"
+    make(data)
+    result = runner.invoke(app, ["fit", str(data), "--out", str(out), "--quiet"])
+    assert expected.lower() in one_line_error(result).lower()
+    assert not out.exists()
+    assert not list(tmp_path.glob(".run*"))  # no staging folder left behind
+
+
+def test_fit_writes_a_complete_run_and_refuses_to_overwrite(tmp_path, sample_path):
+    out = tmp_path / "run"
+    args = ["fit", str(sample_path("cube_to_cube")), "--out", str(out), "--quiet", "--epochs", "5"]
+    assert runner.invoke(app, args).exit_code == 0
+    for name in ("config.json", "model.pt", "history.csv", "data.h5"):
+        assert (out / name).stat().st_size > 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["options"]["epochs"] == 5 and len(config["input"]["sha256"]) == 64
+    assert "already exists" in one_line_error(runner.invoke(app, args))
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+
+
+def test_bad_option_values_are_refused(tmp_path, sample_path):
+    args = ["fit", str(sample_path("cube_to_cube")), "--out", str(tmp_path / "r"), "--quiet"]
+    assert "layers" in one_line_error(runner.invoke(app, [*args, "--layers", "0"]))
+
+
+def test_example_writes_a_loadable_file(tmp_path):
+    from symbreak.data import load_dataset
+
+    out = tmp_path / "prism.h5"
+    assert runner.invoke(app, ["example", "cube_to_prism", "--out", str(out)]).exit_code == 0
+    assert len(load_dataset(out).pairs) == 1
+    assert "three numbers" in one_line_error(
+        runner.invoke(app, ["example", "lorentz", "--E", "1,0", "--out", str(out)])
+    )
