@@ -15,7 +15,14 @@ from pathlib import Path
 import numpy as np
 import pyvista as pv
 
-from symbreak.render._scene import add_cartesian_axes, add_label, add_title, new_plotter, save
+from symbreak.render._scene import (
+    add_cartesian_axes,
+    add_label,
+    add_note,
+    add_title,
+    new_plotter,
+    save,
+)
 from symbreak.render._scene import set_view as _set_view
 
 
@@ -49,19 +56,26 @@ def as_vectors(value) -> list[np.ndarray]:
 
 
 def draw_vectors(plotter: pv.Plotter, arrows: Sequence[Arrow]) -> None:
-    """Unit arrows from the origin in the active panel, labelled at their tips."""
-    for arrow in arrows:
+    """Unit arrows from the origin in the active panel, labelled at their tips.
+
+    Zero vectors have no direction: they are listed in a note ("layer 0 1o = 0") instead.
+    """
+    zeros = []
+    for k, arrow in enumerate(arrows):
         vector = np.asarray(arrow.vector, dtype=float)
         norm = float(np.linalg.norm(vector))
         if norm == 0.0:
-            add_label(plotter, (0.0, 0.0, -0.2 - 0.12 * len(arrows)), f"{arrow.label} = 0",
-                      arrow.colour, 18)  # fmt: skip
+            zeros.append(f"{arrow.label} = 0")
             continue
         direction = vector / norm
         shape = pv.Arrow(start=(0.0, 0.0, 0.0), direction=direction, scale=1.0,
                          tip_length=0.18, tip_radius=0.05, shaft_radius=0.018)  # fmt: skip
         plotter.add_mesh(shape, color=arrow.colour, smooth_shading=True)
-        add_label(plotter, 1.1 * direction, f"{arrow.label} ({norm:.3g})", arrow.colour, 18)
+        # Parallel arrows (the point of the picture) would stack their labels: step each down.
+        where = 1.1 * direction - np.array([0.0, 0.0, 0.16 * k])
+        add_label(plotter, where, f"{arrow.label} ({norm:.3g})", arrow.colour, 30)
+    if zeros:
+        add_note(plotter, "\n".join(zeros), 24)
 
 
 def render_vectors(panels: Sequence[VectorPanel], path: Path, size: tuple[int, int]) -> Path:
@@ -71,8 +85,8 @@ def render_vectors(panels: Sequence[VectorPanel], path: Path, size: tuple[int, i
         plotter.subplot(0, col)
         draw_vectors(plotter, panel.arrows)
         add_cartesian_axes(plotter, 1.3)
-        add_title(plotter, panel.title)
-        _set_view(plotter, 1.4)
+        add_title(plotter, panel.title, 26)
+        _set_view(plotter, 1.8)
     return save(plotter, path)
 
 
@@ -95,5 +109,5 @@ def field_panels(fields: dict, weights_by_layer: Sequence[dict]) -> list[VectorP
             if irrep in weights:
                 colour = LAYER_COLOURS[layer % len(LAYER_COLOURS)]
                 arrows.append(Arrow(f"layer {layer} {irrep}", weights[irrep], colour))
-        panels.append(VectorPanel(f"{kind} field and the {irrep} relaxed weights", arrows))
+        panels.append(VectorPanel(f"{kind} field vs {irrep} weights", arrows))
     return panels
