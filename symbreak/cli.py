@@ -198,6 +198,38 @@ def explain(
         print_report(report, console)
 
 
+
+class Format(str, Enum):
+    png = "png"
+    html = "html"
+
+
+@app.command()
+def render(
+    run: Path = typer.Argument(..., help="Run directory written by `symbreak fit`."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the pictures (created)."),
+    format: Format = typer.Option(  # noqa: A002 - the option is called --format
+        Format.png, "--format", help="png pictures, or html interactive pages for the 3-D views."
+    ),
+    layer: int = typer.Option(None, "--layer", help="Draw only this layer's relaxed weights."),
+    size: str = typer.Option("800x800", "--size", help="Picture size WIDTHxHEIGHT in pixels."),
+) -> None:
+    """Draw the relaxed weights, the structures with their symmetry elements and the training
+    curve of RUN into OUT; OUT/index.html lists and explains every file."""
+    from symbreak.render import RenderError, parse_size, render_run
+    from symbreak.run import load_run
+
+    try:
+        rendering = render_run(load_run(run), out, format.value, layer, parse_size(size))
+    except (DataError, RunError, RenderError) as error:
+        fail(str(error))
+    for note in rendering.notes:
+        errors.print(f"[yellow]note:[/] {note}", highlight=False)
+    console.print(
+        f"wrote {len(rendering.files)} files to [cyan]{rendering.out}[/]; "
+        f"see [cyan]{rendering.index}[/]."
+    )
+
 def _vector(text: str, option: str) -> tuple[float, float, float]:
     try:
         values = tuple(float(v) for v in text.split(","))

@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 CURVES = (
     ("loss", "total loss"),
     ("fit_loss", "fit loss (mean squared error)"),
-    ("reg_loss", "regularisation (group lasso)"),
+    ("reg_loss", "regularisation of the relaxed weights"),
 )
 
 
