@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from symbreak.data import DataError
-from symbreak.run import RunError
+from symbreak.errors import DataError, RunError
 
 app = typer.Typer(
     help=(

@@ -30,14 +30,11 @@ import torch
 
 import symbreak
 from symbreak.data import DataError, PairDataset, load_pairs
+from symbreak.errors import RunError
 from symbreak.model import RelaxedNetwork
 
 RUN_SCHEMA = 1
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
-
-
-class RunError(ValueError):
-    """A run directory symbreak cannot read; the message is one sentence for the user."""
 
 
 @dataclass
