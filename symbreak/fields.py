@@ -1,0 +1,139 @@
+r"""Uniform background fields read out of a fitted trajectories network.
+
+Relaxed weights give the directions of the fields only up to the sign (and scale) of the
+learned tensor-product weights, so the fitted model is probed instead. For a particle in
+uniform fields, :math:`a(v) = E + v \times B` (charge-to-mass ratio absorbed), so
+
+.. math::
+    E = a(0), \qquad
+    J_{ij} = \frac{\partial a_i}{\partial v_j} = \epsilon_{ijk} B_k, \qquad
+    B_k = \tfrac12 \epsilon_{ijk} J_{ij},
+
+i.e. :math:`B = (J_{yz}, J_{zx}, J_{xy})` of the antisymmetric part
+:math:`A = (J - J^T)/2`. The symmetric part of :math:`J` (friction, anisotropic drag)
+is zero for a pure Lorentz force; its relative size is reported as a quality number.
+
+Components are Cartesian x, y, z, which is also e3nn's basis for ``1o``/``1e``.
+
+>>> import torch
+>>> E, B = torch.tensor([1.0, 0, 0]).double(), torch.tensor([0, 2.0, 0]).double()
+>>> fields = probe_fields(lambda v: E + torch.linalg.cross(v, B.expand_as(v)))
+>>> fields.polar.round(12).tolist(), fields.axial.round(12).tolist()
+([1.0, 0.0, 0.0], [0.0, 2.0, 0.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+#: A field smaller than this fraction of the data's rms acceleration counts as absent.
+NEGLIGIBLE_FIELD = 1e-3
+#: Relative tolerance of the stabiliser of the recovered fields (they are fitted, not exact).
+FIELD_SYMMETRY_TOLERANCE = 0.02
+
+
+@dataclass
+class Fields:
+    """Uniform fields felt by the particles, in the data's units.
+
+    Attributes
+    ----------
+    polar : (3,) array
+        :math:`E`: the predicted acceleration at rest (polar vector, ``1o``).
+    axial : (3,) array
+        :math:`B`: the vector of the antisymmetric part of :math:`\\partial a/\\partial v`
+        (axial vector, ``1e``).
+    jacobian : (3, 3) array
+        :math:`\\partial a_i/\\partial v_j` at :math:`v = 0`.
+    symmetric_fraction : float
+        :math:`\\lVert (J + J^T)/2 \\rVert_F / \\lVert J \\rVert_F` (0 for a pure Lorentz force).
+    """
+
+    polar: np.ndarray
+    axial: np.ndarray
+    jacobian: np.ndarray
+    symmetric_fraction: float
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ``{"polar": [...], "axial": [...], ...}``."""
+        return {
+            "polar": self.polar.tolist(),
+            "axial": self.axial.tolist(),
+            "jacobian": self.jacobian.tolist(),
+            "symmetric_fraction": self.symmetric_fraction,
+        }
+
+
+def axial_vector(jacobian: np.ndarray) -> np.ndarray:
+    """:math:`B_k = \\tfrac12 \\epsilon_{ijk} J_{ij}`: the vector of J's antisymmetric part.
+
+    >>> axial_vector(np.array([[0, 3.0, -2], [-3, 0, 1], [2, -1, 0]])).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    antisymmetric = (jacobian - jacobian.T) / 2
+    return np.array([antisymmetric[1, 2], antisymmetric[2, 0], antisymmetric[0, 1]])
+
+
+def probe_fields(acceleration: Callable[[torch.Tensor], torch.Tensor]) -> Fields:
+    """Fields of a model ``acceleration(v)`` mapping velocities ``(S, 3)`` to ``(S, 3)``."""
+    rest = torch.zeros(1, 3, dtype=torch.float64)
+    with torch.no_grad():
+        polar = acceleration(rest)[0].double().numpy()
+    jacobian = torch.autograd.functional.jacobian(
+        lambda v: acceleration(v[None])[0], rest[0]
+    ).double().numpy()
+    return _fields(polar, jacobian)
+
+
+def _fields(polar: np.ndarray, jacobian: np.ndarray) -> Fields:
+    norm = float(np.linalg.norm(jacobian))
+    symmetric = float(np.linalg.norm((jacobian + jacobian.T) / 2))
+    return Fields(polar, axial_vector(jacobian), jacobian, symmetric / norm if norm else 0.0)
+
+
+def fitted_fields(network, task) -> Fields:
+    """Fields of a fitted trajectories network, averaged over the species.
+
+    ``task`` is the :class:`~symbreak.trajectory_task.TrajectoryTask` the network was
+    fitted on (it knows the species and undoes the velocity/acceleration scaling).
+    """
+    probes = [
+        probe_fields(lambda v, s=species: task.acceleration(network, v, s))
+        for species in range(task.n_species)
+    ]
+    polar = np.mean([p.polar for p in probes], axis=0)
+    jacobian = np.mean([p.jacobian for p in probes], axis=0)
+    return _fields(polar, jacobian)
+
+
+def field_vectors(
+    fields: Fields, acceleration_scale: float, velocity_scale: float
+) -> dict[str, np.ndarray]:
+    """``{"1o": E, "1e": B}`` without fields too weak to matter, for :func:`field_group`.
+
+    E is compared with the rms acceleration, :math:`|v| |B|` (rms velocity) likewise.
+    """
+    strength = {
+        "1o": np.linalg.norm(fields.polar) / acceleration_scale,
+        "1e": np.linalg.norm(fields.axial) * velocity_scale / acceleration_scale,
+    }
+    vectors = {"1o": fields.polar, "1e": fields.axial}
+    return {name: vectors[name] for name, s in strength.items() if s > NEGLIGIBLE_FIELD}
+
+
+def field_group(vectors: dict[str, np.ndarray], tolerance: float = FIELD_SYMMETRY_TOLERANCE):
+    """Residual symmetry of uniform fields: the stabiliser of E (``1o``) and B (``1e``).
+
+    E ⊥ B gives Cs (mirror normal to B), a general angle C1, E ∥ B C∞ about them, E
+    alone C∞v about E, B alone C∞h about B, no field O(3).
+
+    >>> field_group({"1o": np.array([1.0, 0, 0]), "1e": np.array([0, 1.0, 0])}).name
+    'Cs'
+    """
+    from symbreak.symmetry import stabilizer
+
+    return stabilizer(dict(vectors), tolerance=tolerance)

@@ -1,0 +1,265 @@
+r"""The trajectories task: predict each particle's acceleration from its velocity.
+
+Every particle at every frame is a node. Its input features are its species one-hot
+(scalars, ``0e``) and its velocity (``1o``); the target is its acceleration (``1o``):
+
+.. math:: a_i = f_\theta(s_i, v_i \,;\, \{x_j - x_i\}_{|x_j - x_i| < R}).
+
+*Edges.* With ``cutoff=None`` (the default) there are none: every particle is its own
+graph, which is right for particles that do not interact, such as charges in uniform
+external fields (Hofgard et al., arXiv 2407.20471, section 5.2). The relaxed convolution's
+self-interaction :math:`x_i \otimes \theta` still lets every node feel the relaxed weights,
+so :math:`\theta_{1o}` can play E and :math:`\theta_{1e}` with :math:`v` can play
+:math:`v \times B`. For interacting particles pass a cutoff R: particles of the same
+frame closer than R exchange messages along :math:`x_j - x_i`.
+
+*Scaling.* Velocities and accelerations are divided by their root-mean-square norms
+(one scalar each, so directions are untouched) to keep the network well conditioned;
+:meth:`TrajectoryTask.acceleration` undoes it, so read-outs are in the data's units.
+
+*Memory.* A dataset of at most :data:`IN_MEMORY_SAMPLES` (particle, frame) samples is
+loaded whole and fitted full-batch with L-BFGS (the accurate, fast route for the sample's
+10 particles x 1001 frames). Larger ones stream: :meth:`TrajectoryTask.minibatches` reads
+windows of frames from the HDF5 file, and :mod:`symbreak.fit_minibatch` trains on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from symbreak.data import ParticleSamples, TrajectoryDataset
+from symbreak.model import Graph, RelaxedNetwork
+
+#: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
+IN_MEMORY_SAMPLES = 200_000
+#: Rows kept for evaluation (loss of a streaming fit, explain's probes, ``samples.npz``).
+EVALUATION_SAMPLES = 4096
+
+_COLUMNS = ("positions", "velocities", "accelerations", "species", "frame_key")
+
+
+def _rms_norm(vectors: np.ndarray) -> float:
+    """:math:`\\sqrt{\\langle |u|^2 \\rangle}`, or 1 for all-zero data (nothing to rescale)."""
+    value = float(np.sqrt(np.mean(np.sum(vectors**2, axis=-1)))) if len(vectors) else 0.0
+    return value if value > 0 else 1.0
+
+
+def _edges_within_frames(
+    positions: np.ndarray, frame_key: np.ndarray, cutoff: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Directed edges (src, dst) between distinct rows of the same frame closer than ``cutoff``.
+
+    Rows of one frame share a ``frame_key``. Frames are grouped by size so the distances
+    of many frames are one array operation.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if cutoff is None or len(positions) == 0:
+        return empty, empty
+    order = np.argsort(frame_key, kind="stable")
+    _, starts, counts = np.unique(frame_key[order], return_index=True, return_counts=True)
+    sources, targets = [empty], [empty]
+    for size in np.unique(counts[counts > 1]):
+        rows = order[starts[counts == size][:, None] + np.arange(size)]  # (G, size)
+        x = positions[rows]
+        distance = np.linalg.norm(x[:, :, None] - x[:, None, :], axis=-1)
+        close = (distance < cutoff) & ~np.eye(size, dtype=bool)
+        g, i, j = np.nonzero(close)  # message from j to i
+        sources.append(rows[g, j])
+        targets.append(rows[g, i])
+    return np.concatenate(sources), np.concatenate(targets)
+
+
+class TrajectoryTask:
+    """Fit accelerations of trajectory particles; full-batch in memory or streamed.
+
+    Parameters
+    ----------
+    dataset
+        The trajectories; frames stay on disk until needed.
+    options
+        The fit options (``cutoff``, ``seed`` are read here).
+    max_in_memory
+        Datasets with more samples stream (default :data:`IN_MEMORY_SAMPLES`).
+    """
+
+    name = "trajectories"
+
+    def __init__(
+        self,
+        dataset: TrajectoryDataset | None,
+        options,
+        max_in_memory: int = IN_MEMORY_SAMPLES,
+        dtype: torch.dtype = torch.float64,
+    ) -> None:
+        self.dataset, self.options, self.dtype = dataset, options, dtype
+        self.cutoff = options.cutoff
+        if dataset is None:  # from_samples fills in the rest
+            return
+        self.n_species = dataset.n_species
+        self.species_names = tuple(dataset.species_names)
+        self.streaming = dataset.n_samples > max_in_memory
+        self.evaluation = self._evaluation_rows(dataset)
+        self.velocity_scale = _rms_norm(self.evaluation["velocities"])
+        self.acceleration_scale = _rms_norm(self.evaluation["accelerations"])
+        rows = self.evaluation if self.streaming else self._all_rows(dataset)
+        self._set_rows(rows)
+
+    @classmethod
+    def from_samples(cls, samples: dict, options) -> TrajectoryTask:
+        """The task on rows stored by :meth:`write_samples` (a run's ``samples.npz``)."""
+        task = cls(None, options)
+        task.species_names = tuple(str(s) for s in samples["species_names"])
+        task.n_species = len(task.species_names)
+        task.streaming = False
+        task.velocity_scale = float(samples["velocity_scale"])
+        task.acceleration_scale = float(samples["acceleration_scale"])
+        task.evaluation = {key: np.asarray(samples[key]) for key in _COLUMNS}
+        task._set_rows(task.evaluation)
+        return task
+
+    # ------------------------------------------------------------------ rows and graphs
+    def _evaluation_rows(self, dataset: TrajectoryDataset) -> dict:
+        """A few thousand rows: random samples, or whole frames when particles interact."""
+        if self.cutoff is None:
+            return _rows_of_samples(dataset.sample(EVALUATION_SAMPLES, seed=self.options.seed))
+        n_particles = max(info.n_particles for info in dataset.trajectories)
+        frames = max(1, EVALUATION_SAMPLES // (8 * n_particles))
+        parts, total = [], 0
+        batches = dataset.iter_batches(frames, shuffle=True, seed=self.options.seed)
+        for batch in batches:
+            parts.append(_rows_of_batch(batch, offset=total))
+            total += parts[-1]["species"].size
+            if total >= EVALUATION_SAMPLES:
+                break
+        return _concatenate(parts)
+
+    def _all_rows(self, dataset: TrajectoryDataset) -> dict:
+        parts, offset = [], 0
+        for batch in dataset.iter_batches(frames_per_batch=4096):
+            parts.append(_rows_of_batch(batch, offset))
+            offset += batch.n_frames
+        return _concatenate(parts)
+
+    def _set_rows(self, rows: dict) -> None:
+        self.graph, self.targets = self.graph_of(rows)
+        self._edge_cache: tuple | None = None
+
+    def graph_of(self, rows: dict) -> tuple[Graph, torch.Tensor]:
+        """Graph (scaled features, edges within frames) and scaled targets of some rows."""
+        one_hot = np.eye(self.n_species)[rows["species"]]
+        velocity = rows["velocities"] / self.velocity_scale
+        features = torch.as_tensor(np.concatenate([one_hot, velocity], axis=1), dtype=self.dtype)
+        src, dst = _edges_within_frames(rows["positions"], rows["frame_key"], self.cutoff)
+        positions = torch.as_tensor(rows["positions"], dtype=self.dtype)
+        graph = Graph(
+            features,
+            torch.as_tensor(src, dtype=torch.int64),
+            torch.as_tensor(dst, dtype=torch.int64),
+            positions[src] - positions[dst],
+        )
+        targets = torch.as_tensor(rows["accelerations"] / self.acceleration_scale, dtype=self.dtype)
+        return graph, targets
+
+    # ------------------------------------------------------------------ the task contract
+    @property
+    def irreps_in(self) -> str:
+        return f"{self.n_species}x0e + 1x1o"
+
+    @property
+    def irreps_out(self) -> str:
+        return "1x1o"
+
+    def network_geometry(self) -> dict:
+        """Radial range = the cutoff (1 without edges) and the mean neighbour count's root."""
+        nodes = max(len(self.graph.node_features), 1)
+        mean_neighbours = len(self.graph.edge_src) / nodes
+        return {
+            "max_radius": float(self.cutoff) if self.cutoff is not None else 1.0,
+            "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5,
+        }
+
+    def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
+        """Mean squared error of the scaled accelerations (on the evaluation rows if streaming)."""
+        if self._edge_cache is None or self._edge_cache[0] is not network:
+            with torch.no_grad():
+                self._edge_cache = (network, network.edge_features(self.graph))
+        prediction = network(self.graph, self._edge_cache[1])
+        return (prediction - self.targets).pow(2).mean()
+
+    def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
+        """One pass over the file in shuffled mini-batches; frames are read a window at a time.
+
+        Windows of whole frames are visited in a seeded random order; within a window
+        the frames are shuffled and cut into batches of about ``batch_size`` rows.
+        """
+        if self.dataset is None:
+            raise RuntimeError("a task rebuilt from stored samples has no file to stream")
+        n_particles = max(info.n_particles for info in self.dataset.trajectories)
+        frames = max(1, 32 * batch_size // n_particles)
+        seed = self.options.seed + 7919 * epoch
+        rng = np.random.default_rng(seed)
+        batches = self.dataset.iter_batches(frames, shuffle=True, seed=seed)
+        for batch in batches:
+            frame_order = rng.permutation(batch.n_frames)
+            per_batch = max(1, batch_size // batch.positions.shape[1])
+            for start in range(0, batch.n_frames, per_batch):
+                frames = frame_order[start : start + per_batch]
+                yield self.graph_of(_rows_of_batch(batch, 0, frames))
+
+    # ------------------------------------------------------------------ physical units
+    def acceleration(
+        self, network: RelaxedNetwork, velocities: torch.Tensor, species: int = 0
+    ) -> torch.Tensor:
+        """Predicted acceleration of isolated particles of one species, in the data's units.
+
+        ``velocities`` is ``(S, 3)`` (differentiable); the scaling is undone here.
+        """
+        one_hot = torch.zeros(len(velocities), self.n_species, dtype=velocities.dtype)
+        one_hot[:, species] = 1.0
+        features = torch.cat([one_hot, velocities / self.velocity_scale], dim=1)
+        empty = torch.zeros(0, dtype=torch.int64)
+        graph = Graph(features, empty, empty, torch.zeros(0, 3, dtype=velocities.dtype))
+        return network(graph) * self.acceleration_scale
+
+    def write_samples(self, folder: Path) -> None:
+        """``samples.npz``: the evaluation rows, the scales and the species names."""
+        np.savez(
+            Path(folder) / "samples.npz",
+            **self.evaluation,
+            velocity_scale=self.velocity_scale,
+            acceleration_scale=self.acceleration_scale,
+            species_names=np.array(self.species_names),
+        )
+
+
+def _rows_of_samples(samples: ParticleSamples) -> dict:
+    # Rows of different (trajectory, frame) never share an edge; a unique key per frame.
+    key = samples.trajectory * (int(samples.frame.max(initial=0)) + 1) + samples.frame
+    return {
+        "positions": samples.positions,
+        "velocities": samples.velocities,
+        "accelerations": samples.accelerations,
+        "species": samples.species.astype(np.int64),
+        "frame_key": key.astype(np.int64),
+    }
+
+
+def _rows_of_batch(batch, offset: int, frames: np.ndarray | None = None) -> dict:
+    """Flatten frames of a FrameBatch ``(B, N, 3)`` to rows; ``frame_key = offset + k``."""
+    frames = np.arange(batch.n_frames) if frames is None else frames
+    n = batch.positions.shape[1]
+    return {
+        "positions": batch.positions[frames].reshape(-1, 3),
+        "velocities": batch.velocities[frames].reshape(-1, 3),
+        "accelerations": batch.accelerations[frames].reshape(-1, 3),
+        "species": np.tile(np.asarray(batch.species, dtype=np.int64), len(frames)),
+        "frame_key": np.repeat(np.arange(len(frames), dtype=np.int64) + offset, n),
+    }
+
+
+def _concatenate(parts: list[dict]) -> dict:
+    return {key: np.concatenate([p[key] for p in parts]) for key in _COLUMNS}
