@@ -1,0 +1,102 @@
+"""Acceptance: the sample runs, the same data in another frame, and the JSON contract."""
+
+import json
+
+import numpy as np
+import pytest
+
+from symbreak.report import REPORT_SCHEMA, build_report
+from tests.report.conftest import FRAME, SHIFT
+
+CONTRACT = {
+    "schema", "task", "residual_point_group", "data_point_group", "input_point_group",
+    "target_point_group", "relaxed_weights_point_group", "activated_irreps", "predicted_irreps",
+    "consistent", "symmetry_elements", "irreps", "fit",
+}  # fmt: skip
+ROW_KEYS = {"layer", "irrep", "copy", "norm", "breaking_norm", "active", "vector",
+            "interpretation"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def prism(fitted):
+    return build_report(fitted("cube_to_prism"))
+
+
+def test_cube_to_prism(prism):
+    d = prism.to_dict()
+    assert d["input_point_group"] == "Oh"
+    assert d["target_point_group"] == "D4h"
+    assert d["data_point_group"] == "D4h"
+    assert d["residual_point_group"] == "D4h"
+    assert "2e" in d["activated_irreps"]
+    assert d["predicted_irreps"] == ["2e", "4e"]
+    assert set(d["activated_irreps"]) <= set(d["predicted_irreps"])
+    assert d["consistent"] is True
+    assert prism.groups["residual"] == prism.groups["data"]  # same elements, not only names
+    assert {"kind": "rotation", "order": 4, "axis": [0.0, 0.0, 1.0]} in d["symmetry_elements"]
+    assert {"kind": "inversion"} in d["symmetry_elements"]
+
+
+def test_prism_quadrupole_is_uniaxial_about_z(prism):
+    rows = [r for r in prism.rows if r.active and r.irrep == "2e"]
+    assert rows and all("x² = y² ≠ z²" in r.interpretation for r in rows)
+
+
+def test_cube_to_cube(fitted):
+    d = build_report(fitted("cube_to_cube")).to_dict()
+    assert d["residual_point_group"] == d["data_point_group"] == d["input_point_group"] == "Oh"
+    assert d["activated_irreps"] == [] and d["predicted_irreps"] == []
+    assert d["consistent"] is True
+
+
+def test_cube_to_random(fitted):
+    # a short fit: any needed breaking weights in general position already leave C1
+    d = build_report(fitted("cube_to_random", epochs=2)).to_dict()
+    assert d["data_point_group"] == "C1" and d["residual_point_group"] == "C1"
+    assert d["target_point_group"] == "C1" and d["input_point_group"] == "Oh"
+    assert d["consistent"] is True
+
+
+def test_json_contract(prism):
+    d = json.loads(json.dumps(prism.to_dict()))  # JSON-ready: plain types only
+    assert set(d) >= CONTRACT
+    assert d["schema"] == REPORT_SCHEMA == 1 and d["task"] == "pairs"
+    layers, l_relaxed = 2, 4
+    assert len(d["irreps"]) == layers * 2 * (l_relaxed + 1)
+    for row in d["irreps"]:
+        assert set(row) >= ROW_KEYS
+        assert row["breaking_norm"] <= row["norm"] + 1e-12
+        assert np.isclose(np.linalg.norm(row["vector"]), row["norm"])
+        assert not (row["irrep"] == "0e" and row["active"])
+    assert {"loss", "initial_loss", "epochs", "seconds", "converged"} <= set(d["fit"])
+
+
+def test_fit_writes_the_same_report(fitted, prism):
+    saved = fitted("cube_to_prism").report()
+    fresh = prism.to_dict()
+    for key in CONTRACT - {"irreps", "fit"}:
+        assert saved[key] == fresh[key], key
+
+
+def _matches(element: dict, candidates: list[dict], frame: np.ndarray) -> bool:
+    """Whether ``element`` moved by ``frame`` is among ``candidates`` (axes up to sign)."""
+    key = "normal" if element["kind"] == "mirror" else "axis"
+    for other in candidates:
+        if other["kind"] != element["kind"] or other.get("order") != element.get("order"):
+            continue
+        if key not in element or abs(frame @ np.array(element[key]) @ other[key]) > 1 - 1e-6:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", ["cube_to_prism", "cube_to_cube"])
+def test_another_frame_gives_the_same_groups_rotated(fitted, name):
+    plain = build_report(fitted(name)).to_dict()
+    moved = build_report(fitted(name, rotated=True)).to_dict()
+    for key in ("input_point_group", "target_point_group", "data_point_group",
+                "residual_point_group", "activated_irreps", "predicted_irreps", "consistent"):
+        assert moved[key] == plain[key], key  # fmt: skip
+    assert len(moved["symmetry_elements"]) == len(plain["symmetry_elements"])
+    for element in plain["symmetry_elements"]:
+        assert _matches(element, moved["symmetry_elements"], FRAME), element
+    assert np.allclose(moved["centre"], FRAME @ np.array(plain["centre"]) + SHIFT)
