@@ -189,4 +189,4 @@ def _render_pairs(run, report, fmt, size, add, rendering) -> None:
     name = f"structures.{fmt}"
     render_structures(pair.source, pair.target, pair.species, run.pairs.species_names, elements,
                       group, add(name, _STRUCTURES_TEXT.format(pair=pair.name, group=group)),
-                      size, pair.name)  # fmt: skip
+                      size, pair.name, report.get("centre"))  # fmt: skip

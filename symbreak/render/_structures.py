@@ -52,15 +52,17 @@ def _displacements(source, target) -> pv.PolyData:
 
 def render_structures(source, target, species: Sequence[int], species_names: Sequence[str],
                       elements: Sequence[dict], group_name: str, path: Path,
-                      size: tuple[int, int], pair_name: str = "") -> Path:  # fmt: skip
+                      size: tuple[int, int], pair_name: str = "",
+                      centre=None) -> Path:  # fmt: skip
     """Source (left) and target (right) with the symmetry elements of ``group_name``.
 
-    The elements are drawn about the source centroid in both panels; the target panel
-    also shows the source as faint balls and each point's displacement as a line.
+    The elements are drawn about ``centre`` (the report's, by default the source centroid)
+    in both panels; the target panel also shows the source as faint balls and each point's
+    displacement as a line.
     """
     source = np.asarray(source, dtype=float)
     target = np.asarray(target, dtype=float)
-    centre = source.mean(axis=0)
+    centre = source.mean(axis=0) if centre is None else np.asarray(centre, dtype=float)
     extent = float(np.max(np.linalg.norm(np.concatenate([source, target]) - centre, axis=1)))
     extent = extent or 1.0
     radius = ball_radius(source)
