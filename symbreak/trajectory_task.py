@@ -84,6 +84,8 @@ class TrajectoryTask:
         The fit options (``cutoff``, ``seed`` are read here).
     max_in_memory
         Datasets with more samples stream (default :data:`IN_MEMORY_SAMPLES`).
+    minibatch_rows
+        Rows per mini-batch when streaming (:mod:`symbreak.fit_minibatch`'s default if None).
     """
 
     name = "trajectories"
@@ -93,9 +95,12 @@ class TrajectoryTask:
         dataset: TrajectoryDataset | None,
         options,
         max_in_memory: int = IN_MEMORY_SAMPLES,
+        minibatch_rows: int | None = None,
         dtype: torch.dtype = torch.float64,
     ) -> None:
         self.dataset, self.options, self.dtype = dataset, options, dtype
+        if minibatch_rows is not None:
+            self.minibatch_rows = minibatch_rows
         self.cutoff = options.cutoff
         if dataset is None:  # from_samples fills in the rest
             return
