@@ -30,43 +30,82 @@ def fibonacci_hemisphere(count: int) -> np.ndarray:
 
 
 class SquaredSignal:
-    """:math:`F(x) = \\sum_i a_i (Y_{l_i}(x)\\cdot v_i)^2` with its gradient and Hessian in R^3.
+    """:math:`F(x) = \\sum_i a_i \\left(f_i(x)^2 + |\\nabla f_i(x)|^2 / l_i^2\\right)`,
+    :math:`f_i = Y_{l_i}\\cdot v_i`, with its gradient and Hessian in R^3.
 
-    Each :math:`f_i = c_i \\cdot m(x)` over one table of monomials of all degrees 0..l_max; the
-    coefficients of :math:`\\partial_j f_i` and :math:`\\partial_i\\partial_j f_i` in the same table
-    are precomputed (:math:`\\partial_j x^e = e_j x^{e-\\delta_j}`), so one evaluation is one
-    monomial table and ten matrix products.
+    The gradient energy matters: :math:`f_i^2` alone is flat along the zero curves of
+    :math:`f_i` (for :math:`f = xyz` every point of the three coordinate circles is critical),
+    and a Newton search would stop anywhere on them. On the sphere
+    :math:`|\\nabla f|^2 = |\\nabla_S f|^2 + l^2 f^2`, invariant like :math:`f^2`.
+    F is expanded once into one polynomial of degree 2 l_max (products of monomials are
+    monomials); the coefficients of its first and second derivatives follow from
+    :math:`\\partial_j x^e = e_j x^{e-\\delta_j}`. One evaluation is then one table of monomials
+    and one product with a (monomials x 10) matrix.
     """
 
     def __init__(self, vectors: list[tuple[int, np.ndarray]], weights: np.ndarray):
         l_max = max(l for l, _ in vectors)
-        self.exponents, row, lower = _monomial_table(l_max)
-        c = np.zeros((len(self.exponents), len(vectors)))
+        exponents, row, lower = _monomial_table(l_max)
+        c = np.zeros((len(exponents), len(vectors)))
         for i, (l, v) in enumerate(vectors):
             rows = [row[tuple(e)] for e in monomial_exponents(l)]
             c[rows, i] = harmonic_coefficients(l).T @ v
-        gradient = [_differentiate(c, lower[j]) for j in range(3)]
-        self.value_coefficients = c
-        self.gradient_coefficients = np.array(gradient)
-        self.hessian_coefficients = np.array([_differentiate(gradient[j], lower[i])
-                                              for i in range(3) for j in range(3)])  # fmt: skip
-        self.weights = np.asarray(weights, dtype=np.float64)
+        degrees = np.array([l for l, _ in vectors], dtype=float)
+        weights = np.asarray(weights, dtype=np.float64)
+        # squares of f_i and of its three partial derivatives, all polynomials in the table
+        c = np.concatenate([c] + [_differentiate(c, lower[j]) for j in range(3)], axis=1)
+        weights = np.concatenate([weights] + 3 * [weights / degrees**2])
+        exponents, _, square_lower = _monomial_table(2 * l_max)
+        product_rows = _product_rows(l_max)  # row of x^(e_a + e_b) in the doubled table
+        gram = np.einsum("an,n,bn->ab", c, weights, c)
+        value = np.bincount(product_rows.ravel(), gram.ravel(), minlength=len(exponents))
+        value = _homogenize(value, l_max)
+        gradient = [_differentiate(value[:, None], square_lower[j])[:, 0] for j in range(3)]
+        hessian = [_differentiate(gradient[j][:, None], square_lower[i])[:, 0]
+                   for i in range(3) for j in range(3)]  # fmt: skip
+        # a homogeneous F of degree 2 l_max has derivatives of degrees 2 l_max - 1 and - 2 only
+        keep = exponents.sum(axis=1) >= 2 * l_max - 2
+        self.exponents = exponents[keep]
+        self.coefficients = np.stack([value] + gradient + hessian, axis=1)[keep]  # (P, 13)
 
     def derivatives(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """F (K,), gradient (K, 3) and Hessian (K, 3, 3) at points x (K, 3)."""
         e = self.exponents
         powers = x[:, :, None] ** np.arange(int(e.max()) + 1)
         m = powers[:, 0, e[:, 0]] * powers[:, 1, e[:, 1]] * powers[:, 2, e[:, 2]]
-        a = self.weights
-        f = m @ self.value_coefficients  # (K, n)
-        df = m @ self.gradient_coefficients  # (3, K, n)
-        ddf = m @ self.hessian_coefficients  # (9, K, n)
-        af = a * f
-        value = (f * af).sum(1)
-        grad = 2.0 * (df * af).sum(2).T
-        hess = 2.0 * (np.einsum("ikn,jkn->kij", df * a, df)
-                      + (ddf * af).sum(2).T.reshape(-1, 3, 3))  # fmt: skip
-        return value, grad, hess
+        # einsum rather than matmul: a multithreaded BLAS on a busy machine makes this small
+        # product ten times slower instead of faster
+        out = np.einsum("km,mc->kc", m, self.coefficients)
+        return out[:, 0], out[:, 1:4], out[:, 4:].reshape(-1, 3, 3)
+
+
+def _homogenize(coefficients: np.ndarray, l_max: int) -> np.ndarray:
+    """The same function on the unit sphere as one homogeneous polynomial of degree 2 l_max.
+
+    Each even-degree part is multiplied by :math:`(x^2 + y^2 + z^2)^k`, which is 1 on the
+    sphere; the odd-degree parts of F (a sum of squares of polynomials of one parity each)
+    vanish. Riemannian derivatives only see the values on the sphere.
+    """
+    exponents, row, _ = _monomial_table(2 * l_max)
+    degree = exponents.sum(axis=1)
+    carry = np.zeros_like(coefficients)
+    for d in range(0, 2 * l_max, 2):
+        part = np.where(degree == d, coefficients + carry, 0.0)
+        carry = np.zeros_like(coefficients)
+        for i in np.flatnonzero(part):
+            for j in range(3):
+                carry[row[tuple(exponents[i] + 2 * np.eye(3, dtype=int)[j])]] += part[i]
+    top = degree == 2 * l_max
+    return np.where(top, coefficients + carry, 0.0)
+
+
+@cache
+def _product_rows(l_max: int) -> np.ndarray:
+    """(M, M) rows in the degree-2 l_max table of the products of two degree <= l_max monomials."""
+    exponents, _, _ = _monomial_table(l_max)
+    _, row, _ = _monomial_table(2 * l_max)
+    sums = exponents[:, None, :] + exponents[None, :, :]
+    return np.array([[row[tuple(e)] for e in line] for line in sums])
 
 
 @cache

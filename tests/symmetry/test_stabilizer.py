@@ -93,3 +93,18 @@ def test_bad_input_raises_data_error():
         stabilizer({"1o": [np.nan, 0, 0]})
     with pytest.raises(DataError):
         stabilizer({"13e": np.ones(27)})
+
+
+@pytest.mark.parametrize(
+    ("group_name", "irrep", "expected"),
+    [("Td", "3o", "Td"), ("T", "3e", "Th"), ("Oh", "4e", "Oh"), ("Ih", "6e", "Ih"),
+     ("D3h", "3o", "D3h"), ("C3h", "3o", "D3h"), ("D4h", "2e", "Dinfh")],
+)  # fmt: skip
+def test_single_invariant_vector(group_name, irrep, expected):
+    # one vector has flat zero curves in f^2 (xyz vanishes on three great circles), which the
+    # gradient-energy term of the critical-point search must see through
+    group = named_group(group_name, random_orthogonal(4))
+    rng = np.random.default_rng(4)
+    projector = wigner_D(irrep, group.elements).mean(axis=0)
+    found = stabilizer({irrep: projector @ rng.normal(size=len(projector))})
+    assert found.name == expected and group <= found
