@@ -9,7 +9,8 @@ a looser one, e.g. 1e-2).
    :math:`[L_x v, L_y v, L_z v]` (Lie-algebra generators, :func:`so3_generators`); null space of
    dimension 3 means SO(3) or O(3), dimension 1 an axial group whose components are decided by
    testing one mirror, one half-turn and -I.
-2. *Finite part.* Candidate axes are the critical points of :math:`\\sum_i a_i f_i^2`
+2. *Finite part.* Candidate axes are the critical points of
+   :math:`\\sum_i a_i (f_i^2 + |\\nabla f_i|^2 / l_i^2)`
    (:mod:`._critical_points`). In a frame whose y axis (e3nn's m = 0 axis) is a candidate axis,
    rotation by :math:`\\theta` turns the pair :math:`(v_m, v_{-m})` by :math:`m\\theta`, so
    :math:`\\|D(R_\\theta)v - v\\|^2 = \\sum_{i,m>0} |v_{i,\\pm m}|^2\\, 2(1 - \\cos m\\theta)`
