@@ -1,0 +1,139 @@
+"""The trajectories task end to end: fitted fields against the simulated truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
+from symbreak.fields import field_group, field_vectors, fitted_fields
+from symbreak.fit import FitOptions, fit
+from symbreak.trajectory_task import TrajectoryTask, _edges_within_frames
+from .conftest import FAST
+
+
+def fit_fields(path, **options):
+    options = FitOptions(**{**FAST, **options})
+    task = TrajectoryTask(load_dataset(path), options)
+    result = fit(task, options)
+    fields = fitted_fields(result.network_, task)
+    vectors = field_vectors(fields, task.acceleration_scale, task.velocity_scale)
+    return result, fields, field_group(vectors)
+
+
+def assert_recovered(found, truth):
+    truth = np.asarray(truth, dtype=float)
+    cosine = found @ truth / (np.linalg.norm(found) * np.linalg.norm(truth))
+    assert cosine >= 0.999
+    assert np.linalg.norm(found) == pytest.approx(np.linalg.norm(truth), rel=0.02)
+
+
+def test_sample_fields_and_residual_group(sample_run):
+    from symbreak.pipeline import task_for_run
+    from symbreak.run import load_run
+
+    run = load_run(sample_run[0])
+    task = task_for_run(run)
+    fields = fitted_fields(run.network, task)
+    assert_recovered(fields.polar, [1, 0, 0])
+    assert_recovered(fields.axial, [0, 1, 0])
+    group = field_group(field_vectors(fields, task.acceleration_scale, task.velocity_scale))
+    assert group.name == "Cs"
+    (mirror,) = group.symmetry_elements()
+    np.testing.assert_allclose(np.abs(mirror["normal"]), [0, 1, 0], atol=1e-3)
+
+
+def test_perpendicular_fields_in_a_random_frame(simulate):
+    R = Rotation.random(random_state=3).as_matrix()
+    E, B = R @ [0.8, 0, 0], R @ [0, 1.3, 0]
+    _, fields, group = fit_fields(simulate(E, B))
+    assert_recovered(fields.polar, E)
+    assert_recovered(fields.axial, B)
+    assert group.name == "Cs"
+
+
+def test_fields_at_40_degrees_leave_nothing(simulate):
+    angle = np.radians(40)
+    R = Rotation.random(random_state=4).as_matrix()
+    E, B = R @ [1, 0, 0], R @ [np.cos(angle), np.sin(angle), 0]
+    _, fields, group = fit_fields(simulate(E, B))
+    assert_recovered(fields.polar, E)
+    assert_recovered(fields.axial, B)
+    assert group.name == "C1"
+
+
+@pytest.mark.parametrize(("E", "B", "name"), [([0, 0, 0.5], [0, 0, 0], "Cinfv"),
+                                              ([0, 0, 0], [0.6, 0.8, 0], "Cinfh")])
+def test_a_single_field_leaves_a_continuous_group_about_it(simulate, E, B, name):
+    _, fields, group = fit_fields(simulate(E, B))
+    truth, zero = (E, fields.axial) if name == "Cinfv" else (B, fields.polar)
+    assert_recovered(fields.polar if name == "Cinfv" else fields.axial, truth)
+    assert np.linalg.norm(zero) < 1e-5 * np.linalg.norm(truth)  # the unneeded field is absent
+    assert group.name == name
+    assert abs(np.dot(group.axis, truth) / np.linalg.norm(truth)) == pytest.approx(1, abs=1e-6)
+
+
+def test_an_equivariant_network_cannot_fit_uniform_fields(simulate):
+    path = simulate([1, 0, 0], [0, 1, 0])
+    relaxed, _, _ = fit_fields(path)
+    frozen, fields, _ = fit_fields(path, relaxed=False)
+    assert relaxed.loss_ / relaxed.initial_loss_ < 1e-8
+    assert frozen.loss_ / frozen.initial_loss_ > 0.5  # it can only return a multiple of v
+    assert np.all(fields.polar == 0) and np.all(fields.axial == 0)
+
+
+def test_scaling_is_isotropic_and_undone(tmp_path):
+    # A length unit 1000x smaller: x, v, a scale by 1000, so E does and B (1/time) does not.
+    E, B, unit = np.array([0.3, 0, 0.4]), np.array([0, 0, 0.9]), 1000.0
+    run = simulate_lorentz(E, B, n_steps=200)
+    scaled = {key: run[key] * unit for key in ("positions", "velocities", "accelerations")}
+    write_trajectories(tmp_path / "mm.h5", {"mm": scaled})
+    _, fields, _ = fit_fields(tmp_path / "mm.h5")
+    assert_recovered(fields.polar, unit * E)
+    assert_recovered(fields.axial, B)
+
+
+def test_stored_samples_rebuild_the_same_task(sample_run, tmp_path):
+    from symbreak.pipeline import task_for_run
+    from symbreak.run import load_run
+
+    path, result = sample_run
+    run = load_run(path)
+    task = task_for_run(run)
+    assert task.irreps_in == "1x0e + 1x1o" and len(task.targets) == 4096
+    assert run.samples["frame_key"].shape == (4096,)
+    # The network reproduces the stored accelerations it was fitted to.
+    assert float(task.fit_loss(run.network)) <= 1e-8 * result.initial_loss_
+
+
+def test_edges_join_close_particles_of_the_same_frame_only():
+    rng = np.random.default_rng(0)
+    positions = rng.uniform(0, 2, size=(60, 3))
+    frame_key = rng.integers(0, 5, size=60)
+    src, dst = _edges_within_frames(positions, frame_key, cutoff=0.9)
+    found = set(zip(src.tolist(), dst.tolist()))
+    expected = {
+        (j, i)
+        for i in range(60)
+        for j in range(60)
+        if i != j and frame_key[i] == frame_key[j]
+        and np.linalg.norm(positions[i] - positions[j]) < 0.9
+    }
+    assert found == expected and len(found) > 0
+
+
+def test_a_cutoff_gives_messages_between_interacting_particles(tmp_path):
+    # Two particles pulled toward each other by a spring: a_i = k (x_j - x_i).
+    rng = np.random.default_rng(5)
+    x = rng.normal(scale=0.3, size=(50, 2, 3))
+    a = 2.0 * (x[:, ::-1] - x)
+    v = rng.normal(size=x.shape)
+    path = tmp_path / "spring.h5"
+    write_trajectories(path, {"s": {"positions": x, "velocities": v, "accelerations": a}})
+    options = FitOptions(layers=1, l_relaxed=1, cutoff=5.0, epochs=60)
+    task = TrajectoryTask(load_dataset(path), options)
+    assert task.graph.edge_src.numel() == 2 * 50
+    assert task.network_geometry() == {"max_radius": 5.0, "neighbour_norm": 1.0}
+    result = fit(task, options)
+    assert result.loss_ < 0.1 * result.initial_loss_
