@@ -83,9 +83,11 @@ def probe_fields(acceleration: Callable[[torch.Tensor], torch.Tensor]) -> Fields
     rest = torch.zeros(1, 3, dtype=torch.float64)
     with torch.no_grad():
         polar = acceleration(rest)[0].double().numpy()
-    jacobian = torch.autograd.functional.jacobian(
-        lambda v: acceleration(v[None])[0], rest[0]
-    ).double().numpy()
+    jacobian = (
+        torch.autograd.functional.jacobian(lambda v: acceleration(v[None])[0], rest[0])
+        .double()
+        .numpy()
+    )
     return _fields(polar, jacobian)
 
 

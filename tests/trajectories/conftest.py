@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from symbreak.data import make_example
+from symbreak.fit import FitOptions
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "lorentz.h5"
-from symbreak.fit import FitOptions
 
 #: One relaxed convolution is the exact linear-response model a = E + M v (docs/trajectories.md);
 #: l_relaxed = 1 holds every irrep uniform fields can need, and keeps the tests fast.
@@ -49,7 +49,8 @@ def sample_run(tmp_path_factory):
     torch.set_num_threads(1)
     try:
         path, result = fit_file(
-            SAMPLE, tmp_path_factory.mktemp("runs") / "lorentz",
+            SAMPLE,
+            tmp_path_factory.mktemp("runs") / "lorentz",
             FitOptions(layers=1),
         )
     finally:

@@ -10,6 +10,7 @@ from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
 from symbreak.fields import field_group, field_vectors, fitted_fields
 from symbreak.fit import FitOptions, fit
 from symbreak.trajectory_task import TrajectoryTask, _edges_within_frames
+
 from .conftest import FAST
 
 
@@ -63,8 +64,9 @@ def test_fields_at_40_degrees_leave_nothing(simulate):
     assert group.name == "C1"
 
 
-@pytest.mark.parametrize(("E", "B", "name"), [([0, 0, 0.5], [0, 0, 0], "Cinfv"),
-                                              ([0, 0, 0], [0.6, 0.8, 0], "Cinfh")])
+@pytest.mark.parametrize(
+    ("E", "B", "name"), [([0, 0, 0.5], [0, 0, 0], "Cinfv"), ([0, 0, 0], [0.6, 0.8, 0], "Cinfh")]
+)
 def test_a_single_field_leaves_a_continuous_group_about_it(simulate, E, B, name):
     _, fields, group = fit_fields(simulate(E, B))
     truth, zero = (E, fields.axial) if name == "Cinfv" else (B, fields.polar)
@@ -117,7 +119,8 @@ def test_edges_join_close_particles_of_the_same_frame_only():
         (j, i)
         for i in range(60)
         for j in range(60)
-        if i != j and frame_key[i] == frame_key[j]
+        if i != j
+        and frame_key[i] == frame_key[j]
         and np.linalg.norm(positions[i] - positions[j]) < 0.9
     }
     assert found == expected and len(found) > 0
