@@ -211,7 +211,7 @@ def render(
         Format.png, "--format", help="png pictures, or html interactive pages for the 3-D views."
     ),
     layer: int = typer.Option(None, "--layer", help="Draw only this layer's relaxed weights."),
-    size: str = typer.Option("800x800", "--size", help="Picture size WIDTHxHEIGHT in pixels."),
+    size: str = typer.Option("1200x600", "--size", help="Picture size WIDTHxHEIGHT in pixels."),
 ) -> None:
     """Draw the relaxed weights, the structures with their symmetry elements and the training
     curve of RUN into OUT; OUT/index.html lists and explains every file."""

@@ -13,6 +13,7 @@ from symbreak.render._elements import draw_symmetry_elements
 from symbreak.render._fields import Arrow, VectorPanel, field_panels, render_vectors
 from symbreak.render._index import write_index
 from symbreak.render._render import (
+    DEFAULT_SIZE,
     FORMATS,
     RenderedFile,
     RenderError,
@@ -34,6 +35,7 @@ from symbreak.render._training import render_training
 from symbreak.render._webgl import write_html
 
 __all__ = [
+    "DEFAULT_SIZE",
     "FORMATS",
     "Arrow",
     "RenderError",

@@ -21,6 +21,9 @@ from symbreak.render._training import render_training
 
 FORMATS = ("png", "html")
 
+#: (width, height) of each picture: wide, because most views are two panels side by side.
+DEFAULT_SIZE = (1200, 600)
+
 
 class RenderError(ValueError):
     """Rendering options symbreak cannot honour; the message is one sentence for the user."""
@@ -87,7 +90,7 @@ def _layers(run, layer: int | None) -> list[int]:
 
 
 def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None = None,
-               size: tuple[int, int] = (800, 800), report: dict | None = None,
+               size: tuple[int, int] = DEFAULT_SIZE, report: dict | None = None,
                resolution: int = 96) -> Rendering:  # fmt: skip
     """Draw the pictures of a loaded run into the folder ``out`` and write its index.
 

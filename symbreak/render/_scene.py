@@ -59,9 +59,9 @@ def _text_slot(plotter: pv.Plotter) -> dict:
 
 
 def font_size(plotter: pv.Plotter, base: float) -> int:
-    """``base`` points for an 800-pixel panel, scaled with the panel's smaller side."""
+    """``base`` points for an 800 x 800 panel, scaled with the panel's geometric-mean side."""
     rows, cols = plotter.shape
-    side = min(plotter.window_size[0] / cols, plotter.window_size[1] / rows)
+    side = np.sqrt(plotter.window_size[0] / cols * plotter.window_size[1] / rows)
     return max(6, int(round(base * side / 800)))
 
 

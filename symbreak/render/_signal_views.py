@@ -54,7 +54,7 @@ def draw_signal(plotter: pv.Plotter, coefficients: Mapping[str, np.ndarray], sca
             scalar_bar_args={"title": bar_title, "n_labels": 3, "fmt": "%.2g", "color": "black",
                              "title_font_size": font_size(plotter, 22),
                              "label_font_size": font_size(plotter, 20),
-                             "position_x": 0.25, "width": 0.5},
+                             "position_x": 0.25, "position_y": 0.08, "width": 0.5},
         )  # fmt: skip
     add_cartesian_axes(plotter, 1.25)
     set_view(plotter, 1.45)
