@@ -139,3 +139,31 @@ def field_group(vectors: dict[str, np.ndarray], tolerance: float = FIELD_SYMMETR
     from symbreak.symmetry import stabilizer
 
     return stabilizer(dict(vectors), tolerance=tolerance)
+
+
+def describe_field_group(vectors: dict[str, np.ndarray], group) -> str:
+    """One sentence: which fields the data hold and the symmetry they leave.
+
+    >>> v = {"1o": np.array([1.0, 0, 0]), "1e": np.array([0, 1.0, 0])}
+    >>> describe_field_group(v, field_group(v))
+    'E ⊥ B leaves Cs: the mirror plane containing E, normal to B.'
+    """
+    from symbreak.conventions import pretty_group_name
+
+    name = pretty_group_name(group.name)
+    if not vectors:
+        return f"no uniform field: the dynamics keep {name}."
+    if set(vectors) == {"1o"}:
+        return f"a polar field E alone leaves {name}: rotations about E and mirrors containing it."
+    if set(vectors) == {"1e"}:
+        return (
+            f"an axial field B alone leaves {name}: rotations about B, the mirror normal to it "
+            "and inversion."
+        )
+    E, B = vectors["1o"], vectors["1e"]
+    angle = np.degrees(np.arccos(np.clip(abs(E @ B) / np.linalg.norm(E) / np.linalg.norm(B), 0, 1)))
+    if group.name == "Cs":
+        return f"E ⊥ B leaves {name}: the mirror plane containing E, normal to B."
+    if group.name == "Cinf":
+        return f"E ∥ B leaves {name}: rotations about their common axis, no mirror."
+    return f"E and B at {angle:.0f}° leave {name}: no symmetry but the identity."

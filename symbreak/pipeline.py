@@ -99,4 +99,4 @@ def task_for_run(run):
         return PairsTask(run.pairs, options["target"], options["cutoff"])
     from symbreak.trajectory_task import TrajectoryTask
 
-    return TrajectoryTask.from_samples(run.samples, FitOptions(**options))
+    return TrajectoryTask.from_samples(run.samples, FitOptions(**options), network=run.network)

@@ -114,9 +114,13 @@ class TrajectoryTask:
         self._set_rows(rows)
 
     @classmethod
-    def from_samples(cls, samples: dict, options) -> TrajectoryTask:
-        """The task on rows stored by :meth:`write_samples` (a run's ``samples.npz``)."""
+    def from_samples(cls, samples: dict, options, network=None) -> TrajectoryTask:
+        """The task on rows stored by :meth:`write_samples` (a run's ``samples.npz``).
+
+        ``network``, the run's fitted network, lets :meth:`data_symmetry` read the fields.
+        """
         task = cls(None, options)
+        task.network = network
         task.species_names = tuple(str(s) for s in samples["species_names"])
         task.n_species = len(task.species_names)
         task.streaming = False
@@ -229,6 +233,30 @@ class TrajectoryTask:
         empty = torch.zeros(0, dtype=torch.int64)
         graph = Graph(features, empty, empty, torch.zeros(0, 3, dtype=velocities.dtype))
         return network(graph) * self.acceleration_scale
+
+    def data_symmetry(self, tolerance: float):
+        """The report's hook: groups of the data and the fields read out of the network.
+
+        Trajectories have no structure, so the input group is O(3); the symmetry the
+        data keep is the stabiliser of the recovered fields (:func:`~symbreak.fields.field_group`).
+        ``tolerance`` (a length, for structures) does not apply to fields.
+        """
+        from symbreak.fields import describe_field_group, field_group, field_vectors, fitted_fields
+        from symbreak.report import DataSymmetry
+        from symbreak.symmetry import PointGroup
+
+        if getattr(self, "network", None) is None:
+            raise RuntimeError("data_symmetry needs the fitted network (from_samples(network=))")
+        fields = fitted_fields(self.network, self)
+        vectors = field_vectors(fields, self.acceleration_scale, self.velocity_scale)
+        group = field_group(vectors)
+        summary = {
+            **fields.to_dict(),
+            "group": group.name,
+            "group_elements": group.symmetry_elements(),
+            "description": describe_field_group(vectors, group),
+        }
+        return DataSymmetry(PointGroup.spherical(improper=True), None, group, fields=summary)
 
     def write_samples(self, folder: Path) -> None:
         """``samples.npz``: the evaluation rows, the scales and the species names."""

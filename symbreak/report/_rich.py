@@ -66,6 +66,19 @@ def _elements_table(report: Report) -> Table:
     return table
 
 
+def _fields_table(fields: dict) -> Table:
+    title = "Fields read out of the network (Cartesian)"
+    table = Table(title=title, caption=fields.get("description"))
+    table.add_column("field")
+    table.add_column("vector")
+    table.add_column("length", justify="right")
+    for key, label in (("polar", "polar E = a(v = 0)"), ("axial", "axial B from ∂a/∂v")):
+        vector = fields[key]
+        length = sum(c * c for c in vector) ** 0.5
+        table.add_row(label, "(" + ", ".join(f"{c:.4g}" for c in vector) + ")", f"{length:.4g}")
+    return table
+
+
 def print_report(report: Report, console: Console) -> None:
     """Print the irrep table, the groups, the residual group's elements and the verdict."""
     fit = report.fit
@@ -78,5 +91,7 @@ def print_report(report: Report, console: Console) -> None:
     console.print(_irreps_table(report))
     console.print(_groups_table(report))
     console.print(_elements_table(report))
+    if report.fields:  # trajectory runs: the uniform fields read out of the network
+        console.print(_fields_table(report.fields))
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")
