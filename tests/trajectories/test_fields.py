@@ -7,7 +7,14 @@ import pytest
 import torch
 from scipy.spatial.transform import Rotation
 
-from symbreak.fields import Fields, axial_vector, field_group, field_vectors, probe_fields
+from symbreak.fields import (
+    Fields,
+    axial_vector,
+    describe_field_group,
+    field_group,
+    field_vectors,
+    probe_fields,
+)
 
 
 def lorentz(E, B, friction=0.0):
@@ -79,3 +86,18 @@ def test_weak_fields_count_as_absent():
     assert set(field_vectors(fields, acceleration_scale=1.0, velocity_scale=1.0)) == {"1o"}
     strong = Fields(np.array([1.0, 0, 0]), np.array([0, 0.1, 0]), np.zeros((3, 3)), 0.0)
     assert set(field_vectors(strong, acceleration_scale=1.0, velocity_scale=1.0)) == {"1o", "1e"}
+
+
+@pytest.mark.parametrize(
+    ("vectors", "words"),
+    [
+        ({"1o": [1, 0, 0], "1e": [0, 0, 1]}, "E ⊥ B leaves Cs"),
+        ({"1o": [1, 0, 0], "1e": [np.cos(0.7), np.sin(0.7), 0]}, "at 40° leave C1"),
+        ({"1o": [1, 0, 0], "1e": [3, 0, 0]}, "E ∥ B leaves C∞"),
+        ({"1o": [0, 1, 0]}, "E alone leaves C∞v"),
+        ({"1e": [0, 1, 0]}, "B alone leaves C∞h"),
+    ],
+)
+def test_the_field_group_is_explained_in_words(vectors, words):
+    vectors = {k: np.asarray(v, dtype=float) for k, v in vectors.items()}
+    assert words in describe_field_group(vectors, field_group(vectors))

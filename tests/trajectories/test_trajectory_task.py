@@ -140,3 +140,15 @@ def test_a_cutoff_gives_messages_between_interacting_particles(tmp_path):
     assert task.network_geometry() == {"max_radius": 5.0, "neighbour_norm": 1.0}
     result = fit(task, options)
     assert result.loss_ < 0.1 * result.initial_loss_
+
+
+def test_report_carries_the_fields_and_the_residual_group(sample_run):
+    from symbreak.run import load_run
+
+    report = load_run(sample_run[0]).report()
+    fields = report["fields"]
+    assert_recovered(np.array(fields["polar"]), [1, 0, 0])
+    assert_recovered(np.array(fields["axial"]), [0, 1, 0])
+    assert fields["group"] == "Cs" and "normal to B" in fields["description"]
+    assert fields["symmetric_fraction"] < 1e-4
+    assert report["consistent"]
