@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from e3nn import io
 
 from symbreak.data import PairDataset
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
@@ -33,6 +32,8 @@ PAIR_TARGETS = ("displacement", "signal")
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
     """Spherical signal (l <= 2) with one peak per row at that vector, e3nn basis."""
+    from e3nn import io  # e3nn.io pulls in scipy.signal (0.5 s): only for this target
+
     with default_dtype(torch.float64):
         tensor = io.SphericalTensor(2, 1, -1)
         rows = [tensor.with_peaks_at(torch.as_tensor(v)[None]) for v in vectors]

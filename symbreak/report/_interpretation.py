@@ -20,7 +20,6 @@ from functools import lru_cache
 
 import numpy as np
 import torch
-from e3nn import io
 
 from symbreak.conventions import irrep_meaning, parse_irrep
 from symbreak.model import default_dtype
@@ -33,7 +32,9 @@ _AXES = "xyz"
 
 
 @lru_cache(maxsize=1)
-def _symmetric_tensor() -> io.CartesianTensor:
+def _symmetric_tensor():
+    from e3nn import io  # e3nn.io pulls in scipy.signal (0.5 s): only when needed
+
     with default_dtype(torch.float64):  # float32 tables would leave 1e-7 errors
         return io.CartesianTensor("ij=ji")
 
