@@ -52,7 +52,12 @@ def fit(
     out: Path = typer.Option(..., "--out", "-o", help="Run directory to create."),
     l_relaxed: int = typer.Option(4, help="Highest l of the relaxed weights (both parities)."),
     multiplicity: int = typer.Option(1, help="Copies of each irrep in the relaxed weights."),
-    layers: int = typer.Option(2, help="Relaxed convolutions; each has its own relaxed weights."),
+    layers: int = typer.Option(
+        None,
+        help="Relaxed convolutions, each with its own relaxed weights "
+        "[default: 2 for pairs, 1 for trajectories].",
+        show_default=False,
+    ),
     target: Target = typer.Option(
         Target.displacement,
         help="Pairs only: learn the displacement (1o), or the target position as a "

@@ -41,7 +41,7 @@ class FitOptions:
 
     l_relaxed: int = 4
     multiplicity: int = 1
-    layers: int = 2
+    layers: int | None = None  # None: the task's default (2 for pairs, 1 for trajectories)
     target: str = "displacement"
     reg: str = "group-lasso"
     reg_strength: float = 1e-3
@@ -59,7 +59,8 @@ class FitOptions:
             raise ValueError(f"reg must be one of {REGULARISERS}, not {self.reg!r}")
         for name in ("l_relaxed", "multiplicity", "layers", "epochs", "hidden_mul"):
             minimum = 0 if name == "l_relaxed" else 1
-            if getattr(self, name) < minimum:
+            value = getattr(self, name)
+            if value is not None and value < minimum:
                 raise ValueError(f"{name.replace('_', '-')} must be at least {minimum}")
 
 
@@ -118,7 +119,7 @@ def build_network(task, options: FitOptions) -> RelaxedNetwork:
         irreps_out=task.irreps_out,
         l_relaxed=options.l_relaxed,
         multiplicity=options.multiplicity,
-        layers=options.layers,
+        layers=options.layers or task.default_layers,
         hidden_mul=options.hidden_mul,
         hidden_l=options.hidden_l,
         **task.network_geometry(),

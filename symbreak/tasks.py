@@ -60,6 +60,8 @@ class PairsTask:
     dtype: torch.dtype = torch.float64
 
     name = "pairs"
+    #: Two layers: messages from neighbours of neighbours, as in the paper.
+    default_layers = 2
 
     def __post_init__(self) -> None:
         if self.target not in PAIR_TARGETS:

