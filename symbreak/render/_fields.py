@@ -73,9 +73,9 @@ def draw_vectors(plotter: pv.Plotter, arrows: Sequence[Arrow]) -> None:
         plotter.add_mesh(shape, color=arrow.colour, smooth_shading=True)
         # Parallel arrows (the point of the picture) would stack their labels: step each down.
         where = 1.1 * direction - np.array([0.0, 0.0, 0.16 * k])
-        add_label(plotter, where, f"{arrow.label} ({norm:.3g})", arrow.colour, 30)
+        add_label(plotter, where, f"{arrow.label} ({norm:.3g})", arrow.colour, 20)
     if zeros:
-        add_note(plotter, "\n".join(zeros), 24)
+        add_note(plotter, "\n".join(zeros), 14)
 
 
 def render_vectors(panels: Sequence[VectorPanel], path: Path, size: tuple[int, int]) -> Path:
@@ -85,8 +85,8 @@ def render_vectors(panels: Sequence[VectorPanel], path: Path, size: tuple[int, i
         plotter.subplot(0, col)
         draw_vectors(plotter, panel.arrows)
         add_cartesian_axes(plotter, 1.3)
-        add_title(plotter, panel.title, 26)
-        _set_view(plotter, 1.8)
+        add_title(plotter, panel.title)
+        _set_view(plotter, 1.9)
     return save(plotter, path)
 
 
