@@ -15,8 +15,8 @@ import numpy as np  # noqa: E402
 #: History columns drawn, with the legend text of each.
 CURVES = (
     ("loss", "total loss"),
-    ("fit_loss", "fit loss (mean squared error)"),
-    ("reg_loss", "regularisation of the relaxed weights"),
+    ("fit_loss", "fit loss (MSE relative to the start)"),
+    ("reg_loss", "penalty on the relaxed weights (λ R; off in the final refit)"),
 )
 
 
