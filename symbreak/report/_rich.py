@@ -41,6 +41,10 @@ def _groups_table(report: Report) -> Table:
         "relaxed_weights": "relaxed weights alone",
         "residual": "residual = input ∩ weights",
     }
+    if report.task == "trajectories":  # no structures: the particles alone are isotropic
+        labels["input"] = "input (free particles)"
+        labels["data"] = "data (kept by the recovered fields)"
+        del labels["target"]
     for key, label in labels.items():
         group = report.groups.get(key)
         name = pretty_group_name(group.name) if group is not None else "—"
