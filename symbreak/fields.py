@@ -97,6 +97,25 @@ def _fields(polar: np.ndarray, jacobian: np.ndarray) -> Fields:
     return Fields(polar, axial_vector(jacobian), jacobian, symmetric / norm if norm else 0.0)
 
 
+def linear_response_fields(velocities: np.ndarray, accelerations: np.ndarray) -> Fields:
+    """Fields of the data themselves, with no network: least squares of :math:`a = E + J v`.
+
+    For particles in uniform fields this model is exact, so it is the ground truth the
+    network's read-out is judged against (interactions between particles, if any, only
+    average into it).
+
+    >>> v = np.random.default_rng(0).normal(size=(50, 3))
+    >>> fields = linear_response_fields(v, [1.0, 0, 0] + np.cross(v, [0, 2.0, 0]))
+    >>> np.round(fields.polar, 9).tolist(), np.round(fields.axial, 9).tolist()
+    ([1.0, 0.0, 0.0], [0.0, 2.0, 0.0])
+    """
+    v = np.asarray(velocities, dtype=np.float64).reshape(-1, 3)
+    a = np.asarray(accelerations, dtype=np.float64).reshape(-1, 3)
+    design = np.hstack([np.ones((len(v), 1)), v])
+    coefficients, *_ = np.linalg.lstsq(design, a, rcond=None)
+    return _fields(coefficients[0], coefficients[1:].T)
+
+
 def fitted_fields(network, task) -> Fields:
     """Fields of a fitted trajectories network, averaged over the species.
 

@@ -240,26 +240,40 @@ class TrajectoryTask:
     def data_symmetry(self, tolerance: float):
         """The report's hook: groups of the data and the fields read out of the network.
 
-        Trajectories have no structure, so the input group is O(3); the symmetry the
-        data keep is the stabiliser of the recovered fields (:func:`~symbreak.fields.field_group`).
-        ``tolerance`` (a length, for structures) does not apply to fields.
+        Trajectories have no structure, so the input group is O(3). The symmetry the data
+        keep is that of the fields fitted to the data directly (least squares of
+        a = E + J v, :func:`~symbreak.fields.linear_response_fields`), independent of the
+        network; the network's own read-out goes in ``fields``. ``tolerance`` (a length,
+        for structures) does not apply to fields.
         """
-        from symbreak.fields import describe_field_group, field_group, field_vectors, fitted_fields
+        from symbreak.fields import (
+            describe_field_group,
+            field_group,
+            field_vectors,
+            fitted_fields,
+            linear_response_fields,
+        )
         from symbreak.report import DataSymmetry
         from symbreak.symmetry import PointGroup
 
         if getattr(self, "network", None) is None:
             raise RuntimeError("data_symmetry needs the fitted network (from_samples(network=))")
+        scales = (self.acceleration_scale, self.velocity_scale)
+        data = linear_response_fields(
+            self.evaluation["velocities"], self.evaluation["accelerations"]
+        )
+        data_group = field_group(field_vectors(data, *scales))
         fields = fitted_fields(self.network, self)
-        vectors = field_vectors(fields, self.acceleration_scale, self.velocity_scale)
+        vectors = field_vectors(fields, *scales)
         group = field_group(vectors)
         summary = {
             **fields.to_dict(),
             "group": group.name,
             "group_elements": group.symmetry_elements(),
             "description": describe_field_group(vectors, group),
+            "data": {**data.to_dict(), "group": data_group.name},
         }
-        return DataSymmetry(PointGroup.spherical(improper=True), None, group, fields=summary)
+        return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary)
 
     def write_samples(self, folder: Path) -> None:
         """``samples.npz``: the evaluation rows, the scales and the species names."""

@@ -101,3 +101,19 @@ def test_weak_fields_count_as_absent():
 def test_the_field_group_is_explained_in_words(vectors, words):
     vectors = {k: np.asarray(v, dtype=float) for k, v in vectors.items()}
     assert words in describe_field_group(vectors, field_group(vectors))
+
+
+@pytest.mark.parametrize(
+    "E, B, name",
+    [([0.3, -1.0, 0.5], [0.0, 0.0, 0.0], "Cinfv"), ([0.0, 0.0, 0.0], [1.0, 2.0, 0.5], "Cinfh")],
+)
+def test_data_fields_from_least_squares_give_the_data_group(E, B, name):
+    from symbreak.fields import field_group, field_vectors, linear_response_fields
+
+    v = np.random.default_rng(3).normal(size=(200, 3))
+    a = np.asarray(E) + np.cross(v, B)
+    fields = linear_response_fields(v, a)
+    np.testing.assert_allclose(fields.polar, E, atol=1e-12)
+    np.testing.assert_allclose(fields.axial, B, atol=1e-12)
+    scale = float(np.sqrt((a**2).sum(axis=1).mean()))
+    assert field_group(field_vectors(fields, scale, 1.0)).name == name
