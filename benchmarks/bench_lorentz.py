@@ -113,8 +113,8 @@ def main() -> None:
     )
     for label, options in (
         ("layers=1 l_relaxed=1", FitOptions(layers=1, l_relaxed=1)),
-        ("layers=1 l_relaxed=4", FitOptions(layers=1)),
-        ("layers=2 l_relaxed=4 (defaults), 60 epochs", FitOptions(epochs=60)),
+        ("layers=1 l_relaxed=4 (defaults)", FitOptions(layers=1)),
+        ("layers=2 l_relaxed=4, 60 epochs", FitOptions(layers=2, epochs=60)),
     ):
         print(f"sample, {label}: {time_to_accuracy(options)}", flush=True)
     print(f"streaming: {throughput(args.samples)}", flush=True)

@@ -90,7 +90,8 @@ class TrajectoryTask:
 
     name = "trajectories"
     #: One layer with no edges is exactly a = f(species) + M v: uniform fields need no more.
-    #: Measured on the Lorentz sample: one layer fits to 5e-14 in 4 s, two reach 8e-5 in 70 s.
+    #: Measured on the Lorentz sample (idle 2-core machine): one layer converges to a relative
+    #: loss of 5e-14 in 1.5 s; two layers reach 1e-7 after the 400-epoch limit, in 143 s.
     default_layers = 1
 
     def __init__(
