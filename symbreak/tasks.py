@@ -97,8 +97,17 @@ class PairsTask:
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Mean squared error of the network's node outputs against the targets."""
-        if self._edge_cache is None or self._edge_cache[0] is not network:
-            with torch.no_grad():
-                self._edge_cache = (network, network.edge_features(self.graph))
-        prediction = network(self.graph, self._edge_cache[1])
-        return (prediction - self.targets).pow(2).mean()
+        return node_mse(self, network)
+
+
+def node_mse(task, network: RelaxedNetwork) -> torch.Tensor:
+    """Mean squared error on ``task.graph`` and ``task.targets``, whose geometry is fixed.
+
+    The edge harmonics and length embedding do not change during a fit: they are computed
+    once per network and kept in ``task._edge_cache``.
+    """
+    if task._edge_cache is None or task._edge_cache[0] is not network:
+        with torch.no_grad():
+            task._edge_cache = (network, network.edge_features(task.graph))
+    prediction = network(task.graph, task._edge_cache[1])
+    return (prediction - task.targets).pow(2).mean()

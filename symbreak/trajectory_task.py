@@ -33,6 +33,7 @@ import torch
 
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
+from symbreak.tasks import node_mse
 
 #: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
 IN_MEMORY_SAMPLES = 200_000
@@ -197,11 +198,7 @@ class TrajectoryTask:
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Mean squared error of the scaled accelerations (on the evaluation rows if streaming)."""
-        if self._edge_cache is None or self._edge_cache[0] is not network:
-            with torch.no_grad():
-                self._edge_cache = (network, network.edge_features(self.graph))
-        prediction = network(self.graph, self._edge_cache[1])
-        return (prediction - self.targets).pow(2).mean()
+        return node_mse(self, network)
 
     def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
         """One pass over the file in shuffled mini-batches; frames are read a window at a time.

@@ -91,36 +91,15 @@ class RelaxedNetwork(torch.nn.Module):
         # e3nn computes its Clebsch-Gordan and Wigner tables in the default dtype; casting
         # float32 tables up afterwards leaves equivariance errors of 1e-6, so build in `dtype`.
         with default_dtype(dtype):
-            self._build(
-                irreps_in,
-                irreps_out,
-                l_relaxed,
-                multiplicity,
-                layers,
-                hidden_mul,
-                hidden_l,
-                l_sh,
-                max_radius,
-                num_basis,
-                radial_neurons,
-                neighbour_norm,
-            )
+            self._build_layers(
+                irreps_in, irreps_out, l_relaxed, multiplicity, layers, hidden_mul, hidden_l, l_sh,
+                max_radius, num_basis, radial_neurons, neighbour_norm,
+            )  # fmt: skip
 
-    def _build(
-        self,
-        irreps_in,
-        irreps_out,
-        l_relaxed,
-        multiplicity,
-        layers,
-        hidden_mul,
-        hidden_l,
-        l_sh,
-        max_radius,
-        num_basis,
-        radial_neurons,
-        neighbour_norm,
-    ) -> None:
+    def _build_layers(
+        self, irreps_in, irreps_out, l_relaxed, multiplicity, layers, hidden_mul, hidden_l, l_sh,
+        max_radius, num_basis, radial_neurons, neighbour_norm,
+    ) -> None:  # fmt: skip
         if layers < 1:
             raise ValueError("a relaxed network needs at least one layer")
         self.irreps_in = o3.Irreps(irreps_in)
