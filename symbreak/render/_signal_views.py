@@ -95,7 +95,6 @@ def render_irrep(vector, irrep: str, layer: int, path: Path, size: tuple[int, in
     draw_signal(plotter, coefficients, signal_peak(coefficients, resolution), resolution,
                 f"f ({irrep})")  # fmt: skip
     norm = _norm_text(coefficients)
-    add_title(plotter, f"layer {layer}, {irrep} ({norm}): {irrep_meaning(irrep)}")
-    if caption:
-        add_note(plotter, caption)
+    add_title(plotter, f"layer {layer}, {irrep} ({norm})")  # the meaning goes in the note
+    add_note(plotter, caption or irrep_meaning(irrep))
     return save(plotter, path)
