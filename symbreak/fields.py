@@ -106,8 +106,8 @@ def linear_response_fields(velocities: np.ndarray, accelerations: np.ndarray) ->
 
     >>> v = np.random.default_rng(0).normal(size=(50, 3))
     >>> fields = linear_response_fields(v, [1.0, 0, 0] + np.cross(v, [0, 2.0, 0]))
-    >>> np.round(fields.polar, 9).tolist(), np.round(fields.axial, 9).tolist()
-    ([1.0, 0.0, 0.0], [0.0, 2.0, 0.0])
+    >>> bool(np.allclose(fields.polar, [1, 0, 0]) and np.allclose(fields.axial, [0, 2, 0]))
+    True
     """
     v = np.asarray(velocities, dtype=np.float64).reshape(-1, 3)
     a = np.asarray(accelerations, dtype=np.float64).reshape(-1, 3)

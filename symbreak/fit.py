@@ -130,30 +130,76 @@ def build_network(task, options: FitOptions) -> RelaxedNetwork:
     return network
 
 
+class ActiveSet:
+    """The relaxed-weight groups allowed to move: the group lasso's active set.
+
+    With ``reg="group-lasso"`` every non-scalar group starts inactive (exactly zero, zero
+    gradient); other penalties leave every group active. Shared by the full-batch and the
+    mini-batch optimisers.
+    """
+
+    def __init__(self, network: RelaxedNetwork, options: FitOptions) -> None:
+        self.reg_strength = options.reg_strength
+        self.thetas = [conv.relaxed_weights for conv in network.convolutions]
+        self.groups = weight_groups(network) if options.relaxed else []
+        self.lasso = options.reg == "group-lasso" and options.relaxed
+        self.masks = [torch.ones_like(t) for t in self.thetas]
+        if self.lasso:
+            for group in self.groups:
+                self.masks[group.layer][group.start : group.stop] = 0.0
+
+    def blocks(self) -> list[torch.Tensor]:
+        return [self.thetas[g.layer][g.start : g.stop] for g in self.groups]
+
+    def mask_gradients(self) -> None:
+        """Zero the gradient of inactive groups (call after ``backward``)."""
+        for theta, mask in zip(self.thetas, self.masks):
+            if theta.grad is not None:
+                theta.grad.mul_(mask)
+
+    def admit(self, relative_fit: torch.Tensor) -> bool:
+        """Activate every inactive group whose fit gradient exceeds λ; True if any did."""
+        if not self.lasso:
+            return False
+        grads = torch.autograd.grad(relative_fit, self.thetas, allow_unused=True)
+        admitted = False
+        for group in self.groups:
+            mask, grad = self.masks[group.layer], grads[group.layer]
+            if mask[group.start] != 0 or grad is None:
+                continue
+            if grad[group.start : group.stop].norm() > self.reg_strength:
+                mask[group.start : group.stop] = 1.0
+                admitted = True
+        return admitted
+
+    def retire(self, threshold: float) -> None:
+        """Groups the penalty drove below ``threshold`` become exactly zero and inactive."""
+        if not self.lasso:
+            return
+        with torch.no_grad():
+            for group in self.groups:
+                block = self.thetas[group.layer][group.start : group.stop]
+                if block.norm() < threshold:
+                    block.zero_()
+                    self.masks[group.layer][group.start : group.stop] = 0.0
+
+
 class _Objective:
-    """Relative fit loss plus the penalty, with the active set of the group lasso."""
+    """Relative fit loss plus the penalty, over the active set."""
 
     def __init__(self, task, network: RelaxedNetwork, options: FitOptions) -> None:
         self.task, self.network, self.options = task, network, options
-        self.groups = weight_groups(network)
-        self.thetas = [conv.relaxed_weights for conv in network.convolutions]
+        self.active = ActiveSet(network, options)
         with torch.no_grad():
             self.initial_fit = float(task.fit_loss(network))
         self.scale = 1.0 / max(self.initial_fit, 1e-300)
-        self.masks = [torch.ones_like(t) for t in self.thetas]
         self.debiasing = False
-        if options.reg == "group-lasso":
-            for group in self.groups:
-                self.masks[group.layer][group.start : group.stop] = 0.0
-        self._masking = True
-        for theta, mask in zip(self.thetas, self.masks) if options.relaxed else ():
-            theta.register_hook(lambda grad, mask=mask: grad * mask if self._masking else grad)
 
     def penalty(self) -> torch.Tensor:
         lam, reg = self.options.reg_strength, self.options.reg
-        if reg == "none" or not self.groups:
-            return self.thetas[0].new_zeros(())
-        blocks = [self.thetas[g.layer][g.start : g.stop] for g in self.groups]
+        blocks = self.active.blocks()
+        if reg == "none" or not blocks:
+            return torch.zeros((), dtype=torch.float64)
         if reg == "l2":
             return lam * sum(b.pow(2).sum() for b in blocks)
         # sqrt(|θ|² + ε²) - ε: the group norm, made smooth within ε of zero so that the
@@ -168,37 +214,12 @@ class _Objective:
         return total, float(fit.detach()), float(reg.detach())
 
     def admit_groups(self) -> bool:
-        """Activate every inactive group whose fit gradient exceeds λ; True if any did."""
-        if self.options.reg != "group-lasso" or not self.options.relaxed:
+        if not self.active.lasso:
             return False
-        for theta in self.thetas:
-            theta.grad = None
-        fit = self.task.fit_loss(self.network) * self.scale
-        self._masking = False
-        try:
-            raw = torch.autograd.grad(fit, self.thetas, allow_unused=True)
-        finally:
-            self._masking = True
-        admitted = False
-        for group in self.groups:
-            mask = self.masks[group.layer]
-            if mask[group.start] != 0 or raw[group.layer] is None:
-                continue
-            if raw[group.layer][group.start : group.stop].norm() > self.options.reg_strength:
-                mask[group.start : group.stop] = 1.0
-                admitted = True
-        return admitted
+        return self.active.admit(self.task.fit_loss(self.network) * self.scale)
 
     def retire_vanished_groups(self) -> None:
-        """Groups the penalty drove to zero become exactly zero and inactive."""
-        if self.options.reg != "group-lasso":
-            return
-        with torch.no_grad():
-            for group in self.groups:
-                block = self.thetas[group.layer][group.start : group.stop]
-                if block.norm() < _LASSO_SMOOTHING:
-                    block.zero_()
-                    self.masks[group.layer][group.start : group.stop] = 0.0
+        self.active.retire(_LASSO_SMOOTHING)
 
 
 def fit(
@@ -326,6 +347,7 @@ def _lbfgs_epoch(optimiser: torch.optim.LBFGS, objective: _Objective) -> torch.T
         optimiser.zero_grad()
         loss, _, _ = objective.evaluate()
         loss.backward()
+        objective.active.mask_gradients()  # L-BFGS reads the gradients after the closure
         return loss
 
     return optimiser.step(closure)

@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 import torch
 
-from symbreak.fit import FitOptions, FitResult, HistoryRow, build_network, weight_groups
+from symbreak.fit import ActiveSet, FitOptions, FitResult, HistoryRow, build_network
 
 #: Adam's learning rate is this times ``FitOptions.lr`` (whose default suits L-BFGS).
 ADAM_LR_SCALE = 1e-2
@@ -41,20 +41,12 @@ RETIRE_NORM = 1e-4
 PATIENCE = 4
 
 
-class _GroupLasso:
-    """Masks, penalty and proximal step of the relaxed-weight groups."""
+class _GroupLasso(ActiveSet):
+    """The active set plus the penalty and its proximal step."""
 
     def __init__(self, network, options: FitOptions) -> None:
+        super().__init__(network, options)
         self.options = options
-        self.thetas = [conv.relaxed_weights for conv in network.convolutions]
-        self.groups = weight_groups(network) if options.relaxed else []
-        self.masks = [torch.ones_like(t) for t in self.thetas]
-        if options.reg == "group-lasso":
-            for g in self.groups:
-                self.masks[g.layer][g.start : g.stop] = 0.0
-
-    def blocks(self):
-        return [self.thetas[g.layer][g.start : g.stop] for g in self.groups]
 
     def penalty(self) -> float:
         lam, reg = self.options.reg_strength, self.options.reg
@@ -71,13 +63,8 @@ class _GroupLasso:
             return 0.0
         return self.options.reg_strength * sum(b.pow(2).sum() for b in self.blocks())
 
-    def mask_gradients(self) -> None:
-        for theta, mask in zip(self.thetas, self.masks):
-            if theta.grad is not None:
-                theta.grad.mul_(mask)
-
     def proximal_step(self, step: float) -> None:
-        if self.options.reg != "group-lasso":
+        if not self.lasso:
             return
         with torch.no_grad():
             for theta, mask in zip(self.thetas, self.masks):
@@ -86,27 +73,6 @@ class _GroupLasso:
                 norm = float(block.norm())
                 if norm > 0:
                     block.mul_(max(0.0, 1 - step * self.options.reg_strength / norm))
-
-    def admit(self, relative_fit: torch.Tensor) -> None:
-        """Activate inactive groups whose fit gradient is longer than λ."""
-        if self.options.reg != "group-lasso" or not self.groups:
-            return
-        grads = torch.autograd.grad(relative_fit, self.thetas, allow_unused=True)
-        for g in self.groups:
-            mask, grad = self.masks[g.layer], grads[g.layer]
-            inactive = mask[g.start] == 0 and grad is not None
-            if inactive and grad[g.start : g.stop].norm() > self.options.reg_strength:
-                mask[g.start : g.stop] = 1.0
-
-    def retire(self) -> None:
-        if self.options.reg != "group-lasso":
-            return
-        with torch.no_grad():
-            for g in self.groups:
-                block = self.thetas[g.layer][g.start : g.stop]
-                if block.norm() < RETIRE_NORM:
-                    block.zero_()
-                    self.masks[g.layer][g.start : g.stop] = 0.0
 
 
 def fit_minibatch(
@@ -138,7 +104,7 @@ def fit_minibatch(
                 lasso.mask_gradients()
                 optimiser.step()
                 lasso.proximal_step(optimiser.param_groups[0]["lr"])
-            lasso.retire()
+            lasso.retire(RETIRE_NORM)
             epoch += 1
             with torch.no_grad():
                 fit_rel = float(task.fit_loss(network)) * scale
