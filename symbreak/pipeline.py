@@ -22,7 +22,9 @@ def make_task(dataset, options: FitOptions):
     return TrajectoryTask(dataset, options)
 
 
-def _write_pairs_data(dataset: PairDataset) -> Callable[[Path], None]:
+def pairs_data_writer(dataset: PairDataset) -> Callable[[Path], None]:
+    """A ``write_data`` for :func:`~symbreak.run.write_run`: the pairs as the run's ``data.h5``."""
+
     def write(folder: Path) -> None:
         pairs = {
             pair.name: (pair.source, pair.target, [dataset.species_names[s] for s in pair.species])
@@ -68,7 +70,7 @@ def fit_file(
         "fit": fit_summary(result),
     }
     write_data = (
-        _write_pairs_data(dataset) if isinstance(dataset, PairDataset) else task.write_samples
+        pairs_data_writer(dataset) if isinstance(dataset, PairDataset) else task.write_samples
     )
     path = write_run(out, config, result.network_, result.history_, write_data, overwrite)
     if analyse:

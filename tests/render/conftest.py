@@ -16,7 +16,7 @@ import torch
 from symbreak.data import load_pairs
 from symbreak.fit import FitOptions
 from symbreak.model import RelaxedNetwork
-from symbreak.pipeline import _write_pairs_data
+from symbreak.pipeline import pairs_data_writer
 from symbreak.run import load_run, write_run
 from symbreak.symmetry import named_group
 
@@ -42,7 +42,7 @@ def prism_run_path(tmp_path_factory) -> Path:
                       "seconds": 0.4, "converged": True, "interrupted": False}}  # fmt: skip
     dataset = load_pairs(SAMPLES / "cube_to_prism.h5")
     out = tmp_path_factory.mktemp("render") / "prism"
-    return write_run(out, config, network, history, _write_pairs_data(dataset))
+    return write_run(out, config, network, history, pairs_data_writer(dataset))
 
 
 @pytest.fixture(scope="session")
