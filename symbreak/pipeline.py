@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from symbreak.data import PairDataset, load_dataset, write_pairs
+from symbreak.data import PairDataset, TrajectoryDataset, load_dataset, write_pairs
 from symbreak.fit import FitOptions, FitResult, HistoryRow, fit
-from symbreak.run import write_run
+from symbreak.run import check_out, clean_leftovers, run_lock, write_run
 from symbreak.tasks import PairsTask
 
 
@@ -35,6 +35,43 @@ def pairs_data_writer(dataset: PairDataset) -> Callable[[Path], None]:
     return write
 
 
+def prepare_pairs(dataset: PairDataset, options: FitOptions) -> tuple[PairDataset, list[dict]]:
+    """The pairs as the network sees them: rigid translation (and rotation) removed as asked."""
+    from symbreak.data.rigid import remove_rigid_motion
+
+    dataset, motions = remove_rigid_motion(
+        dataset, translation=not options.keep_translation, rotation=options.remove_rotation
+    )
+    return dataset, [motion.to_dict() | {"sentence": motion.sentence()} for motion in motions]
+
+
+def symmetry_constraint(task, options: FitOptions) -> tuple[dict | None, dict | None]:
+    """Projectors onto the data group's invariant vectors, and what to tell the user of it.
+
+    ``(None, None)`` when symmetry-adapted fitting is off or the task has no geometric
+    data group before the fit (trajectories read their group from fitted fields).
+    """
+    if not options.symmetry_adapted or task.name != "pairs":
+        return None, None
+    from symbreak.conventions import relaxed_irrep_names
+    from symbreak.symmetry import invariant_projector
+
+    group = task.data_symmetry(options.symmetry_tolerance).data_group
+    projectors = {
+        irrep: invariant_projector(irrep, group) for irrep in relaxed_irrep_names(options.l_relaxed)
+    }
+    note = {
+        "group": group.name,
+        "tolerance": options.symmetry_tolerance,
+        "sentence": (
+            f"the relaxed weights were kept inside the {group.pretty_name}-invariant subspace, "
+            f"the symmetry the data keep within {options.symmetry_tolerance:g} "
+            "(--free-symmetry lets them leave it)."
+        ),
+    }
+    return projectors, note
+
+
 def fit_summary(result: FitResult) -> dict:
     return {
         "loss": result.loss_,
@@ -54,20 +91,42 @@ def fit_file(
     on_epoch: Callable[[HistoryRow], None] | None = None,
     overwrite: bool = False,
     analyse: bool = True,
+    dataset: PairDataset | TrajectoryDataset | None = None,
+    on_leftovers: Callable[[list[str]], None] | None = None,
 ) -> tuple[Path, FitResult]:
     """Fit ``data_path`` and write the run directory ``out``; returns its path and the result.
 
-    Raises ``DataError`` for unusable input before anything is written.
+    Raises ``DataError`` for unusable input and ``RunError`` for an ``out`` that may not be
+    written (:func:`~symbreak.run.check_out`), another fit writing ``out``, or a file system
+    that refuses the run, all before anything is fitted except the last. ``dataset`` is
+    ``load_dataset(data_path)`` when the caller has it already. Staging folders a killed fit
+    left beside ``out`` are removed and their names passed to ``on_leftovers``.
     """
-    dataset = load_dataset(data_path)
+    check_out(out, [data_path], overwrite)
+    if dataset is None:
+        dataset = load_dataset(data_path)
+    with run_lock(out):
+        check_out(out, [data_path], overwrite)  # again: a fit may have finished meanwhile
+        removed = clean_leftovers(out)
+        if removed and on_leftovers is not None:
+            on_leftovers(removed)
+        return _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analyse)
+
+
+def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analyse):
+    sha256, preparation = dataset.sha256, {}
+    if isinstance(dataset, PairDataset):
+        dataset, preparation["rigid_motion"] = prepare_pairs(dataset, options)
     task = make_task(dataset, options)
-    result = fit(task, options, on_epoch=on_epoch)
+    projectors, preparation["symmetry_adapted"] = symmetry_constraint(task, options)
+    result = fit(task, options, on_epoch=on_epoch, projectors=projectors)
     config = {
         "task": task.name,
-        "input": {"path": str(Path(data_path).resolve()), "sha256": dataset.sha256},
+        "input": {"path": str(Path(data_path).resolve()), "sha256": sha256},
         "options": asdict(options),
         "network": result.network_config_,
         "fit": fit_summary(result),
+        "preparation": preparation,
     }
     write_data = (
         pairs_data_writer(dataset) if isinstance(dataset, PairDataset) else task.write_samples

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from symbreak.data import PairDataset
+from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
 
 PAIR_TARGETS = ("displacement", "signal")
@@ -98,6 +99,10 @@ class PairsTask:
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Mean squared error of the network's node outputs against the targets."""
         return node_mse(self, network)
+
+    def data_symmetry(self, tolerance: float) -> DataSymmetry:
+        """Input, target and transformation groups of the pairs at ``tolerance`` (a length)."""
+        return pairs_symmetry(self.dataset, tolerance)
 
 
 def node_mse(task, network: RelaxedNetwork) -> torch.Tensor:

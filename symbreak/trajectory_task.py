@@ -251,7 +251,7 @@ class TrajectoryTask:
             fitted_fields,
             linear_response_fields,
         )
-        from symbreak.report import DataSymmetry
+        from symbreak.data_symmetry import DataSymmetry
         from symbreak.symmetry import PointGroup
 
         if getattr(self, "network", None) is None:

@@ -9,7 +9,7 @@
 """
 
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
-from symbreak.report._data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.report._interpretation import (
     axis_name,
     cartesian_form,

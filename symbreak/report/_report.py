@@ -12,7 +12,7 @@ import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, relaxed_irrep_names
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
-from symbreak.report._data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.report._verdict import predicted_irreps, verdict
 from symbreak.run import Run, RunError
 from symbreak.symmetry import PointGroup, residual_group, stabilizer

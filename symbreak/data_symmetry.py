@@ -1,13 +1,14 @@
 """The symmetry the data offer and keep: input, target and transformation groups.
 
+Every task answers ``task.data_symmetry(tolerance) -> DataSymmetry``; the fit uses the data's
+group to keep the relaxed weights in its invariant subspace, and the report compares the
+network's residual group with it. Pairs are analysed here (:func:`pairs_symmetry`); trajectories
+fit their fields (:mod:`symbreak.trajectory_task`).
+
 For pairs, every pair is analysed about its own source centroid (the frame the network sees:
 :class:`symbreak.tasks.PairsTask` centres each pair on it, without rotating). Several pairs are
 fitted with one set of relaxed weights, so the dataset's groups are the intersections over the
 pairs; each pair's own groups are listed too.
-
-A task other than pairs supplies its own analysis: if the task object has a method
-``data_symmetry(tolerance) -> DataSymmetry`` it is used (the extension point for trajectories,
-which may also fill :attr:`DataSymmetry.fields`).
 """
 
 from __future__ import annotations
