@@ -1,9 +1,15 @@
 """Errors that reach the user as one sentence (the CLI prints them and exits with code 2).
 
-Kept free of heavy imports so that ``symbreak --help`` starts fast.
+Kept free of imports so that ``symbreak --help`` starts fast: ``symbreak.data.errors``
+re-exports :class:`DataError` from here, not the other way round.
 """
 
-from symbreak.data.errors import DataError
+
+class DataError(ValueError):
+    """Input data that symbreak cannot use; the message is one clear sentence for the user.
+
+    The CLI turns it into that sentence and exit code 2, with no traceback.
+    """
 
 
 class RunError(ValueError):

@@ -11,7 +11,11 @@ A run directory holds
 - ``report.json``: the analysis ``symbreak explain --json`` prints.
 
 Writing is atomic: everything goes to a hidden sibling folder that is renamed into place
-only when complete, so a crashed fit never leaves a directory that looks like a run.
+only when complete, so a crashed fit never leaves a directory that looks like a run. A run
+being replaced is first renamed aside, so a reader sees the old run, the new one or none,
+and :func:`load_run` re-reads ``config.json`` at the end to make sure that every file it
+read belongs to one run. Which ``--out`` may be written, the writer's lock and staging
+leftovers live in :mod:`symbreak._run_dir`.
 """
 
 from __future__ import annotations
@@ -22,19 +26,25 @@ import os
 import platform
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 import symbreak
-from symbreak.data import DataError, PairDataset, load_pairs
-from symbreak.errors import RunError
-from symbreak.model import RelaxedNetwork
+from symbreak._run_dir import check_out, clean_leftovers, looks_like_run, run_lock
+from symbreak.errors import DataError, RunError
+
+if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or read
+    from symbreak.data import PairDataset
+    from symbreak.model import RelaxedNetwork
 
 RUN_SCHEMA = 1
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
+
+#: How often :func:`load_run` starts again when a writer replaced the run while it read.
+READ_ATTEMPTS = 5
 
 
 @dataclass
@@ -47,20 +57,21 @@ class Run:
     history: list[dict]
     pairs: PairDataset | None = None
     samples: dict = field(default_factory=dict)
+    saved_report: dict | None = None
 
     @property
     def task(self) -> str:
         return self.config["task"]
 
     def report(self) -> dict | None:
-        """The saved ``report.json``, if the fit wrote one."""
-        path = self.path / "report.json"
-        return json.loads(path.read_text()) if path.exists() else None
+        """The saved ``report.json`` (read with the rest of the run), if the fit wrote one."""
+        return self.saved_report
 
 
 def versions() -> dict:
     import e3nn
     import numpy
+    import torch
 
     return {
         "symbreak": symbreak.__version__,
@@ -79,28 +90,57 @@ def write_run(
     write_data: Callable[[Path], None],
     overwrite: bool = False,
 ) -> Path:
-    """Write a complete run directory at ``out`` atomically; ``write_data(folder)`` adds data."""
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise RunError(f"{out} already exists; choose another --out or pass --force to replace it.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    """Write a complete run directory at ``out`` atomically; ``write_data(folder)`` adds data.
+
+    ``overwrite`` replaces ``out`` only if it is a run and holds nothing else
+    (:func:`~symbreak._run_dir.check_out`); callers that fit first check before fitting.
+    """
+    import torch
+
+    out = check_out(out, overwrite=overwrite)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as error:
+        raise _write_error(out, error) from None
     umask = os.umask(0)
     os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp's private 0700 would outlive the rename
     try:
+        staging.chmod(0o777 & ~umask)  # mkdtemp's private 0700 would outlive the rename
         config = {"schema": RUN_SCHEMA, "versions": versions(), **config}
         (staging / "config.json").write_text(json.dumps(config, indent=2, default=str))
         torch.save(network.state_dict(), staging / "model.pt")
         _write_history(staging / "history.csv", history)
         write_data(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
+        _move_into_place(staging, out, overwrite)
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        # torch.save reports a full disk as RuntimeError; nothing else here raises one
+        if isinstance(error, (OSError, RuntimeError)):
+            raise _write_error(out, error) from None
         raise
     return out
+
+
+def _write_error(out: Path, error: BaseException) -> RunError:
+    reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+    return RunError(f"cannot write the run {out} ({reason}); nothing was saved.")
+
+
+def _move_into_place(staging: Path, out: Path, overwrite: bool) -> None:
+    """Rename ``staging`` to ``out``; an existing run is renamed aside first, then deleted."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    check_out(out, overwrite=overwrite)  # the folder may have changed during the fit
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    out.rename(aside)  # onto the empty folder mkdtemp made: rename(2) replaces it
+    try:
+        staging.rename(out)
+    except BaseException:
+        aside.rename(out)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _write_history(path: Path, history: list) -> None:
@@ -115,44 +155,151 @@ def _write_history(path: Path, history: list) -> None:
 def load_run(path: str | os.PathLike) -> Run:
     """Load a run directory written by ``symbreak fit``.
 
+    Every file is read from one run: when a writer replaces the directory meanwhile
+    (``config.json`` differs at the end), the read starts again.
+
     Raises
     ------
     RunError
-        The directory is missing, incomplete, or written by a newer symbreak.
+        The directory is missing, incomplete, corrupt (the message names the file), or
+        written by a newer symbreak.
     """
     path = Path(path)
+    for _ in range(READ_ATTEMPTS):
+        config_text = _config_text(path)
+        try:
+            run = _read_run(path, config_text)
+        except RunError:
+            if _same_config(path, config_text):
+                raise
+        else:
+            if _same_config(path, config_text):
+                return run
+        time.sleep(0.05)  # a writer is renaming runs; its window is milliseconds
+    raise RunError(
+        f"{path} kept changing while it was read (a symbreak fit is replacing it); "
+        "try again when that fit has finished."
+    )
+
+
+def _config_text(path: Path) -> bytes:
     if not path.is_dir():
         raise RunError(f"{path} is not a run directory (it does not exist or is a file).")
     missing = [name for name in REQUIRED_FILES if not (path / name).exists()]
     if missing:
         raise RunError(f"{path} is not a complete run: {', '.join(missing)} missing.")
+    return _read_bytes(path / "config.json")
+
+
+def _same_config(path: Path, config_text: bytes) -> bool:
     try:
-        config = json.loads((path / "config.json").read_text())
-    except json.JSONDecodeError as error:
-        raise RunError(f"{path}/config.json is not valid JSON ({error.msg}).") from None
+        return _read_bytes(path / "config.json") == config_text
+    except RunError:
+        return False
+
+
+def _read_bytes(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise RunError(f"{file} cannot be read ({error.strerror or error}).") from None
+
+
+def _parse_config(path: Path, config_text: bytes) -> dict:
+    try:
+        config = json.loads(config_text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8 text"
+        raise RunError(f"{path}/config.json is not valid JSON ({reason}).") from None
+    if not isinstance(config, dict) or not all(k in config for k in ("task", "network", "fit")):
+        raise RunError(f"{path}/config.json is not a symbreak run config (keys missing).")
     schema = config.get("schema")
     if not isinstance(schema, int) or schema > RUN_SCHEMA:
         raise RunError(
             f"{path} was written by a newer symbreak (run schema {schema}, this version reads "
             f"{RUN_SCHEMA}); upgrade symbreak to read it."
         )
-    network = RelaxedNetwork(**config["network"])
+    return config
+
+
+def _read_run(path: Path, config_text: bytes) -> Run:
+    import torch
+
+    from symbreak.model import RelaxedNetwork
+
+    config = _parse_config(path, config_text)
+    try:
+        network = RelaxedNetwork(**config["network"])
+    except (TypeError, ValueError, KeyError) as error:
+        raise RunError(f"{path}/config.json: its network settings are invalid ({error}).") from None
     try:
         network.load_state_dict(torch.load(path / "model.pt", weights_only=True))
     except Exception as error:  # torch raises several types for corrupt or mismatched files
-        raise RunError(f"{path}/model.pt cannot be loaded ({type(error).__name__}).") from None
+        raise RunError(
+            f"{path}/model.pt is truncated or corrupt and cannot be loaded "
+            f"({type(error).__name__}); fit the run again."
+        ) from None
     network.eval()
-    with (path / "history.csv").open() as handle:
-        history = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
-    run = Run(path=path, config=config, network=network, history=history)
+    run = Run(path=path, config=config, network=network, history=_read_history(path))
     if config.get("task") == "pairs":
+        from symbreak.data import load_pairs
+
         try:
             run.pairs = load_pairs(path / "data.h5")
         except DataError as error:
             raise RunError(f"{path} is not a complete run: {error}") from None
     elif (path / "samples.npz").exists():
-        import numpy as np
-
-        with np.load(path / "samples.npz") as arrays:
-            run.samples = {key: arrays[key] for key in arrays.files}
+        run.samples = _read_samples(path / "samples.npz")
+    run.saved_report = _read_report(path / "report.json")
     return run
+
+
+def _read_history(path: Path) -> list[dict]:
+    try:
+        with (path / "history.csv").open() as handle:
+            return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+        raise RunError(f"{path}/history.csv is truncated or corrupt; fit the run again.") from None
+
+
+def _read_samples(file: Path) -> dict:
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(file) as arrays:
+            return {key: arrays[key] for key in arrays.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        raise RunError(f"{file} is truncated or corrupt; fit the run again.") from None
+
+
+def _read_report(file: Path) -> dict | None:
+    """The saved report, None when the run has none; a damaged one is an error naming it."""
+    if not file.exists():
+        return None
+    try:
+        report = json.loads(_read_bytes(file))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        report = None
+    if not isinstance(report, dict):
+        raise RunError(
+            f"{file} is truncated or corrupt; delete it and `symbreak explain` rebuilds the "
+            "report from the run."
+        )
+    return report
+
+
+__all__ = [
+    "READ_ATTEMPTS",
+    "REQUIRED_FILES",
+    "RUN_SCHEMA",
+    "Run",
+    "check_out",
+    "clean_leftovers",
+    "load_run",
+    "looks_like_run",
+    "run_lock",
+    "versions",
+    "write_run",
+]

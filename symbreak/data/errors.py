@@ -1,8 +1,5 @@
-"""The one error type that bad input raises."""
+"""The one error type that bad input raises (defined in :mod:`symbreak.errors`)."""
 
+from symbreak.errors import DataError
 
-class DataError(ValueError):
-    """Input data that symbreak cannot use; the message is one clear sentence for the user.
-
-    The CLI turns it into that sentence and exit code 2, with no traceback.
-    """
+__all__ = ["DataError"]
