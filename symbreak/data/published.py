@@ -121,6 +121,8 @@ class PublishedCase:
         Cluster radius in the parent, in Angstrom; chosen inside a gap between shells.
     expected_group : str
         Schoenflies name of the child's site symmetry (spglib), checked by the tests.
+    parent_group : str
+        Schoenflies name of the site's symmetry in the parent (spglib), checked by the tests.
     """
 
     name: str

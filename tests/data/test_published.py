@@ -229,3 +229,34 @@ def test_frustum_and_twist():
         group = transformation_group(_centred(source) @ frame.T, _centred(target) @ frame.T,
                                      tolerance=0.01)  # fmt: skip
         assert group.name == expected
+
+
+def _stabiliser_from_operations(atoms, index: int) -> str:
+    """The site group from spglib's space-group operations, named from the matrices alone."""
+    import spglib
+
+    from symbreak.symmetry import PointGroup
+
+    cell = np.asarray(atoms.cell)
+    fractional = atoms.get_scaled_positions()[index]
+    dataset = spglib.get_symmetry_dataset((cell, atoms.get_scaled_positions(), atoms.numbers),
+                                          symprec=1e-3)  # fmt: skip
+    kept = []
+    for rotation, translation in zip(dataset.rotations, dataset.translations):
+        moved = rotation @ fractional + translation - fractional
+        if np.allclose(moved, np.round(moved), atol=1e-6):
+            kept.append(cell.T @ rotation @ np.linalg.inv(cell.T))  # fractional -> Cartesian
+    return PointGroup.finite(kept).name
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hermann_mauguin_table_agrees_with_the_operations(pairs, name):
+    from symbreak.data.published import build_crystal, site_symmetry_group
+
+    child = build_crystal(CASES[name].child)
+    element, position = CASES[name].site
+    delta = child.get_scaled_positions() - np.asarray(position)
+    delta -= np.round(delta)
+    index = int(np.argmin(np.linalg.norm(delta, axis=1)))
+    assert child.get_chemical_symbols()[index] == element
+    assert site_symmetry_group(child, index) == _stabiliser_from_operations(child, index)
