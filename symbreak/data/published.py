@@ -287,6 +287,10 @@ class DistortionPair:
         return float(np.linalg.norm(self.displacement, axis=1).max())
 
 
+#: The name the catalogue's API was first sketched with.
+PublishedPair = DistortionPair
+
+
 def _optional(module: str):
     try:
         return importlib.import_module(module)
@@ -447,16 +451,21 @@ def _cluster(fractional, cell, centre: int, radius: float) -> tuple[np.ndarray, 
     return rows[order], images[image_index[order]]
 
 
-def write_published_pairs(path: str | os.PathLike, names: Sequence[str] | None = None,
-                          rotation=None) -> None:  # fmt: skip
-    """Write catalogue entries (all by default) to a symbreak pairs file, one pair per name.
+def write_distortion_pairs(path: str | os.PathLike, pairs: Sequence[DistortionPair]) -> None:
+    """Write distortion pairs to a symbreak pairs file with :func:`~symbreak.data.write_pairs`.
 
-    The file records each pair's expected group as the attribute ``expected_groups`` (JSON).
+    The file attribute ``expected_groups`` (JSON) maps each pair's name to its expected group.
     """
-    pairs = [published_pair(name, rotation=rotation) for name in (names or list(CASES))]
-    expected = json.dumps({p.name: p.expected_group for p in pairs})
+    expected = json.dumps({pair.name: pair.expected_group for pair in pairs})
     write_pairs(path, {p.name: (p.source, p.target, list(p.species)) for p in pairs},
                 attrs={"example": "published", "expected_groups": expected})  # fmt: skip
+
+
+def write_published_pairs(path: str | os.PathLike, names: Sequence[str] | None = None,
+                          rotation=None) -> None:  # fmt: skip
+    """Write catalogue entries (all by default) to a symbreak pairs file, one pair per name."""
+    write_distortion_pairs(path, [published_pair(name, rotation=rotation)
+                                  for name in (names or list(CASES))])  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- synthetic shapes
@@ -601,6 +610,7 @@ __all__ = [
     "CrystalPhase",
     "DistortionPair",
     "PublishedCase",
+    "PublishedPair",
     "build_crystal",
     "frustum_cube",
     "hexagonal_cluster",
@@ -612,5 +622,6 @@ __all__ = [
     "site_symmetry_group",
     "symmetric_distortion",
     "twisted_cube",
+    "write_distortion_pairs",
     "write_published_pairs",
 ]

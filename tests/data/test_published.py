@@ -180,6 +180,22 @@ def test_write_published_pairs_round_trip(pairs, tmp_path):
     assert set(dataset.species_names) == {"Ba", "O", "Si", "Ti"}
 
 
+def test_synthetic_pairs_write_too(tmp_path):
+    from symbreak.data.published import write_distortion_pairs
+
+    pairs = [symmetric_distortion("C3h"), symmetric_distortion("S4")]
+    write_distortion_pairs(tmp_path / "synthetic.h5", pairs)
+    dataset = load_pairs(tmp_path / "synthetic.h5")
+    np.testing.assert_allclose(dataset.pairs[0].target, pairs[0].target)
+
+
+def test_missing_optional_dependency_is_one_sentence():
+    from symbreak.data.published import _optional
+
+    with pytest.raises(DataError, match="symbreak\\[crystals\\]"):
+        _optional("ase_that_is_not_installed")
+
+
 def test_unknown_case_is_one_sentence(pairs):
     from symbreak.data.published import published_pair
 
