@@ -24,6 +24,11 @@ SCHEMA_VERSION = 1
 #: Kinds of numpy dtype accepted for coordinates: signed/unsigned integers and floats.
 _NUMERIC_KINDS = "iuf"
 
+#: Largest accepted absolute value of a coordinate (or velocity, acceleration). The network
+#: and the analysis square and multiply coordinates in float64 (largest 1.8e308), so 1e15
+#: leaves room for sums of squares of products; data this large need rescaling anyway.
+MAX_MAGNITUDE = 1e15
+
 
 def file_sha256(path: str | os.PathLike) -> str:
     """Hex SHA-256 of the file's bytes, read in 1 MiB blocks (files may be large)."""
@@ -110,17 +115,26 @@ def check_vectors(shape: tuple[int, ...], ndim: int, key: str, where: str) -> No
         raise DataError(f"{where}: '{key}' has shape {shape}, expected {expected}.")
 
 
-def check_finite(values: np.ndarray, key: str, where: str, first_row: int = 0) -> None:
-    """NaN or Inf anywhere is refused; the message says which and where the first one is.
+def check_finite(values: np.ndarray, key: str, where: str, first_row: int = 0) -> float:
+    """NaN, Inf or a magnitude above :data:`MAX_MAGNITUDE` anywhere is refused; return max |v|.
 
-    ``first_row`` is the index of ``values[0]`` in the whole array when checking a chunk.
+    The message says which and where the first one is. ``first_row`` is the index of
+    ``values[0]`` in the whole array when checking a chunk.
     """
-    finite = np.isfinite(values)
-    if finite.all():
-        return
-    first = tuple(int(i) for i in np.argwhere(~finite)[0])
-    kind = "NaN" if np.isnan(values[first]) else "Inf"
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(values) <= MAX_MAGNITUDE)  # NaN compares False
+    if not bad.any():
+        return float(np.abs(values).max()) if values.size else 0.0
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
     index = (first[0] + first_row, *first[1:])
+    value = values[first]
+    if np.isfinite(value):
+        raise DataError(
+            f"{where}: '{key}' holds {value:.3g} at index {index}, beyond the largest magnitude "
+            f"symbreak accepts ({MAX_MAGNITUDE:.0e}); rescale the data to a smaller unit."
+        )
+    kind = "NaN" if np.isnan(value) else "Inf"
     raise DataError(f"{where}: '{key}' contains {kind} (first at index {index}).")
 
 

@@ -12,7 +12,13 @@ import os
 import h5py
 import numpy as np
 
-from symbreak.data._hdf5 import check_finite, check_vectors, require_dataset, require_group
+from symbreak.data._hdf5 import (
+    MAX_MAGNITUDE,
+    check_finite,
+    check_vectors,
+    require_dataset,
+    require_group,
+)
 from symbreak.data._species import read_species
 from symbreak.data.errors import DataError
 
@@ -55,6 +61,41 @@ def _check_finite_chunked(dataset: h5py.Dataset, key: str, where: str) -> None:
         check_finite(dataset[start : start + step], key, where, first_row=start)
 
 
+def _check_positions(dataset: h5py.Dataset, where: str, dt: float | None, derive: tuple) -> None:
+    """Check positions and, for the ``derive``d keys, the central differences from them.
+
+    One pass of windows overlapping by a frame on each side, so every derived frame is
+    computed exactly once, as :func:`symbreak.data.trajectories._read_window` will.
+    """
+    n_frames = dataset.shape[0]
+    step = max(1, frames_per_read(max(1, dataset.shape[1])) - 2)  # windows within the budget
+    for start in range(0, n_frames, step):
+        low = max(0, start - 1)
+        window = np.asarray(dataset[low : min(n_frames, start + step + 1)], dtype=np.float64)
+        check_finite(window[start - low : start - low + step], "positions", where, start)
+        if dt is None or not derive or len(window) < 3:
+            continue
+        before, here, after = window[:-2], window[1:-1], window[2:]
+        with np.errstate(all="ignore"):
+            derived = {
+                "velocities": (after - before) / (2 * dt),
+                "accelerations": (after - 2 * here + before) / dt**2,
+            }
+        for key in derive:
+            _check_derived(derived[key], key, where, dt, first_frame=low + 1)
+
+
+def _check_derived(values: np.ndarray, key: str, where: str, dt: float, first_frame: int) -> None:
+    bad = ~(np.abs(values) <= MAX_MAGNITUDE)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise DataError(
+            f"{where}: the {key} derived from 'positions' with dt = {dt:g} reach "
+            f"{abs(values[first]):.3g} at frame {first[0] + first_frame}, beyond the largest "
+            f"magnitude symbreak accepts ({MAX_MAGNITUDE:.0e}); check dt and the length unit."
+        )
+
+
 def _inspect_trajectory(member: h5py.Group, where: str) -> tuple[dict, list[str] | None]:
     """Validate one trajectory group; return the fields of its TrajectoryInfo and its labels."""
     positions = require_dataset(member, "positions", where)
@@ -78,7 +119,9 @@ def _inspect_trajectory(member: h5py.Group, where: str) -> tuple[dict, list[str]
             f"{where}: has {n_stored} frame(s); deriving velocities or accelerations by "
             "central differences needs at least 3."
         )
-    for key in ("positions", *(k for k, found in present.items() if found)):
+    derived = tuple(key for key, found in present.items() if not found)
+    _check_positions(positions, where, dt, derived)
+    for key in (k for k, found in present.items() if found):
         _check_finite_chunked(member[key], key, where)
     fields = {
         "name": member.name.rsplit("/", 1)[-1],

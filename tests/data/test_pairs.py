@@ -179,3 +179,24 @@ def test_write_refuses_bad_tuples(tmp_path):
     with pytest.raises(DataError, match="integers or strings"):
         write_pairs(tmp_path / "x.h5", {"a": (SQUARE, SQUARE, np.ones(4))})
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e16, -1e300])
+def test_huge_coordinates_are_refused_in_one_sentence(tmp_path, scale):
+    path = write_raw(tmp_path / "huge.h5", {"pairs/a/source": SQUARE * scale,
+                                            "pairs/a/target": SQUARE})  # fmt: skip
+    with pytest.raises(DataError, match=r"'source' holds .* beyond the largest magnitude"):
+        load_pairs(path)
+
+
+def test_huge_coordinates_through_the_cli_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from symbreak.cli import app
+
+    path = write_raw(tmp_path / "huge.h5", {"pairs/a/source": np.eye(3) * 1e200,
+                                            "pairs/a/target": np.eye(3) * 1e200})  # fmt: skip
+    result = CliRunner().invoke(app, ["fit", str(path), "--out", str(tmp_path / "run"), "-q"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith("error:") and "rescale" in result.output
+    assert not (tmp_path / "run").exists()

@@ -230,3 +230,13 @@ def test_written_datasets_are_chunked_by_frames(tmp_path):
     with h5py.File(path) as handle:
         chunks = handle["trajectories/a/positions"].chunks
     assert chunks[1:] == (10, 3) and 1 < chunks[0] < 5000
+
+
+@pytest.mark.parametrize("dt", [1e-200, 1e-9])
+def test_derived_values_beyond_float_range_are_refused(tmp_path, dt):
+    x = np.random.default_rng(0).normal(size=(5, 2, 3))
+    path = write_raw(tmp_path / "tiny_dt.h5", {"trajectories/a/positions": x})
+    with h5py.File(path, "a") as handle:
+        handle["trajectories/a"].attrs["dt"] = dt
+    with pytest.raises(DataError, match=r"derived from 'positions' with dt = .* check dt"):
+        load_trajectories(path)
