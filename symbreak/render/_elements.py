@@ -1,8 +1,12 @@
 """Symmetry elements drawn in 3-D: axes labelled by order, translucent mirror discs, centre.
 
 The elements come as the report's JSON dicts (``PointGroup.symmetry_elements()``); nothing
-here computes a group. Kinds drawn: ``rotation`` (order n or ``"inf"``), ``rotoreflection``
-(only where no rotation shares its axis), ``mirror``, ``inversion``, and for continuous groups
+here computes a group. Groups with many elements (Oh: 13 axes and 9 planes) can be drawn as
+*classes*: one representative line per axis order and one disc per kind of mirror (named by
+the rotation axis along its normal), each labelled with its count.
+
+Kinds drawn: ``rotation`` (order n or ``"inf"``), ``rotoreflection`` (only where no
+rotation shares its axis), ``mirror``, ``inversion``, and for continuous groups
 ``rotation_family`` (the C2 axes perpendicular to an axis), ``mirror_family`` (the planes
 containing an axis), ``all_rotations`` and ``all_mirrors``.
 """
@@ -14,7 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 import pyvista as pv
 
-from symbreak.render._scene import add_label
+from symbreak.render._scene import VIEW_DIRECTION, add_label
+
+#: How ``structures`` draws the elements: each one, one per class, or classes when many.
+ELEMENT_VIEWS = ("auto", "all", "classes")
+#: ``auto`` draws classes when the axes and mirror planes together exceed this count
+#: (D4h's 5 axes and 5 planes stay readable; Td's 13, Oh's 22 and D6h's 14 do not).
+MAX_ELEMENTS_DRAWN = 10
 
 #: Colour of a rotation axis by its order (higher orders stand out); others use the last.
 AXIS_ORDER_COLOURS = {2: "#7d3c98", 3: "#d35400", 4: "#1e8449", 6: "#b03a2e", "inf": "#1a5276"}
@@ -127,3 +137,133 @@ def _draw_continuous(plotter, element: dict, centre, radius: float) -> str:
             add_label(plotter, centre + radius * _unit([1, 1, 1]), "every axis", OTHER_COLOUR, 18)
         return "every axis" if kind == "all_rotations" else "every plane"
     return kind
+
+
+def element_words(elements: Sequence[dict]) -> list[str]:
+    """One word per element for the summary line, as :func:`draw_symmetry_elements` returns.
+
+    >>> element_words([{"kind": "rotation", "order": 4, "axis": [0, 0, 1]}, {"kind": "inversion"}])
+    ['C4', 'i']
+    """
+    words = []
+    for e in elements:
+        kind = e["kind"]
+        if kind in ("rotation", "rotoreflection"):
+            words.append(f"{'C' if kind == 'rotation' else 'S'}{order_text(e['order'])}")
+        else:
+            words.append({"mirror": "σ", "inversion": "i", "rotation_family": "∞ C2",
+                          "mirror_family": "∞ σv", "all_rotations": "every axis",
+                          "all_mirrors": "every plane"}.get(kind, kind))  # fmt: skip
+    return words
+
+
+def element_view(elements: Sequence[dict], view: str = "auto") -> str:
+    """``"all"`` or ``"classes"``: what ``view`` means for these elements.
+
+    >>> element_view([{"kind": "mirror", "normal": [0, 0, 1]}])
+    'all'
+    """
+    if view != "auto":
+        return view
+    drawn = sum(e["kind"] in ("rotation", "mirror") for e in elements)
+    return "classes" if drawn > MAX_ELEMENTS_DRAWN else "all"
+
+
+def element_classes(elements: Sequence[dict]) -> list[tuple[str, list[dict]]]:
+    """Finite elements grouped for drawing: ``[(label, [elements...]), ...]``.
+
+    Rotation axes by order (highest first), rotoreflection axes that share no rotation's axis
+    by order, mirrors by the order of the rotation axis along their normal. This groups what
+    looks alike; it is not a conjugacy-class computation (D4h's two kinds of C2 share a class).
+
+    >>> z = {"kind": "rotation", "order": 4, "axis": [0, 0, 1]}
+    >>> x = {"kind": "rotation", "order": 2, "axis": [1, 0, 0]}
+    >>> h = {"kind": "mirror", "normal": [0, 0, 1]}
+    >>> [(label, len(members)) for label, members in element_classes([x, z, h])]
+    [('C4', 1), ('C2', 1), ('σ ⊥ C4', 1)]
+    """
+    rotations = [e for e in elements if e["kind"] == "rotation"]
+    axes = [(_unit(e["axis"]), e["order"]) for e in rotations]
+
+    def along(vector) -> str:
+        u = _unit(vector)
+        orders = [order for a, order in axes if abs(float(np.dot(u, a))) > 1 - 1e-6]
+        return f" ⊥ C{order_text(orders[0])}" if orders else ""
+
+    def rank(order) -> float:
+        return np.inf if order == "inf" else float(order)
+
+    classes: dict[str, list[dict]] = {}
+    for e in sorted(rotations, key=lambda e: -rank(e["order"])):
+        classes.setdefault(f"C{order_text(e['order'])}", []).append(e)
+    for e in elements:
+        if e["kind"] == "rotoreflection" and not along(e["axis"]):
+            classes.setdefault(f"S{e['order']}", []).append(e)
+    mirrors = [e for e in elements if e["kind"] == "mirror"]
+    for e in sorted(mirrors, key=lambda e: along(e["normal"]) == ""):
+        classes.setdefault("σ" + along(e["normal"]), []).append(e)
+    return list(classes.items())
+
+
+def _representative(members: Sequence[dict], key: str, drawn: list[np.ndarray]) -> dict:
+    """The member that is seen best: axes across the line of sight, discs facing it, and
+    each away from the ones already drawn (so two classes' lines do not cross at a glance).
+    The first disc is the most nearly horizontal one (a σh where there is one).
+    """
+    view = _unit(VIEW_DIRECTION)
+
+    def crowding(e) -> float:
+        u = _unit(e[key])
+        if key == "normal" and not drawn:
+            return 1.0 - abs(u[2])
+        along_view = abs(float(np.dot(u, view)))
+        near = max((abs(float(np.dot(u, d))) for d in drawn), default=0.0)
+        return (along_view if key == "axis" else 1.0 - along_view) + 0.5 * near
+
+    return min(members, key=crowding)
+
+
+def _label_side(normal) -> np.ndarray:
+    """A rim point of a disc, to the lower right as seen (axis labels sit at the top ends)."""
+    view = _unit(VIEW_DIRECTION)
+    right = _unit(np.cross([0.0, 0.0, 1.0], view))
+    want = _unit(right - 0.6 * np.array([0.0, 0.0, 1.0]))
+    n = _unit(normal)
+    in_plane = want - float(np.dot(want, n)) * n
+    if np.linalg.norm(in_plane) < 1e-9:
+        return _perpendicular(n)
+    return _unit(in_plane)
+
+
+def draw_element_classes(plotter: pv.Plotter, elements: Sequence[dict], centre,
+                         radius: float) -> list[str]:  # fmt: skip
+    """One representative per :func:`element_classes` class, labelled ``C3 ×4``; the legend.
+
+    Inversion and continuous elements are drawn as in :func:`draw_symmetry_elements`.
+    Returns one line per class, e.g. ``"C3 ×4"``, for the picture's legend.
+    """
+    centre = np.asarray(centre, dtype=float)
+    legend, drawn_axes, drawn_normals = [], [], []
+    for label, members in element_classes(elements):
+        text = label if len(members) == 1 else f"{label} ×{len(members)}"
+        legend.append(text)
+        if members[0]["kind"] == "mirror":
+            chosen = _representative(members, "normal", drawn_normals)
+            drawn_normals.append(_unit(chosen["normal"]))
+            _draw_disc(plotter, centre, chosen["normal"], 0.92 * radius, 0.16)
+            add_label(plotter, centre + 0.92 * radius * _label_side(chosen["normal"]), text,
+                      MIRROR_COLOUR, 18)  # fmt: skip
+            continue
+        chosen = _representative(members, "axis", drawn_axes)
+        drawn_axes.append(_unit(chosen["axis"]))
+        if chosen["kind"] == "rotation":
+            colour = AXIS_ORDER_COLOURS.get(chosen["order"], OTHER_COLOUR)
+            _draw_axis(plotter, centre, chosen["axis"], radius, text, colour)
+        else:
+            _draw_axis(plotter, centre, chosen["axis"], radius, text, OTHER_COLOUR, True)
+    for element in elements:
+        if element["kind"] == "inversion":
+            plotter.add_mesh(pv.Sphere(radius=0.035 * radius, center=centre), color="black")
+        elif element["kind"] not in ("rotation", "rotoreflection", "mirror"):
+            _draw_continuous(plotter, element, centre, radius)
+    return legend

@@ -22,9 +22,13 @@ def _summary(report: dict) -> str:
     return "; ".join(parts)
 
 
-def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: dict | None = None
-                ) -> Path:  # fmt: skip
-    """Write ``out/index.html`` listing ``files`` (objects with ``name`` and ``description``)."""
+def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: dict | None = None,
+                others: Sequence[str] = ()) -> Path:  # fmt: skip
+    """Write ``out/index.html`` listing ``files`` (objects with ``name`` and ``description``).
+
+    ``others`` are the folder's files that symbreak render did not write: listed at the end,
+    so that the page accounts for everything the folder holds.
+    """
     rows = []
     for item in files:
         name = html.escape(item.name)
@@ -37,6 +41,13 @@ def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: d
     summary = _summary(report or {})
     body = "\n".join(rows)
     notes_html = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    if others:
+        # Plain text, not links: a folder without manifest takes the links as render's own.
+        names = ", ".join(f"<code>{html.escape(n)}</code>" for n in others)
+        others_html = '<p class="others">Also in this folder, not written by symbreak render: '
+        others_html += f"{names}</p>"
+    else:
+        others_html = ""
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>symbreak render: {html.escape(out.name)}</title>
 <style>body {{ font-family: sans-serif; margin: 2em; }} td {{ padding: 0.4em 1em;
@@ -46,7 +57,8 @@ vertical-align: top; border-bottom: 1px solid #ddd; }}</style></head><body>
 {f"<ul>{notes_html}</ul>" if notes_html else ""}
 <table><tr><th>file</th><th>what it shows</th><th>preview</th></tr>
 {body}
-</table></body></html>
+</table>
+{others_html}</body></html>
 """
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")

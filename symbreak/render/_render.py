@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
 from symbreak.render._index import write_index
+from symbreak.render._manifest import finish_folder, prepare_folder
 from symbreak.render._signal_views import render_irrep, render_layer_signal
 from symbreak.render._sphere_signal import split_relaxed_weights
 from symbreak.render._structures import render_structures
@@ -45,6 +48,10 @@ class Rendering:
     files: list[RenderedFile] = field(default_factory=list)
     index: Path | None = None
     notes: list[str] = field(default_factory=list)
+    #: Files of an earlier rendering into ``out`` that this one removed.
+    removed: list[str] = field(default_factory=list)
+    #: Files in ``out`` that symbreak render did not write (kept, and listed in the index).
+    others: list[str] = field(default_factory=list)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -91,8 +98,12 @@ def _layers(run, layer: int | None) -> list[int]:
 
 def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None = None,
                size: tuple[int, int] = DEFAULT_SIZE, report: dict | None = None,
-               resolution: int = 96) -> Rendering:  # fmt: skip
+               resolution: int = 96, elements: str = "auto") -> Rendering:  # fmt: skip
     """Draw the pictures of a loaded run into the folder ``out`` and write its index.
+
+    Files a previous rendering wrote into ``out`` and this one does not are removed (see
+    :mod:`symbreak.render._manifest`); any other file is kept, listed in the index, and
+    never overwritten: a name in the way raises :class:`RenderError` before drawing.
 
     Parameters
     ----------
@@ -109,42 +120,94 @@ def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None 
         The report dict; by default :func:`run_report`.
     resolution
         Points around the equator of the sphere meshes.
+    elements
+        Symmetry elements in ``structures``: ``"all"``, ``"classes"`` (one of each kind with
+        its count) or ``"auto"`` (classes for groups of many elements, such as Oh).
     """
     if fmt not in FORMATS:
         raise RenderError(f"--format must be png or html, not {fmt!r}.")
+    if elements not in ELEMENT_VIEWS:
+        raise RenderError(f"elements must be one of {', '.join(ELEMENT_VIEWS)}, not {elements!r}.")
     layers = _layers(run, layer)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise RenderError(f"{out} is a file; --out must be a folder.")
-    out.mkdir(parents=True, exist_ok=True)
     rendering = Rendering(out)
     if report is None:
         report, note = run_report(run)
         if note:
             rendering.notes.append(note)
+    jobs = _plan(run, report, layers, fmt, size, resolution, elements, rendering.notes)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        rendering.removed = prepare_folder(out, [name for name, _, _ in jobs] + ["index.html"])
+    except FileExistsError as error:
+        raise RenderError(
+            f"{out} already holds {error} that symbreak render did not write; move them "
+            "or choose another --out."
+        ) from None
+    for name, description, draw in jobs:
+        draw(out / name)
+        rendering.files.append(RenderedFile(name, description))
+    rendering.others = finish_folder(out, [f.name for f in rendering.files] + ["index.html"])
+    rendering.index = write_index(out, rendering.files, rendering.notes, report,
+                                  rendering.others)  # fmt: skip
+    return rendering
+
+
+def _plan(run, report, layers, fmt, size, resolution, elements, notes) -> list[tuple]:
+    """Every file to draw, in order: ``(name, description, draw(path))``, nothing drawn yet."""
     weights = run.network.relaxed_weights()
     irreps = run.network.irreps_relaxed
-
-    def add(name: str, description: str) -> Path:
-        rendering.files.append(RenderedFile(name, description))
-        return out / name
-
+    activity = active_irreps(report)
+    jobs: list[tuple] = []
     for k in layers:
-        name = f"layer{k}_signal.{fmt}"
-        render_layer_signal(weights[k].numpy(), irreps, k, add(name, _SIGNAL_TEXT.format(k=k)),
-                            size, resolution)  # fmt: skip
-        _render_active_irreps(report, k, weights[k].numpy(), irreps, fmt, size, resolution, add)
+        theta = weights[k].numpy()
+        jobs.append((f"layer{k}_signal.{fmt}", _SIGNAL_TEXT.format(k=k),
+                     partial(render_layer_signal, theta, irreps, k, size=size,
+                             resolution=resolution, active=activity.get(k, {}) if activity
+                             is not None else None)))  # fmt: skip
+        jobs += _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution)
     if run.pairs is not None and run.pairs.pairs:
-        _render_pairs(run, report, fmt, size, add, rendering)
+        jobs.append(_pairs_job(run, report, fmt, size, elements, notes))
     if report.get("fields"):
         copies = [split_relaxed_weights(weights[k].numpy(), irreps)[0] for k in layers]
-        render_vectors(field_panels(report["fields"], copies), add(f"fields.{fmt}", _FIELDS_TEXT),
-                       size)  # fmt: skip
+        inactive = _inactive_vectors(activity, layers)
+        panels = field_panels(report["fields"], copies, layers, inactive)
+        jobs.append((f"fields.{fmt}", _FIELDS_TEXT,
+                     partial(render_vectors, panels, size=size)))  # fmt: skip
     if run.history:
-        render_training(run.history, add("training.png", _TRAINING_TEXT), size,
-                        f"training of {run.path.name}")  # fmt: skip
-    rendering.index = write_index(out, rendering.files, rendering.notes, report)
-    return rendering
+        jobs.append(("training.png", _TRAINING_TEXT,
+                     partial(render_training, run.history, size=size,
+                             title=f"training of {run.path.name}")))  # fmt: skip
+    return jobs
+
+
+def active_irreps(report: dict) -> dict[int, dict[int, dict[str, bool]]] | None:
+    """The report's activity flags as ``{layer: {copy: {irrep: active}}}``.
+
+    ``None`` when the report has no irrep rows (then nothing is known to be inactive and every
+    irrep is drawn).
+
+    >>> active_irreps({"irreps": [{"layer": 0, "irrep": "4e", "copy": 0, "active": False}]})
+    {0: {0: {'4e': False}}}
+    """
+    rows = report.get("irreps")
+    if not rows:
+        return None
+    flags: dict[int, dict[int, dict[str, bool]]] = {}
+    for row in rows:
+        by_copy = flags.setdefault(int(row["layer"]), {})
+        by_copy.setdefault(int(row.get("copy", 0)), {})[row["irrep"]] = bool(row.get("active"))
+    return flags
+
+
+def _inactive_vectors(activity, layers) -> set[tuple[int, str]]:
+    """``(layer, irrep)`` of the 1o/1e weights the report calls inactive (copy 0)."""
+    if activity is None:
+        return set()
+    return {(k, irrep) for k in layers for irrep in ("1o", "1e")
+            if activity.get(k, {}).get(0, {}).get(irrep) is False}  # fmt: skip
 
 
 _SIGNAL_TEXT = (
@@ -163,8 +226,9 @@ _FIELDS_TEXT = (
 _TRAINING_TEXT = "Total, fit and regularisation loss per epoch (log scale)."
 
 
-def _render_active_irreps(report, k, theta, irreps, fmt, size, resolution, add) -> None:
+def _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution) -> list[tuple]:
     copies = split_relaxed_weights(theta, irreps)
+    jobs = []
     for row in report.get("irreps", []):
         if row.get("layer") != k or not row.get("active"):
             continue
@@ -172,24 +236,26 @@ def _render_active_irreps(report, k, theta, irreps, fmt, size, resolution, add) 
         suffix = f"_copy{copy}" if len(copies) > 1 else ""
         vector = copies[copy].get(irrep, row.get("vector"))
         text = row.get("interpretation") or ""
-        name = f"layer{k}_{irrep}{suffix}.{fmt}"
         which = f" (copy {copy})" if suffix else ""
         meaning = text or "no interpretation given"
         description = _IRREP_TEXT.format(k=k, irrep=irrep, copy=which, meaning=meaning)
-        render_irrep(vector, irrep, k, add(name, description), size, resolution, text[:90])
+        draw = partial(render_irrep, vector, irrep, k, size=size, resolution=resolution,
+                       caption=text[:90])  # fmt: skip
+        jobs.append((f"layer{k}_{irrep}{suffix}.{fmt}", description, draw))
+    return jobs
 
 
-def _render_pairs(run, report, fmt, size, add, rendering) -> None:
+def _pairs_job(run, report, fmt, size, elements, notes) -> tuple:
     pair = run.pairs.pairs[0]
     group = report.get("residual_point_group", "unknown")
-    elements = report.get("symmetry_elements", [])
     if not report:
-        rendering.notes.append("structures drawn without symmetry elements (no report)")
+        notes.append("structures drawn without symmetry elements (no report)")
     if len(run.pairs.pairs) > 1:
-        rendering.notes.append(
+        notes.append(
             f"structures.{fmt} shows the first of {len(run.pairs.pairs)} pairs ({pair.name})"
         )
-    name = f"structures.{fmt}"
-    render_structures(pair.source, pair.target, pair.species, run.pairs.species_names, elements,
-                      group, add(name, _STRUCTURES_TEXT.format(pair=pair.name, group=group)),
-                      size, pair.name, report.get("centre"))  # fmt: skip
+    draw = partial(render_structures, pair.source, pair.target, pair.species,
+                   run.pairs.species_names, report.get("symmetry_elements", []), group,
+                   size=size, pair_name=pair.name, centre=report.get("centre"),
+                   view=elements)  # fmt: skip
+    return (f"structures.{fmt}", _STRUCTURES_TEXT.format(pair=pair.name, group=group), draw)

@@ -14,6 +14,9 @@ from pathlib import Path
 import numpy as np
 import pyvista as pv
 
+#: Where every 3-D view looks from (towards its centre); z is up.
+VIEW_DIRECTION = (1.0, 0.75, 0.55)
+
 #: Colours of the Cartesian axes drawn in every 3-D view (x, y, z), the usual RGB triad.
 AXIS_COLOURS = ("#c0392b", "#27ae60", "#2471a3")
 
@@ -49,13 +52,15 @@ def new_plotter(size: tuple[int, int], shape: tuple[int, int] = (1, 1)) -> pv.Pl
     configure_offscreen()
     plotter = pv.Plotter(off_screen=True, window_size=list(size), shape=shape, border=False)
     plotter.set_background("white")
-    plotter._symbreak_text = {}  # renderer index -> {"title": str, "labels": [(xyz, text)]}
+    plotter._symbreak_text = {}  # renderer index -> what _text_slot holds, for the HTML page
     return plotter
 
 
 def _text_slot(plotter: pv.Plotter) -> dict:
     index = next(i for i, r in enumerate(plotter.renderers) if r is plotter.renderer)
-    return plotter._symbreak_text.setdefault(index, {"title": "", "labels": []})
+    return plotter._symbreak_text.setdefault(
+        index, {"title": "", "labels": [], "notes": [], "legend": [], "colourbar": None}
+    )
 
 
 def font_size(plotter: pv.Plotter, base: float) -> int:
@@ -69,6 +74,36 @@ def add_note(plotter: pv.Plotter, text: str, base_size: float = 14) -> None:
     """Small text in the lower-left corner of the active panel (a caption or a summary)."""
     plotter.add_text(text, position="lower_left", font_size=font_size(plotter, base_size),
                      color="black", font_file=unicode_font())  # fmt: skip
+    _text_slot(plotter)["notes"].append(text)
+
+
+def add_legend_entries(plotter: pv.Plotter, entries) -> None:
+    """Record ``(text, colour)`` legend entries of the active panel for the HTML page.
+
+    (The PNG's own legend is pyvista's; this keeps the same entries for the page.)
+    """
+    _text_slot(plotter)["legend"] += [(str(t), str(c)) for t, c in entries]
+
+
+def add_legend_lines(plotter: pv.Plotter, entries, base_size: float = 14) -> None:
+    """``(text, colour)`` lines in the upper-left corner of the active panel, under its title.
+
+    Used instead of labels at 3-D anchors where a label would sit on the geometry it names
+    (an arrow's head runs through a label placed at its tip).
+    """
+    size = font_size(plotter, base_size)
+    rows = plotter.shape[0]
+    step = 2.2 * size / (plotter.window_size[1] / rows)  # line height in panel fractions
+    for k, (text, colour) in enumerate(entries):
+        plotter.add_text(f"■ {text}", position=(0.02, 0.90 - step * (k + 1)), viewport=True,
+                         font_size=size, color=colour, font_file=unicode_font())  # fmt: skip
+    add_legend_entries(plotter, entries)
+
+
+def record_colourbar(plotter: pv.Plotter, title: str, cmap: str, limits) -> None:
+    """Record the active panel's colour bar (title, colour map name, limits) for the page."""
+    _text_slot(plotter)["colourbar"] = {"title": title, "cmap": cmap,
+                                        "limits": [float(v) for v in limits]}  # fmt: skip
 
 
 def add_title(plotter: pv.Plotter, text: str, base_size: float = 15) -> None:
@@ -108,7 +143,7 @@ def set_view(plotter: pv.Plotter, radius: float, centre=(0.0, 0.0, 0.0)) -> None
     aspect = (plotter.window_size[0] / cols) / (plotter.window_size[1] / rows)
     view_angle = 30.0
     distance = 1.15 * radius / np.sin(np.radians(view_angle / 2)) / min(1.0, aspect)
-    direction = np.array([1.0, 0.75, 0.55])
+    direction = np.array(VIEW_DIRECTION)
     plotter.camera_position = [
         tuple(centre + distance * direction / np.linalg.norm(direction)),
         tuple(centre),

@@ -10,8 +10,20 @@ import numpy as np
 import pyvista as pv
 
 from symbreak.conventions import pretty_group_name
-from symbreak.render._elements import draw_symmetry_elements
-from symbreak.render._scene import add_cartesian_axes, add_note, add_title, new_plotter, save
+from symbreak.render._elements import (
+    draw_element_classes,
+    draw_symmetry_elements,
+    element_view,
+    element_words,
+)
+from symbreak.render._scene import (
+    add_cartesian_axes,
+    add_legend_entries,
+    add_note,
+    add_title,
+    new_plotter,
+    save,
+)
 from symbreak.render._scene import set_view as _set_view
 
 
@@ -53,12 +65,14 @@ def _displacements(source, target) -> pv.PolyData:
 def render_structures(source, target, species: Sequence[int], species_names: Sequence[str],
                       elements: Sequence[dict], group_name: str, path: Path,
                       size: tuple[int, int], pair_name: str = "",
-                      centre=None) -> Path:  # fmt: skip
+                      centre=None, view: str = "auto") -> Path:  # fmt: skip
     """Source (left) and target (right) with the symmetry elements of ``group_name``.
 
     The elements are drawn about ``centre`` (the report's, by default the source centroid)
     in both panels; the target panel also shows the source as faint balls and each point's
-    displacement as a line.
+    displacement as a line. ``view`` is ``"all"`` (every element), ``"classes"`` (one of each
+    kind, labelled with its count, see :func:`~symbreak.render._elements.element_classes`)
+    or ``"auto"`` (classes for groups with many elements).
     """
     source = np.asarray(source, dtype=float)
     target = np.asarray(target, dtype=float)
@@ -68,7 +82,8 @@ def render_structures(source, target, species: Sequence[int], species_names: Seq
     radius = ball_radius(source)
     colours = species_colours(len(species_names))
     plotter = new_plotter(size, shape=(1, 2))
-    words: list[str] = []
+    classes = element_view(elements, view) == "classes"
+    legend: list[str] = []
     for col, (name, points) in enumerate((("source", source), ("target", target))):
         plotter.subplot(0, col)
         if col == 1:
@@ -77,15 +92,22 @@ def render_structures(source, target, species: Sequence[int], species_names: Seq
             if moves.n_points:
                 plotter.add_mesh(moves, color="#333333", line_width=2)
         _draw_cloud(plotter, points, species, species_names, colours, radius)
-        words = draw_symmetry_elements(plotter, elements, centre, 1.3 * extent)
+        if classes:
+            legend = draw_element_classes(plotter, elements, centre, 1.3 * extent)
+        else:
+            draw_symmetry_elements(plotter, elements, centre, 1.3 * extent)
         add_cartesian_axes_at(plotter, centre, 1.55 * extent)
         if col == 0 and len(species_names) > 1:
             plotter.add_legend(bcolor="white", face="circle", size=(0.14, 0.1), loc="lower right")
+            add_legend_entries(plotter, list(zip(species_names, colours)))
         title = f"{name}{f' ({pair_name})' if pair_name and col == 0 else ''}"
         add_title(plotter, title)
         _set_view(plotter, 1.8 * extent, centre)
     plotter.subplot(0, 0)
-    summary = f"residual group {pretty_group_name(group_name)}: {_count_words(words)}"
+    counts = _count_words(element_words(elements))
+    summary = f"residual group {pretty_group_name(group_name)}: {counts}"
+    if classes:
+        summary += "\none of each kind drawn: " + ", ".join(legend)
     add_note(plotter, summary)
     return save(plotter, path)
 
