@@ -1,4 +1,9 @@
-"""The ``symbreak`` command: parse, call the library, print. No science here."""
+"""The ``symbreak`` command: parse, call the library, print. No science here.
+
+Start-up is part of the interface: this module imports typer and nothing heavy, so ``--help``
+answers in about 0.3 s; h5py loads only to read data and torch only to fit or load a network,
+after the input and every option have been checked (docs/reliability.md).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,33 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand, TyperGroup
 
+from symbreak import __version__, _interrupts
 from symbreak.errors import DataError, RunError
 
+
+class _PlainFlags:
+    """Show on/off options as plain flags (``--force``), not as ``--force <bool>``."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class Command(_PlainFlags, TyperCommand):
+    pass
+
+
+class Group(_PlainFlags, TyperGroup):
+    pass
+
+
 app = typer.Typer(
+    cls=Group,
     help=(
         "Discover symmetry breaking in data with relaxed E(3)-equivariant networks.\n\n"
         "Typical session: `symbreak example cube_to_prism --out prism.h5`, then "
@@ -23,8 +49,35 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+
+
+class _Consoles:
+    """rich consoles, made when first printed to (rich costs 0.1 s to import)."""
+
+    def __getattr__(self, name: str):
+        from rich.console import Console
+
+        self.console, self.errors = Console(), Console(stderr=True)
+        return getattr(self, name)
+
+
+_consoles = _Consoles()
+
+
+def _version(value: bool) -> None:
+    if value:
+        _consoles.console.print(f"symbreak {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    # The help is the Typer's; this callback only adds --version.
+    return None
 
 
 class Target(str, Enum):
@@ -40,14 +93,18 @@ class Regulariser(str, Enum):
 
 def fail(message: str, code: int = 2) -> None:
     """One clear sentence on stderr and a non-zero exit; never a traceback."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _consoles.errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-@app.command()
+def note(message: str) -> None:
+    _consoles.errors.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
+
+
+@app.command(cls=Command)
 def fit(
     data: Path = typer.Argument(
-        ..., help="HDF5 file with /pairs or /trajectories (docs/data_format.md)."
+        ..., metavar="DATA", help="HDF5 file with /pairs or /trajectories (docs/data_format.md)."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Run directory to create."),
     l_relaxed: int = typer.Option(4, help="Highest l of the relaxed weights (both parities)."),
@@ -55,7 +112,7 @@ def fit(
     layers: int = typer.Option(
         None,
         help="Relaxed convolutions, each with its own relaxed weights "
-        "[default: 2 for pairs, 1 for trajectories].",
+        "(default: 2 for pairs, 1 for trajectories).",
         show_default=False,
     ),
     target: Target = typer.Option(
@@ -68,16 +125,20 @@ def fit(
         help="Penalty on non-scalar relaxed weights: group-lasso switches whole irreps "
         "off exactly; l2 is the paper's.",
     ),
-    reg_strength: float = typer.Option(1e-3, help="λ, relative to the loss at initialisation."),
+    reg_strength: float = typer.Option(
+        1e-3, help="λ ≥ 0, relative to the loss at initialisation."
+    ),
     epochs: int = typer.Option(
         400, help="Upper bound on optimiser epochs; the fit stops early once converged."
     ),
     seed: int = typer.Option(0, help="Seed of the network's initial weights."),
-    lr: float = typer.Option(1.0, help="Learning rate (L-BFGS step scale for pairs)."),
+    lr: float = typer.Option(1.0, help="Learning rate > 0 (L-BFGS step scale for pairs)."),
     cutoff: float = typer.Option(
         None, help="Edges join points closer than this (input length unit); default: every pair."
     ),
-    force: bool = typer.Option(False, "--force", help="Replace OUT if it exists."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it is a symbreak run holding nothing else."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Fit a relaxed E(3)NN to DATA and save the run in OUT.
@@ -86,36 +147,29 @@ def fit(
     exactly equivariant; the irreps that switch on during the fit are the symmetry
     breaking the data need. Ctrl-C stops early and keeps the best model so far.
     """
+    from symbreak.option_checks import check_fit_options
+    from symbreak.run import check_out
+
+    values = dict(
+        l_relaxed=l_relaxed, multiplicity=multiplicity, layers=layers, reg_strength=reg_strength,
+        epochs=epochs, seed=seed, lr=lr, cutoff=cutoff,
+    )  # fmt: skip
+    try:
+        check_fit_options(**values)
+        check_out(out, [data], overwrite=force)
+        from symbreak.data import load_dataset  # h5py, not torch: bad input fails in < 1 s
+
+        dataset = load_dataset(data)
+    except (ValueError, DataError, RunError) as error:
+        fail(str(error))
     from symbreak.fit import FitOptions
     from symbreak.pipeline import fit_file
 
     try:
-        options = FitOptions(
-            l_relaxed=l_relaxed,
-            multiplicity=multiplicity,
-            layers=layers,
-            target=target.value,
-            reg=reg.value,
-            reg_strength=reg_strength,
-            epochs=epochs,
-            seed=seed,
-            lr=lr,
-            cutoff=cutoff,
-        )
+        options = FitOptions(target=target.value, reg=reg.value, **values)
     except ValueError as error:
         fail(f"{error}.")
-    if out.exists() and not force:
-        fail(f"{out} already exists; choose another --out or pass --force to replace it.")
-    progress = Progress(
-        TextColumn("[bold]fitting[/]"),
-        BarColumn(),
-        TextColumn("epoch {task.completed:>4.0f}"),
-        TextColumn("loss {task.fields[loss]:.3e}"),
-        TimeElapsedColumn(),
-        console=errors,
-        disable=quiet,
-        transient=True,
-    )
+    progress = _fit_progress(quiet)
     try:
         with progress:
             bar = progress.add_task("fit", total=epochs, loss=float("nan"))
@@ -124,10 +178,33 @@ def fit(
                 out,
                 options,
                 overwrite=force,
+                dataset=dataset,
+                on_leftovers=lambda names: note(
+                    f"removed {', '.join(names)}, left beside {out} by an interrupted fit."
+                ),
                 on_epoch=lambda row: progress.update(bar, completed=row.epoch, loss=row.loss),
             )
     except (DataError, RunError) as error:
         fail(str(error))
+    _print_fit(result, path)
+
+
+def _fit_progress(quiet: bool):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]fitting[/]"),
+        BarColumn(),
+        TextColumn("epoch {task.completed:>4.0f}"),
+        TextColumn("loss {task.fields[loss]:.3e}"),
+        TimeElapsedColumn(),
+        console=_consoles.errors,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def _print_fit(result, path: Path) -> None:
     state = (
         "converged"
         if result.converged_
@@ -135,29 +212,35 @@ def fit(
         if result.interrupted_
         else "stopped at --epochs"
     )
-    console.print(
+    _consoles.console.print(
         f"[bold]{state}[/] after {result.epochs_} epochs in {result.seconds_:.2f} s: "
         f"loss {result.loss_:.3e} "
         f"({result.loss_ / max(result.initial_loss_, 1e-300):.1e} of the initial). "
         f"Run saved in [cyan]{path}[/]."
     )
     if result.interrupted_:
+        _interrupts.reported = True
         raise typer.Exit(130)
 
 
-@app.command()
+@app.command(cls=Command)
 def example(
-    name: str = typer.Argument(..., help="cube_to_cube, cube_to_prism, cube_to_random or lorentz."),
+    name: str = typer.Argument(
+        ..., metavar="NAME", help="cube_to_cube, cube_to_prism, cube_to_random or lorentz."
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="HDF5 file to write."),
-    E: str = typer.Option(None, "--E", help="lorentz: electric field 'x,y,z'."),
-    B: str = typer.Option(None, "--B", help="lorentz: magnetic field 'x,y,z'."),
+    E: str = typer.Option(None, "--E", help="lorentz only: electric field 'x,y,z'."),
+    B: str = typer.Option(None, "--B", help="lorentz only: magnetic field 'x,y,z'."),
     seed: int = typer.Option(None, help="Random seed (cube_to_random, lorentz)."),
 ) -> None:
     """Write one of the paper's example datasets to OUT."""
     from symbreak.data import make_example
+    from symbreak.data.examples import check_example_parameters
 
     params: dict = {}
     try:
+        given = {"E": E, "B": B, "seed": seed}
+        check_example_parameters(name, [k for k, v in given.items() if v is not None], "--")
         for key, text in (("E", E), ("B", B)):
             if text is not None:
                 params[key] = _vector(text, f"--{key}")
@@ -166,12 +249,14 @@ def example(
         make_example(name, out, **params)
     except DataError as error:
         fail(str(error))
-    console.print(f"wrote [cyan]{out}[/]")
+    except OSError as error:
+        fail(f"cannot write {out} ({error.strerror or error}).")
+    _consoles.console.print(f"wrote [cyan]{out}[/]")
 
 
-@app.command()
+@app.command(cls=Command)
 def explain(
-    run: Path = typer.Argument(..., help="Run directory written by `symbreak fit`."),
+    run: Path = typer.Argument(..., metavar="RUN", help="Run directory written by `symbreak fit`."),
     json_output: bool = typer.Option(
         False, "--json", help="Print the report as JSON (the layout of report.json), nothing else."
     ),
@@ -184,23 +269,39 @@ def explain(
         0.01, help="Symmetry tolerance for the structures, in their length unit."
     ),
 ) -> None:
-    """Say which symmetry the fitted network broke, how, and whether it matches the data."""
+    """Say which symmetry the fitted network broke, how, and whether it matches the data.
+
+    The report the fit saved (report.json) is shown when it was made with these options by
+    this version of symbreak; otherwise it is rebuilt from the run.
+    """
     import json
 
-    from symbreak.report import build_report, print_report
+    from symbreak.option_checks import check_explain_options
+    from symbreak.run import read_saved_report
+
+    try:
+        check_explain_options(threshold, tolerance)
+        saved = read_saved_report(run, threshold=threshold, tolerance=tolerance)
+    except (ValueError, RunError) as error:
+        fail(str(error))
+    if saved is not None and json_output:  # no torch, no rebuilding: well under a second
+        sys.stdout.write(json.dumps(saved, indent=2) + "\n")
+        return
+    from symbreak.report import Report, build_report, print_report
     from symbreak.run import load_run
 
-    if threshold <= 0 or tolerance <= 0:
-        fail("--threshold and --tolerance must be positive.")
+    from_dict = getattr(Report, "from_dict", None)
     try:
-        report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
+        if saved is not None and from_dict is not None:
+            report = from_dict(saved)
+        else:
+            report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
     except (DataError, RunError) as error:
         fail(str(error))
     if json_output:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
-        print_report(report, console)
-
+        print_report(report, _consoles.console)
 
 
 class Format(str, Enum):
@@ -208,9 +309,9 @@ class Format(str, Enum):
     html = "html"
 
 
-@app.command()
+@app.command(cls=Command)
 def render(
-    run: Path = typer.Argument(..., help="Run directory written by `symbreak fit`."),
+    run: Path = typer.Argument(..., metavar="RUN", help="Run directory written by `symbreak fit`."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the pictures (created)."),
     format: Format = typer.Option(  # noqa: A002 - the option is called --format
         Format.png, "--format", help="png pictures, or html interactive pages for the 3-D views."
@@ -227,12 +328,15 @@ def render(
         rendering = render_run(load_run(run), out, format.value, layer, parse_size(size))
     except (DataError, RunError, RenderError) as error:
         fail(str(error))
-    for note in rendering.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False)
-    console.print(
+    except OSError as error:
+        fail(f"cannot write the pictures to {out} ({error.strerror or error}).")
+    for text in rendering.notes:
+        note(text)
+    _consoles.console.print(
         f"wrote {len(rendering.files)} files to [cyan]{rendering.out}[/]; "
         f"see [cyan]{rendering.index}[/]."
     )
+
 
 def _vector(text: str, option: str) -> tuple[float, float, float]:
     try:
@@ -243,10 +347,3 @@ def _vector(text: str, option: str) -> tuple[float, float, float]:
         raise DataError(f"{option} must be three numbers 'x,y,z', not {text!r}.")
     return values
 
-
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="symbreak")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -182,6 +182,35 @@ def load_run(path: str | os.PathLike) -> Run:
     )
 
 
+def read_saved_report(
+    path: str | os.PathLike, threshold: float | None = None, tolerance: float | None = None
+) -> dict | None:
+    """The run's ``report.json`` without loading the network (no torch), or None.
+
+    None when the run has no saved report, when it was made with another ``threshold`` or
+    ``tolerance`` (None: any), or by another symbreak version than this one, whose wording
+    may differ. The run must be complete; a corrupt report is an error naming the file.
+    """
+    path = Path(path)
+    for _ in range(READ_ATTEMPTS):
+        config_text = _config_text(path)
+        config = _parse_config(path, config_text)
+        report = _read_report(path / "report.json")
+        if _same_config(path, config_text):
+            break
+        time.sleep(0.05)
+    else:
+        raise RunError(f"{path} kept changing while it was read; try again when the fit ends.")
+    versions = config.get("versions")
+    made_by = versions.get("symbreak") if isinstance(versions, dict) else None
+    if report is None or made_by != symbreak.__version__:
+        return None
+    for key, wanted in (("threshold", threshold), ("tolerance", tolerance)):
+        if wanted is not None and report.get(key) != wanted:
+            return None
+    return report
+
+
 def _config_text(path: Path) -> bytes:
     if not path.is_dir():
         raise RunError(f"{path} is not a run directory (it does not exist or is a file).")
@@ -299,6 +328,7 @@ __all__ = [
     "clean_leftovers",
     "load_run",
     "looks_like_run",
+    "read_saved_report",
     "run_lock",
     "versions",
     "write_run",

@@ -76,3 +76,39 @@ def test_example_writes_a_loadable_file(tmp_path):
     assert "three numbers" in one_line_error(
         runner.invoke(app, ["example", "lorentz", "--E", "1,0", "--out", str(out)])
     )
+
+
+@pytest.mark.parametrize(
+    "option, value, words",
+    [
+        ("--lr", "0", "--lr must be a positive number"),
+        ("--lr", "nan", "--lr must be a positive number"),
+        ("--reg-strength", "-1", "--reg-strength must be zero or a positive number"),
+        ("--epochs", "0", "--epochs must be at least 1"),
+        ("--l-relaxed", "-1", "--l-relaxed must be at least 0"),
+        ("--multiplicity", "0", "--multiplicity must be at least 1"),
+        ("--cutoff", "-0.5", "--cutoff must be a positive number"),
+        ("--seed", "-3", "--seed must be at least 0"),
+    ],
+)
+def test_every_option_is_checked_in_one_sentence(tmp_path, sample_path, option, value, words):
+    args = ["fit", str(sample_path("cube_to_cube")), "--out", str(tmp_path / "r"), "--quiet"]
+    assert words in one_line_error(runner.invoke(app, [*args, option, value]))
+    assert not (tmp_path / "r").exists()
+
+
+def test_example_options_that_do_not_apply_are_named(tmp_path):
+    result = runner.invoke(app, ["example", "cube_to_prism", "--E", "1,0,0", "-o", str(tmp_path)])
+    assert "--E applies only to lorentz" in one_line_error(result)
+    result = runner.invoke(app, ["example", "cube_to_cube", "--seed", "1", "-o", str(tmp_path)])
+    assert "--seed applies only to cube_to_random and lorentz" in one_line_error(result)
+
+
+def test_version_and_plain_flags_in_help():
+    from symbreak import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"symbreak {__version__}"
+    text = runner.invoke(app, ["fit", "--help"], env={"COLUMNS": "200"}).output
+    assert "<bool>" not in text and "--force" in text
+    assert "(default: 2 for pairs, 1 for trajectories)" in text and " ." not in text

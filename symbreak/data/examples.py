@@ -11,7 +11,7 @@ import inspect
 import itertools
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -198,16 +198,45 @@ EXAMPLES: dict[str, Callable[..., None]] = {
 }
 
 
+def example_parameters(name: str) -> tuple[str, ...]:
+    """The keyword parameters example ``name`` takes.
+
+    >>> example_parameters("cube_to_random")
+    ('seed',)
+    """
+    signature = inspect.signature(EXAMPLES[name])
+    return tuple(key for key in signature.parameters if key != "path")
+
+
+def check_example_parameters(name: str, keys: Iterable[str], prefix: str = "") -> None:
+    """Refuse a name that is no example, or a parameter it does not take, in one sentence.
+
+    ``prefix`` is put before parameter names in the message (``"--"`` for the CLI).
+
+    >>> try:
+    ...     check_example_parameters("cube_to_prism", ["E"], prefix="--")
+    ... except DataError as error:
+    ...     print(error)
+    --E applies only to lorentz; example 'cube_to_prism' takes no parameters.
+    """
+    if name not in EXAMPLES:
+        raise DataError(f"unknown example {name!r}; choose one of {', '.join(EXAMPLES)}.")
+    taken = example_parameters(name)
+    for key in keys:
+        if key not in taken:
+            users = [other for other in EXAMPLES if key in example_parameters(other)]
+            where = f"applies only to {' and '.join(users)}" if users else "is no parameter"
+            accepts = (
+                f"takes {', '.join(prefix + k for k in taken)}" if taken else "takes no parameters"
+            )
+            raise DataError(f"{prefix}{key} {where}; example {name!r} {accepts}.")
+
+
 def make_example(name: str, path: str | os.PathLike, **params) -> None:
     """Write the example ``name`` (a key of :data:`EXAMPLES`) to ``path``.
 
     ``lorentz`` takes ``E``, ``B``, ``n_particles``, ``n_steps``, ``dt``, ``seed``;
     ``cube_to_random`` takes ``seed``; the other cubes take nothing.
     """
-    if name not in EXAMPLES:
-        raise DataError(f"unknown example {name!r}; choose one of {', '.join(EXAMPLES)}.")
-    try:
-        inspect.signature(EXAMPLES[name]).bind(path, **params)
-    except TypeError as error:
-        raise DataError(f"example {name!r} got a parameter it does not take ({error}).") from error
+    check_example_parameters(name, params)
     EXAMPLES[name](path, **params)

@@ -18,7 +18,6 @@ from typing import ClassVar
 
 import h5py
 import numpy as np
-from scipy.spatial import cKDTree
 
 from symbreak.data._hdf5 import (
     atomic_hdf5,
@@ -115,6 +114,8 @@ def check_distinct_points(points: np.ndarray, where: str) -> None:
 
     >>> check_distinct_points(np.eye(3), "example")
     """
+    from scipy.spatial import cKDTree  # 0.2 s to import: only when a file is read
+
     size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
     radius = COINCIDENCE_TOLERANCE * size
     close = cKDTree(points).query_pairs(radius, output_type="ndarray") if size > 0 else None

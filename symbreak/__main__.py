@@ -1,0 +1,47 @@
+"""The ``symbreak`` console entry point (also ``python -m symbreak``).
+
+Ctrl-C may come at any moment, including while typer, h5py or torch are being imported,
+when a half-imported module can fail with some other exception. This module imports nothing
+heavy itself, so from its first line on every interrupt ends in one line and exit code 130.
+"""
+
+import signal
+import sys
+
+_interrupted = False
+
+
+def _on_interrupt(signum, frame):
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def _say_interrupted() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line
+    from symbreak import _interrupts
+
+    if not _interrupts.reported:
+        sys.stderr.write("symbreak: interrupted (Ctrl-C).\n")
+
+
+def main() -> None:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt)
+    try:
+        from symbreak.cli import app
+
+        app(prog_name="symbreak")
+    except SystemExit as exit_:
+        if exit_.code == 130 and _interrupted:
+            _say_interrupted()
+        raise
+    except BaseException:
+        if not _interrupted:
+            raise
+        _say_interrupted()
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
