@@ -17,7 +17,11 @@ from functools import cache
 
 import numpy as np
 
-from symbreak.symmetry._wigner import harmonic_coefficients, monomial_exponents
+from symbreak.symmetry._wigner import (
+    coordinate_powers,
+    harmonic_coefficients,
+    monomial_exponents,
+)
 
 
 def fibonacci_hemisphere(count: int) -> np.ndarray:
@@ -71,7 +75,7 @@ class SquaredSignal:
     def derivatives(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """F (K,), gradient (K, 3) and Hessian (K, 3, 3) at points x (K, 3)."""
         e = self.exponents
-        powers = x[:, :, None] ** np.arange(int(e.max()) + 1)
+        powers = coordinate_powers(x, int(e.max()))
         m = powers[:, 0, e[:, 0]] * powers[:, 1, e[:, 1]] * powers[:, 2, e[:, 2]]
         # einsum rather than matmul: a multithreaded BLAS on a busy machine makes this small
         # product ten times slower instead of faster
@@ -140,7 +144,17 @@ def critical_points(signal: SquaredSignal, starts: int = 120, steps: int = 25) -
     """
     x = np.tile(fibonacci_hemisphere(starts), (3, 1))
     modes = np.repeat([0, -1, 1], starts)  # all three searches run as one batch
-    return _distinct_lines(_newton(signal, x, modes, steps))
+    return distinct_lines(_newton(signal, x, modes, steps))
+
+
+def refine_points(signal: SquaredSignal, points: np.ndarray, steps: int = 8) -> np.ndarray:
+    """Plain Newton from ``points`` (k, 3): the nearby critical points that converged.
+
+    An axis read off a noisy invariant tensor is off by noise / eigenvalue gap; the critical
+    point of F next to it is the estimate the noise moves least.
+    """
+    x = np.array(points, dtype=np.float64).reshape(-1, 3)
+    return _newton(signal, x, np.zeros(len(x), dtype=int), steps)
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -208,7 +222,7 @@ def _newton(signal: SquaredSignal, x: np.ndarray, mode: np.ndarray, steps: int) 
     return x[np.linalg.norm(gt, axis=1) <= 1e-7 * scale]
 
 
-def _distinct_lines(points: np.ndarray, tol: float = 1e-5) -> np.ndarray:
+def distinct_lines(points: np.ndarray, tol: float = 1e-5) -> np.ndarray:
     """Keep one point per line through the origin (x and -x are the same axis)."""
     same = np.abs(points @ points.T) >= 1.0 - tol
     dropped = np.zeros(len(points), dtype=bool)

@@ -9,15 +9,16 @@ a looser one, e.g. 1e-2).
    :math:`[L_x v, L_y v, L_z v]` (Lie-algebra generators, :func:`so3_generators`); null space of
    dimension 3 means SO(3) or O(3), dimension 1 an axial group whose components are decided by
    testing one mirror, one half-turn and -I.
-2. *Finite part.* Candidate axes are the critical points of
-   :math:`\\sum_i a_i (f_i^2 + |\\nabla f_i|^2 / l_i^2)`
-   (:mod:`._critical_points`). In a frame whose y axis (e3nn's m = 0 axis) is a candidate axis,
-   rotation by :math:`\\theta` turns the pair :math:`(v_m, v_{-m})` by :math:`m\\theta`, so
-   :math:`\\|D(R_\\theta)v - v\\|^2 = \\sum_{i,m>0} |v_{i,\\pm m}|^2\\, 2(1 - \\cos m\\theta)`
-   and, for the improper :math:`-R_\\theta`, the same with
-   :math:`\\cos m\\theta \\to p_i\\cos m\\theta` plus
-   :math:`(1 - p_i)^2|v_{i,0}|^2`. Exact errors for every angle :math:`2\\pi k/n`, n <= 2 l_max,
-   at the cost of one Wigner matrix per axis; the passing elements generate the group.
+2. *Finite part.* Candidate axes come from the invariant moment tensors of
+   :math:`F = \sum_i a_i f_i^2`, :math:`f_i = Y_{l_i}\cdot v_i` (:mod:`._candidate_axes`):
+   when the 3x3 moment M has a well separated eigenvalue, every element keeps its eigenvector
+   u, and the turns and rotoreflections about u and the half-turns and mirrors perpendicular to
+   it are tested exactly (:mod:`._axial_analysis`); this set provably holds the whole group.
+   Otherwise (T ... Ih, or M isotropic by accident) the candidates are the cube axes read off
+   the fourth moment (exact for the groups containing T) and the critical points of
+   :math:`\sum_i a_i (f_i^2 + |\nabla f_i|^2 / l_i^2)` (:mod:`._critical_points`). Every
+   candidate element is tested against every vector, the 0o ones included (a pseudoscalar
+   rules out every improper element), and the passing ones generate the group.
 
 >>> import numpy as np
 >>> stabilizer({"1o": np.array([0.0, 0.0, 1.0])}).name
@@ -34,17 +35,27 @@ import numpy as np
 
 from symbreak.conventions import parse_irrep
 from symbreak.data.errors import DataError
-from symbreak.symmetry._critical_points import SquaredSignal, critical_points
+from symbreak.symmetry._axial_analysis import (
+    IrrepVectors,
+    axis_generators,
+    fixing_error,
+    perpendicular_generators,
+)
+from symbreak.symmetry._candidate_axes import InvariantMoments
+from symbreak.symmetry._critical_points import (
+    SquaredSignal,
+    critical_points,
+    distinct_lines,
+    refine_points,
+)
 from symbreak.symmetry._point_group import AXIAL_CLASSES, PointGroup, axial_representatives
-from symbreak.symmetry._rotations import frames_to_y, rotation_matrix
-from symbreak.symmetry._wigner import so3_generators, wigner_D
+from symbreak.symmetry._rotations import close_group
+from symbreak.symmetry._wigner import so3_generators
 
 DEFAULT_STABILIZER_TOLERANCE = 1e-6
 
 #: e3nn's spherical harmonics, from which the Wigner matrices are built, stop at l = 12.
 MAX_L = 12
-
-IrrepVectors = list[tuple[str, int, int, np.ndarray]]
 
 
 def parse_irrep_vectors(vectors: Mapping[str, object]) -> IrrepVectors:
@@ -67,15 +78,6 @@ def parse_irrep_vectors(vectors: Mapping[str, object]) -> IrrepVectors:
     return parts
 
 
-def fixing_error(parts: IrrepVectors, matrices) -> np.ndarray:
-    """:math:`\\|D(M)v - v\\|` of the stacked vector for each matrix in ``matrices`` (n, 3, 3)."""
-    m = np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3)
-    squared = np.zeros(len(m))
-    for name, _, _, v in parts:
-        squared += np.sum((wigner_D(name, m) @ v - v) ** 2, axis=1)
-    return np.sqrt(squared)
-
-
 def _continuous_group(parts: IrrepVectors, tol: float) -> PointGroup | None:
     """SO(3)/O(3)/an axial group when the Lie algebra has a null direction, else None."""
     columns = np.concatenate([np.stack([g @ v for g in so3_generators(l)], axis=1)
@@ -91,31 +93,6 @@ def _continuous_group(parts: IrrepVectors, tol: float) -> PointGroup | None:
     reps = axial_representatives(axis, AXIAL_CLASSES["Dinfh"])
     kept = reps[fixing_error(parts, reps) <= tol]
     return PointGroup(kept, "axial", tuple(PointGroup.axial("Cinf", axis).axis))
-
-
-def _axis_generators(parts: IrrepVectors, axes: np.ndarray, tol: float) -> list[np.ndarray]:
-    """Smallest proper turn and smallest rotoreflection fixing v about each candidate axis."""
-    l_max = max(l for _, l, _, _ in parts)
-    turns = sorted({2 * np.pi * k / n for n in range(2, 2 * l_max + 1) for k in range(1, n)})
-    thetas = np.array(turns)
-    frames = frames_to_y(axes)
-    proper = np.zeros((len(axes), len(thetas)))
-    twisted = np.zeros((len(axes), len(thetas)))
-    for name, l, p, v in parts:
-        w = wigner_D(name, frames) @ v  # (A, 2l+1), components m = -l..l
-        twisted += (1 - p) ** 2 * w[:, l : l + 1] ** 2
-        for m in range(1, l + 1):
-            pair = w[:, l + m] ** 2 + w[:, l - m] ** 2
-            cos = np.cos(m * thetas)
-            proper += pair[:, None] * 2.0 * (1.0 - cos)
-            twisted += pair[:, None] * (2.0 - 2.0 * p * cos)
-    generators = []
-    for a, axis in enumerate(axes):
-        for errors, sign in ((proper[a], 1.0), (twisted[a], -1.0)):
-            passing = np.flatnonzero(np.sqrt(np.maximum(errors, 0.0)) <= tol)
-            if len(passing):
-                generators.append(sign * rotation_matrix(axis, thetas[passing[0]]))
-    return generators
 
 
 def stabilizer(vectors: Mapping[str, object],
@@ -139,14 +116,56 @@ def stabilizer(vectors: Mapping[str, object],
     continuous = _continuous_group(parts, tol)
     if continuous is not None:
         return continuous
-    # vectors far below the tolerance cannot change the answer; skipping them saves time
-    active = [part for part in parts if part[1] > 0 and np.linalg.norm(part[3]) > 1e-3 * tol]
-    generators = []
-    if active:
-        moving = [(l, v) for _, l, _, v in active]
-        weights = np.random.default_rng(0).uniform(0.5, 1.5, len(moving)) / scale**2
-        axes = critical_points(SquaredSignal(moving, weights))
-        generators = _axis_generators(active, axes, tol)
+    # vectors far below the tolerance cannot change the answer; skipping them saves time.
+    # Pseudoscalars stay: a 0o alone rules out every improper element.
+    active = [part for part in parts if np.linalg.norm(part[3]) > 1e-3 * tol]
+    generators = _finite_generators(active, scale, tolerance)
     if fixing_error(parts, -np.eye(3))[0] <= tol:
         generators.append(-np.eye(3))
-    return PointGroup.generated(generators) if generators else PointGroup.finite(np.eye(3))
+    if not generators:
+        return PointGroup.finite(np.eye(3))
+    return PointGroup.finite(_verified(parts, close_group(generators), tol))
+
+
+def _finite_generators(active: IrrepVectors, scale: float, tolerance: float) -> list:
+    """Every element about the candidate axes of :mod:`._candidate_axes` that fixes ``active``.
+
+    Where M has a well separated eigenvalue the candidates provably contain every element;
+    otherwise (polyhedral groups, accidental isotropy) the cube axes of K and the critical points
+    of F are tried, and the closure of what passes is the answer.
+    """
+    moving = [(l, v) for _, l, _, v in active if l > 0]
+    if not moving:
+        return []
+    tol = tolerance * scale
+    spread = np.random.default_rng(0).uniform(0.5, 1.5, len(moving))
+    norms = np.array([np.linalg.norm(v) for _, v in moving])
+    # 1 / (|v_i| scale): small parts still shape M, but a part at the noise level cannot
+    # make M look anisotropic beyond the gap below
+    moments = InvariantMoments(moving, spread / (norms * scale))
+    # M inherits the relative noise of v (twice, it is quadratic); a gap 100x the tolerance
+    # is noise-proof, and 1e-6 is far above rounding
+    gap = max(1e-6, 100.0 * tolerance)
+    signal = SquaredSignal(moving, spread / scale**2)
+    separated = moments.separated_axes(gap)
+    if len(separated):
+        axes = np.concatenate([separated, refine_points(signal, separated)])
+        return axis_generators(active, axes, tol) + perpendicular_generators(active, axes, tol)
+    framed = np.concatenate([moments.eigen_axes(), moments.cube_axes(gap)])
+    # converged critical points first: merging near-equal lines keeps the first one, and on
+    # noisy data a critical point of F is closer to the true axis than a tensor's eigenvector
+    axes = np.concatenate([critical_points(signal), refine_points(signal, framed), framed])
+    return axis_generators(active, distinct_lines(axes), tol)
+
+
+def _verified(parts: IrrepVectors, elements: np.ndarray, tol: float) -> np.ndarray:
+    """The closure, checked against every part (l = 0 included).
+
+    Each generator passed the tolerance, but products of near-misses can drift past it on
+    noisy data; then the elements that pass are kept if they still form a group.
+    """
+    errors = fixing_error(parts, elements)
+    if np.all(errors <= tol):
+        return elements
+    kept = elements[errors <= tol]
+    return kept if len(close_group(kept)) == len(kept) else elements
