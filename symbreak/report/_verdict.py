@@ -1,29 +1,86 @@
-"""Does the residual group match the data's symmetry, and if not, why not.
+"""Can the fit be trusted, and does its residual group match the data's symmetry; if not, why.
 
-The residual group R (input group ∩ stabiliser of the significant relaxed weights) should equal
-the data group D. Where it does not, the differing symmetry elements point at a cause:
+The verdict first judges the fit, from the fit summary (``run.config["fit"]``), because no
+group read off an unfinished or failed fit is a result:
 
-- R keeps elements D lacks (the network broke too little): the breaking needs irreps above
-  ``l_relaxed`` (none predicted up to it), or the fit is underfit (not converged, or relative
-  loss above 1e-3), or the predicted irreps stayed below the threshold;
-- R lacks elements D keeps (the network broke too much): noise, i.e. weights that break D are
-  needed to fit the data, usually because the data group was computed at a tolerance below the
-  noise of the coordinates, or because of tiny active norms.
+1. *interrupted* (Ctrl-C): the weights are those of an unfinished fit;
+2. *no edges* (optional key ``edges`` = 0): every point is seen alone, so nothing that
+   depends on the geometry can be fitted (``--cutoff`` below every distance);
+3. *contradicting pairs* (optional keys ``contradicting_pairs``, ``contradiction_floor``):
+   pairs with the same source ask for different targets, and a network gives one answer
+   per source, so the loss cannot go below the floor their disagreement sets;
+4. *not converged*: stopped at the epoch cap;
+5. *underfit*: relative loss above :data:`UNDERFIT_RELATIVE_LOSS`.
+
+It then compares the residual group R with the data group D **as groups** (``<=``, ``==``
+within the elements' tolerance), never by their listed symmetry elements (D4h's C4 contains
+D2h's C2 about the same axis):
+
+- R = D: consistent when the fit is sound;
+- R ⊋ D, the network broke too little: the irreps group theory needs to break R down to D
+  (:func:`symbreak.symmetry.breaking_irreps`) are all above ``l_relaxed``; or the fit failed
+  (said first); or the breaking irreps stayed below the threshold;
+- R ⊊ D, spurious breaking: the cause measured, in this order: the fit did not converge; the
+  data deviate from D (``data_residual``, measured on the data; *noise*); the network lacks
+  the capacity to fit inside D's invariant subspace (converged, loss floor high); on exact data,
+  a converged fit whose D-breaking weights are tiny beside their D-symmetric part sits near an
+  unstable symmetric point that rounding pushed it off (*spontaneous breaking*); otherwise the
+  data do not determine those weights. "Noise" is never said unless the data were measured
+  to deviate from D;
+- R and D incomparable: both of the above, about R ∩ D.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
+
 import numpy as np
 
+from symbreak.conventions import parse_irrep
 from symbreak.report._interpretation import axis_name
-from symbreak.symmetry import PointGroup, breaking_irreps
+from symbreak.symmetry import PointGroup, breaking_irreps, invariant_projector
 
 #: A fit whose loss is above this fraction of its initial loss is called underfit.
 UNDERFIT_RELATIVE_LOSS = 1e-3
+#: A fit that keeps more than this fraction of its initial loss explains almost nothing.
+_NOTHING_EXPLAINED = 0.5
+#: Data whose relative deviation from their group is below this are exact (float64 rounding).
+EXACT_DATA_RESIDUAL = 1e-12
+#: D-breaking weights below this fraction of the D-symmetric ones: an unstable point, tipped.
+SPONTANEOUS_RATIO = 1e-1
 #: Highest l tried when no irrep up to l_relaxed can explain the breaking.
 _L_SEARCH = 8
+#: Elements listed in a sentence before "and N more".
+_LISTED = 4
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`diagnose` found.
+
+    Attributes
+    ----------
+    consistent : the fit is sound and the residual group equals the data group.
+    fit_problems : keys of what is wrong with the fit, in the order said (``interrupted``,
+        ``no_edges``, ``contradicting_pairs``, ``unconverged``, ``underfit``,
+        ``explains_nothing``); empty when the fit is sound.
+    relation : the residual group R against the data group D: ``equal``, ``larger`` (R ⊋ D),
+        ``smaller`` (R ⊊ D) or ``incomparable``.
+    causes : keys of the causes named for a difference (``l_relaxed_too_low``, ``fit``,
+        ``below_threshold``, ``noise``, ``lacking_capacity``, ``spontaneous``,
+        ``undetermined``).
+    text : the paragraph ``symbreak explain`` prints.
+    """
+
+    consistent: bool
+    fit_problems: tuple[str, ...]
+    relation: str
+    causes: tuple[str, ...] = field(default=())
+    text: str = ""
+
+
+# ---------------------------------------------------------------- symmetry elements in words
 def describe_element(element: dict) -> str:
     """Words for one entry of :meth:`PointGroup.symmetry_elements`.
 
@@ -47,22 +104,76 @@ def describe_element(element: dict) -> str:
     return {"all_rotations": "all rotations", "all_mirrors": "all mirrors"}.get(kind, kind)
 
 
-def _same_element(a: dict, b: dict) -> bool:
-    if a["kind"] != b["kind"] or a.get("order") != b.get("order"):
-        return False
-    for key in ("axis", "normal", "containing_axis", "perpendicular_to"):
-        if key in a:
-            return abs(float(np.dot(a[key], b[key]))) > 1.0 - 1e-6
-    return True
+def _turn(axis, angle: float) -> np.ndarray:
+    """Rotation by ``angle`` about ``axis`` (Rodrigues)."""
+    u = np.asarray(axis, dtype=np.float64)
+    u = u / np.linalg.norm(u)
+    k = np.array([[0, -u[2], u[1]], [u[2], 0, -u[0]], [-u[1], u[0], 0]])
+    return np.eye(3) + math.sin(angle) * k + (1 - math.cos(angle)) * k @ k
+
+
+def _reflection(normal) -> np.ndarray:
+    n = np.asarray(normal, dtype=np.float64)
+    n = n / np.linalg.norm(n)
+    return np.eye(3) - 2 * np.outer(n, n)
+
+
+def _generic_perpendicular(axis) -> np.ndarray:
+    """A unit vector ⊥ ``axis`` at an irrational angle from any crystallographic one."""
+    u = np.asarray(axis, dtype=np.float64)
+    helper = np.eye(3)[int(np.argmin(np.abs(u)))]
+    e = np.cross(u, helper)
+    return _turn(u, 1.0) @ (e / np.linalg.norm(e))
+
+
+def element_matrix(element: dict) -> np.ndarray:
+    """A 3×3 operation that stands for ``element``: the element itself (its generator), or a
+    generic member of an infinite family (a turn of 1 rad stands for C∞).
+
+    >>> element_matrix({"kind": "inversion"}).tolist()
+    [[-1.0, -0.0, -0.0], [-0.0, -1.0, -0.0], [-0.0, -0.0, -1.0]]
+    """
+    kind = element["kind"]
+    angle = 1.0 if element.get("order") == "inf" else 2 * math.pi / float(element.get("order", 1))
+    if kind == "rotation":
+        return _turn(element["axis"], angle)
+    if kind == "rotoreflection":
+        return _reflection(element["axis"]) @ _turn(element["axis"], angle)
+    if kind == "mirror":
+        return _reflection(element["normal"])
+    if kind == "inversion":
+        return -np.eye(3)
+    if kind == "mirror_family":
+        return _reflection(_generic_perpendicular(element["containing_axis"]))
+    if kind == "rotation_family":
+        return _turn(_generic_perpendicular(element["perpendicular_to"]), math.pi)
+    generic = _turn([1.0, 2.0, 3.0], 1.0)
+    return generic if kind == "all_rotations" else _reflection([1.0, 2.0, 3.0]) @ generic
 
 
 def element_difference(first: PointGroup, second: PointGroup) -> list[dict]:
-    """Symmetry elements of ``first`` with no equal element in ``second``."""
-    others = second.symmetry_elements()
-    return [e for e in first.symmetry_elements()
-            if not any(_same_element(e, o) for o in others)]  # fmt: skip
+    """Symmetry elements of ``first`` whose operation is not in the group ``second``.
+
+    Compared as operations, not as listed elements: D2h's C2 about z is in D4h (the square of
+    its C4), so it is not a difference.
+
+    >>> from symbreak.symmetry import named_group
+    >>> element_difference(named_group("D2h"), named_group("D4h"))
+    []
+    >>> [describe_element(e) for e in element_difference(named_group("C4v"), named_group("C2v"))]
+    ['C4 about z', 'mirror ⊥ (0.707, 0.707, 0)', 'mirror ⊥ (0.707, -0.707, 0)']
+    """
+    return [e for e in first.symmetry_elements() if not second.contains(element_matrix(e))]
 
 
+def _listed(elements: list[dict]) -> str:
+    words = [describe_element(e) for e in elements]
+    if len(words) > _LISTED:
+        return ", ".join(words[:_LISTED]) + f" and {len(words) - _LISTED} more"
+    return ", ".join(words)
+
+
+# ---------------------------------------------------------------- group theory
 def predicted_irreps(input_group: PointGroup, data_group: PointGroup, l_max: int) -> list[str]:
     """Irreps up to ``l_max`` able to break the input group down to the data group
     (``[]`` when the data group is not a subgroup of the input group)."""
@@ -71,45 +182,241 @@ def predicted_irreps(input_group: PointGroup, data_group: PointGroup, l_max: int
     return [name for name, _ in breaking_irreps(input_group, data_group, l_max)]
 
 
-def verdict(groups: dict[str, PointGroup], activated: list[str], predicted: list[str],
-            fit: dict, l_relaxed: int) -> tuple[bool, str]:  # fmt: skip
-    """``(consistent, paragraph)`` for the groups ``input``, ``data`` and ``residual``."""
-    residual, data, source = groups["residual"], groups["data"], groups["input"]
-    if residual == data:
-        found = ", ".join(activated) if activated else "no irrep"
-        return True, (
-            f"Consistent: the residual group {residual.pretty_name} equals the symmetry the data "
-            f"keep ({data.pretty_name}); the network broke {source.pretty_name} with {found}, "
-            f"as group theory allows ({', '.join(predicted) or 'nothing to break'})."
+def group_relation(residual: PointGroup, data: PointGroup) -> str:
+    """``equal``, ``larger`` (residual ⊋ data), ``smaller`` (residual ⊊ data) or
+    ``incomparable``.
+
+    >>> from symbreak.symmetry import named_group
+    >>> group_relation(named_group("Oh"), named_group("D4h"))
+    'larger'
+    """
+    below, above = residual <= data, data <= residual
+    if below and above:
+        return "equal"
+    if above:
+        return "larger"
+    return "smaller" if below else "incomparable"
+
+
+def _degree(irrep: str) -> int:
+    return parse_irrep(irrep)[0]
+
+
+# ---------------------------------------------------------------- the fit
+def _relative(fit: dict) -> float:
+    value = fit.get("relative_loss")
+    return float(value) if value is not None else 0.0
+
+
+def fit_problems(fit: dict) -> list[tuple[str, str]]:
+    """``(key, sentence)`` for everything wrong with the fit, most basic first; ``[]`` if sound.
+
+    >>> fit_problems({"relative_loss": 1e-12, "converged": True, "interrupted": False})
+    []
+    >>> [key for key, _ in fit_problems({"relative_loss": 0.33, "epochs": 3,
+    ...                                   "converged": False, "interrupted": True})]
+    ['interrupted']
+    """
+    relative, epochs = _relative(fit), fit.get("epochs")
+    at = f"relative loss {relative:.1e}"
+    if fit.get("interrupted"):
+        return [("interrupted", f"Interrupted after {epochs} epochs ({at}): these are the weights "
+                 "of an unfinished fit, so no group below is a result; fit again and let it "
+                 "finish.")]  # fmt: skip
+    problems = []
+    if fit.get("edges") == 0:
+        cutoff = fit.get("cutoff")
+        why = f"--cutoff {cutoff:g} is below" if cutoff is not None else "the cutoff is below"
+        problems.append(("no_edges", f"The graph has no edges ({why} every distance between "
+                         f"points): the network sees each point alone and cannot fit anything "
+                         f"that depends on the geometry ({at}); raise --cutoff or leave it "
+                         "out."))  # fmt: skip
+    contradicting = fit.get("contradicting_pairs") or []
+    if contradicting:
+        sets = "; ".join(" and ".join(names) for names in contradicting)
+        floor = fit.get("contradiction_floor")
+        share = f" (at least {floor:.1e} of the data, here {at})" if floor is not None else ""
+        problems.append(("contradicting_pairs", f"The data contradict each other: pairs {sets} "
+                         "have the same source but different targets, and a network gives one "
+                         f"answer per source, so their disagreement cannot be fitted{share}; "
+                         "remove or correct the pairs that disagree."))  # fmt: skip
+    explained = bool(problems)
+    if not fit.get("converged", True):
+        underfit = " and underfit" if relative > UNDERFIT_RELATIVE_LOSS else ""
+        problems.append(("unconverged", f"Not converged{underfit}: the fit stopped at the epoch "
+                         f"cap after {epochs} epochs at {at}, so the groups below are "
+                         "provisional; fit longer (--epochs), and check --reg-strength and "
+                         "--lr."))  # fmt: skip
+    elif relative > UNDERFIT_RELATIVE_LOSS and not explained:
+        if relative > _NOTHING_EXPLAINED:
+            problems.append(("explains_nothing", f"The network explains almost nothing of the "
+                             f"data (converged at {at}): check that --cutoff leaves edges "
+                             "between the points and that no two pairs with the same source "
+                             "ask for different targets."))  # fmt: skip
+        else:
+            problems.append(("underfit", f"Underfit: the fit converged at {at}, a floor it "
+                             "cannot go below: the network lacks the capacity for these data "
+                             "(more --layers or --multiplicity), or the data contradict "
+                             "themselves."))  # fmt: skip
+    return problems
+
+
+# ---------------------------------------------------------------- causes
+def symmetric_share(rows, group: PointGroup) -> float | None:
+    """Largest, over layers, of :math:`\\|\\theta_k - P_D\\theta_k\\| / \\|P_D\\theta_k\\|`:
+    how far the weights break ``group`` D beside their D-symmetric part (``None`` without rows).
+
+    >>> from types import SimpleNamespace as Row
+    >>> from symbreak.symmetry import named_group
+    >>> rows = [Row(layer=0, irrep="0e", vector=[1.0]), Row(layer=0, irrep="1o",
+    ...         vector=[0.0, 0.0, 1e-3])]
+    >>> round(symmetric_share(rows, named_group("Oh")), 6)
+    0.001
+    """
+    if not rows:
+        return None
+    broken: dict[int, float] = {}
+    kept: dict[int, float] = {}
+    for row in rows:
+        v = np.asarray(row.vector, dtype=np.float64)
+        symmetric = invariant_projector(row.irrep, group) @ v
+        broken[row.layer] = broken.get(row.layer, 0.0) + float(np.sum((v - symmetric) ** 2))
+        kept[row.layer] = kept.get(row.layer, 0.0) + float(np.sum(symmetric**2))
+    ratios = [math.sqrt(broken[k]) / max(math.sqrt(kept[k]), 1e-300) for k in broken]
+    return max(ratios)
+
+
+def _too_little(residual: PointGroup, data: PointGroup, fit_bad: bool, l_relaxed: int,
+                rows, threshold: float | None) -> tuple[str, str]:  # fmt: skip
+    """Why the network kept symmetry the data break (R ⊋ D)."""
+    needed = [name for name, _ in breaking_irreps(residual, data, _L_SEARCH)]
+    reachable = [name for name in needed if _degree(name) <= l_relaxed]
+    if needed and not reachable:
+        low = min(_degree(name) for name in needed)
+        return "l_relaxed_too_low", (
+            f"group theory says breaking {residual.pretty_name} down to {data.pretty_name} "
+            f"needs one of {', '.join(needed[:4])}, all above l = {l_relaxed}: "
+            f"l_relaxed = {l_relaxed} is too "
+            f"small; refit with --l-relaxed {low}."
         )
-    kept_extra = element_difference(residual, data)
-    lost = element_difference(data, residual)
-    text = [f"Not consistent: the residual group is {residual.pretty_name} but the data keep "
-            f"{data.pretty_name}."]  # fmt: skip
-    if kept_extra:
-        words = ", ".join(describe_element(e) for e in kept_extra)
-        text.append(f"The network kept {words}, which the data break: "
-                    f"{_why_too_little(source, data, predicted, fit, l_relaxed)}")  # fmt: skip
-    if lost:
-        words = ", ".join(describe_element(e) for e in lost)
+    which = ", ".join(reachable) if reachable else "the predicted irreps"
+    if fit_bad:
+        return "fit", (f"the fit failed (said above), though {which} (up to l_relaxed) can "
+                       "express the breaking.")  # fmt: skip
+    largest = ""
+    candidates = [r for r in rows or [] if r.irrep in reachable and not r.significant]
+    if candidates:
+        top = max(candidates, key=lambda r: r.relative_breaking_norm)
+        largest = (f" (largest: layer {top.layer} {top.irrep} at relative breaking norm "
+                   f"{top.relative_breaking_norm:.1e})")  # fmt: skip
+    level = f"--threshold {threshold:g}" if threshold is not None else "the threshold"
+    return "below_threshold", (f"{which} can express the breaking but stayed below {level} or "
+                               f"failed the loss test{largest}; see the threshold ladder, or "
+                               "lower --threshold.")  # fmt: skip
+
+
+def _too_much(data: PointGroup, fit: dict, fit_keys: list[str], rows,
+              data_residual: float | None) -> tuple[str, str]:  # fmt: skip
+    """Why the network broke symmetry the data keep (R ⊊ D)."""
+    relative = _relative(fit)
+    if {"interrupted", "unconverged"} & set(fit_keys):
+        return "fit", ("the fit is unfinished (said above): breaking below the data's group is "
+                       "an artefact of an optimiser that has not settled.")  # fmt: skip
+    noisy = data_residual is not None and data_residual > EXACT_DATA_RESIDUAL
+    # A D-symmetric network cannot go below the data's own deviation from D; a loss floor far
+    # above that deviation is the network's, not the data's.
+    if noisy and relative <= max(UNDERFIT_RELATIVE_LOSS, 10 * data_residual):
+        size = math.sqrt(data_residual)
+        return "noise", (f"noise: the data themselves deviate from {data.pretty_name} by "
+                         f"{size:.1e} of their size (measured), and the fit, at relative loss "
+                         f"{relative:.1e}, reproduces that deviation; raise --tolerance above "
+                         "the noise of the coordinates, or --threshold.")  # fmt: skip
+    if relative > UNDERFIT_RELATIVE_LOSS:
+        return "lacking_capacity", (f"lacking capacity: the fit converged at relative loss "
+                                    f"{relative:.1e}, and inside {data.pretty_name}'s invariant "
+                                    "weights it could not do better, so it broke the symmetry "
+                                    "to lower the loss; use more --layers or "
+                                    "--multiplicity.")  # fmt: skip
+    exact = "exact data" if data_residual is not None else "data whose deviation from the " \
+        "group was not measured"
+    counted = [r for r in rows or [] if r.irrep == "0e" or getattr(r, "significant", True)]
+    share = symmetric_share(counted, data)
+    if share is not None and share < SPONTANEOUS_RATIO:
+        return "spontaneous", (f"spontaneous breaking at an unstable point: on {exact}, the "
+                               f"converged weights break {data.pretty_name} by only "
+                               f"{share:.1e} of their symmetric part: the symmetric weights sit "
+                               "at a stationary point and rounding tipped the fit off it. Raise "
+                               "--threshold above that share, or refit.")  # fmt: skip
+    measured = f" ({share:.1e} of the symmetric part)" if share is not None else ""
+    return "undetermined", (f"on {exact}, with the fit converged, the data do not determine the "
+                            f"breaking weights{measured}: other weights fit as well, and the fit "
+                            f"chose some that break {data.pretty_name}.")  # fmt: skip
+
+
+# ---------------------------------------------------------------- the verdict
+def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: list[str],
+             fit: dict, l_relaxed: int, rows=None, data_residual: float | None = None,
+             threshold: float | None = None) -> Verdict:  # fmt: skip
+    """The verdict on a run (module docstring).
+
+    Parameters
+    ----------
+    groups : ``input``, ``data`` and ``residual`` point groups.
+    activated, predicted : the report's activated and predicted irreps.
+    fit : the fit summary: ``relative_loss``, ``epochs``, ``converged``, ``interrupted``, and
+        optionally ``edges`` (edges of the task's graph), ``cutoff``, ``contradicting_pairs``
+        (lists of pair names with one source and different targets) and
+        ``contradiction_floor`` (the loss share their disagreement leaves).
+    l_relaxed : highest l of the relaxed weights.
+    rows : the report's :class:`~symbreak.report.IrrepRow` list, for measured causes.
+    data_residual : the data's own relative deviation from the data group,
+        :math:`\\|y - P_D y\\|^2 / \\|y\\|^2` (the normalisation of the relative loss), or
+        ``None`` where not measured; above :data:`EXACT_DATA_RESIDUAL` the data are noisy.
+    threshold : the report's threshold, named in advice.
+    """
+    residual, data, source = groups["residual"], groups["data"], groups["input"]
+    problems = fit_problems(fit)
+    keys = [key for key, _ in problems]
+    text = [sentence for _, sentence in problems]
+    relation = group_relation(residual, data)
+    sound = not problems
+    causes: list[str] = []
+    found = ", ".join(activated) if activated else "no irrep"
+    if relation == "equal":
+        head = "Consistent: the" if sound else "Provisionally, the"
+        text.append(f"{head} residual group {residual.pretty_name} equals the symmetry the data "
+                    f"keep ({data.pretty_name}); the network broke {source.pretty_name} with "
+                    f"{found}, as group theory allows "
+                    f"({', '.join(predicted) or 'nothing to break'}).")  # fmt: skip
+        return Verdict(sound, tuple(keys), relation, (), " ".join(text))
+    common = residual & data if relation == "incomparable" else None
+    if relation == "incomparable":
+        text.append(f"The residual group {residual.pretty_name} and the data's "
+                    f"{data.pretty_name} are not subgroups of one another; they share "
+                    f"{common.pretty_name}.")  # fmt: skip
+    if relation in ("larger", "incomparable"):
+        lower = common if common is not None else data
+        cause, why = _too_little(residual, lower, not sound, l_relaxed, rows, threshold)
+        causes.append(cause)
+        extra = _listed(element_difference(residual, data))
+        text.append(f"The network broke too little: its residual group {residual.pretty_name} "
+                    f"keeps {extra}, which the data ({data.pretty_name}) break: {why}")  # fmt: skip
+    if relation in ("smaller", "incomparable"):
+        cause, why = _too_much(data, fit, keys, rows, data_residual)
+        causes.append(cause)
+        lost = _listed(element_difference(data, residual))
         unexpected = sorted(set(activated) - set(predicted))
-        extra = f" (active irreps not predicted: {', '.join(unexpected)})" if unexpected else ""
-        noise = "the coordinates may be noisier than --tolerance, or raise --threshold."
-        text.append(f"The network broke {words}, which the data keep{extra}: likely noise; {noise}")
-    return False, " ".join(text)
+        named = f" (active irreps not predicted: {', '.join(unexpected)})" if unexpected else ""
+        text.append(f"The network broke too much: its residual group {residual.pretty_name} "
+                    f"lacks {lost}, which the data ({data.pretty_name}) keep{named}; "
+                    f"cause: {why}")  # fmt: skip
+    return Verdict(False, tuple(keys), relation, tuple(causes), " ".join(text))
 
 
-def _why_too_little(source: PointGroup, data: PointGroup, predicted: list[str], fit: dict,
-                    l_relaxed: int) -> str:  # fmt: skip
-    if not predicted and data <= source:
-        needed = predicted_irreps(source, data, _L_SEARCH)
-        if needed:
-            l_needed = int(needed[0][:-1])
-            return (f"l_relaxed = {l_relaxed} is too small; the breaking needs {needed[0]} "
-                    f"(refit with --l-relaxed {l_needed}).")  # fmt: skip
-    relative = fit.get("relative_loss", 0.0)
-    if not fit.get("converged", True) or relative > UNDERFIT_RELATIVE_LOSS:
-        return (f"underfit (converged: {fit.get('converged')}, relative loss {relative:.1e}); "
-                "fit longer (--epochs) or with a weaker --reg-strength.")  # fmt: skip
-    return (f"the predicted irreps ({', '.join(predicted)}) stayed below the threshold; "
-            "lower --threshold or --reg-strength.")  # fmt: skip
+def verdict(groups: dict[str, PointGroup], activated: list[str], predicted: list[str],
+            fit: dict, l_relaxed: int, rows=None, data_residual: float | None = None,
+            threshold: float | None = None) -> tuple[bool, str]:  # fmt: skip
+    """``(consistent, paragraph)`` of :func:`diagnose`."""
+    result = diagnose(groups, activated, predicted, fit, l_relaxed, rows, data_residual,
+                      threshold)  # fmt: skip
+    return result.consistent, result.text
