@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Console
 from rich.table import Table
 
 from symbreak.conventions import pretty_group_name
+from symbreak.report._ladder import ThresholdWindow
 from symbreak.report._report import Report
 from symbreak.report._verdict import describe_element
 
 
 def _irreps_table(report: Report) -> Table:
-    table = Table(title="Relaxed weights (norms relative to the layer's 0e weight)")
+    table = Table(title="Relaxed weights (norms relative to the whole layer's |θ|)")
     for column in ("layer", "irrep", "copy", "norm", "breaking", "active", "interpretation"):
         table.add_column(column, justify="right" if column in ("norm", "breaking") else "left")
     hidden = 0
@@ -19,14 +22,37 @@ def _irreps_table(report: Report) -> Table:
         if row.norm == 0.0:  # blocks the fit never admitted: listing them hides the story
             hidden += 1
             continue
-        norm = f"{row.norm:.3g}" if row.irrep == "0e" else f"{row.relative_norm:.2e}"
         table.add_row(
-            str(row.layer), row.irrep, str(row.copy), norm,
+            str(row.layer), row.irrep, str(row.copy), f"{row.relative_norm:.2e}",
             "" if row.irrep == "0e" else f"{row.relative_breaking_norm:.2e}",
             "[bold green]yes[/]" if row.active else "no", row.interpretation,
         )  # fmt: skip
     if hidden:
-        table.caption = f"{hidden} all-zero blocks not shown; 0e norms are absolute"
+        table.caption = f"{hidden} all-zero blocks not shown"
+    return table
+
+
+def ladder_table(windows: list[ThresholdWindow], threshold: float | None = None) -> Table:
+    """The threshold ladder: each window of ``--threshold`` and the residual group it gives;
+    the window holding ``threshold`` (the report's) is marked.
+
+    >>> from symbreak.symmetry import named_group
+    >>> table = ladder_table([ThresholdWindow(1e-3, 0.5, named_group("D4h")),
+    ...                       ThresholdWindow(0.5, float("inf"), named_group("Oh"))], 1e-3)
+    >>> table.row_count
+    2
+    """
+    table = Table(title="Residual group by threshold (how robust the answer is)")
+    table.add_column("threshold from", justify="right")
+    table.add_column("below", justify="right")
+    table.add_column("residual group")
+    for window in windows:
+        here = threshold is not None and window.low <= threshold < window.high
+        name = pretty_group_name(window.name)
+        table.add_row(
+            f"{window.low:.2e}", "∞" if math.isinf(window.high) else f"{window.high:.2e}",
+            f"[bold]{name}[/] (this report)" if here else name,
+        )  # fmt: skip
     return table
 
 
@@ -97,5 +123,8 @@ def print_report(report: Report, console: Console) -> None:
     console.print(_elements_table(report))
     if report.fields:  # trajectory runs: the uniform fields read out of the network
         console.print(_fields_table(report.fields))
+    ladder = getattr(report, "ladder", None)  # list[ThresholdWindow], where the report has one
+    if ladder:
+        console.print(ladder_table(ladder, report.threshold))
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")
