@@ -9,7 +9,7 @@ from pathlib import Path
 from symbreak.conventions import pretty_group_name
 
 
-def _summary(report: dict) -> str:
+def report_summary(report: dict) -> str:
     """One line of the report for the page header (empty without a report)."""
     parts = []
     for key, label in (("residual_point_group", "residual group"),
@@ -38,7 +38,7 @@ def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: d
             f'<tr><td><a href="{name}">{name}</a></td><td>{html.escape(item.description)}</td>'
             f"<td>{preview}</td></tr>"
         )
-    summary = _summary(report or {})
+    summary = report_summary(report or {})
     body = "\n".join(rows)
     notes_html = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
     if others:

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
-from symbreak.render._index import write_index
+from symbreak.render._index import report_summary, write_index
 from symbreak.render._manifest import finish_folder, prepare_folder
 from symbreak.render._signal_views import render_irrep, render_layer_signal
 from symbreak.render._sphere_signal import split_relaxed_weights
 from symbreak.render._structures import render_structures
 from symbreak.render._training import render_training
+from symbreak.render._webgl import set_page_text
 
 FORMATS = ("png", "html")
 
@@ -148,6 +149,8 @@ def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None 
         ) from None
     for name, description, draw in jobs:
         draw(out / name)
+        if name.endswith(".html"):  # the page says what the index says, and the groups
+            set_page_text(out / name, description, report_summary(report))
         rendering.files.append(RenderedFile(name, description))
     rendering.others = finish_folder(out, [f.name for f in rendering.files] + ["index.html"])
     rendering.index = write_index(out, rendering.files, rendering.notes, report,

@@ -1,23 +1,37 @@
 """The HTML + WebGL page that :func:`symbreak.render._webgl.write_html` fills with a scene.
 
-``__TITLE__`` and ``__SCENE__`` (JSON: panels of triangles, lines, labels, camera) are
-replaced. Orbit camera about the panel's focus, z up: drag rotates, the wheel zooms.
-Opaque geometry is drawn first, translucent (mirror discs) after, without depth writes.
+``__TITLE__`` (HTML-escaped text) and ``__SCENE__`` (JSON:
+panels of triangles, lines, labels, camera, colour bar, legend, notes) are replaced. Orbit
+camera about the panel's focus, z up: drag rotates, the wheel zooms. Opaque geometry is
+drawn first, translucent (mirror discs) after, without depth writes. The panels shrink to sit
+side by side in the window; without WebGL each panel says so instead of failing. The
+``group`` and ``caption`` paragraphs are filled by ``set_page_text``.
 """
 
 PAGE = r"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
 <style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 12px; background: #fff; }
-.row { display: flex; flex-wrap: wrap; gap: 8px; }
-.panel { position: relative; border: 1px solid #ddd; }
+.row { display: flex; flex-wrap: nowrap; gap: 8px; }
+.panel { position: relative; border: 1px solid #ddd; flex: none; }
+.panel canvas { display: block; }
 .panel h2 { position: absolute; top: 4px; width: 100%; margin: 0; text-align: center;
             font-size: 15px; font-weight: normal; pointer-events: none; }
 .label { position: absolute; font-size: 13px; font-weight: bold; pointer-events: none;
          white-space: nowrap; }
+.below { font-size: 13px; padding: 4px 6px; }
+.bar { display: flex; align-items: center; gap: 6px; justify-content: center; }
+.bar .ramp { width: 50%; height: 14px; border: 1px solid #999; }
+.bar .title { text-align: center; }
+.legend span.swatch { display: inline-block; width: 11px; height: 11px; margin: 0 4px 0 8px; }
+.note { white-space: pre-line; color: #333; }
+.nowebgl { position: absolute; top: 40%; width: 100%; text-align: center; color: #a00; }
 p.help { color: #666; font-size: 12px; }
+p.caption { max-width: 70em; }
 </style></head><body>
+<p class="group" id="group"></p>
 <div class="row" id="row"></div>
+<p class="caption" id="caption"></p>
 <p class="help">Drag to rotate, scroll to zoom. Written by symbreak render.</p>
 <script>
 const SCENE = __SCENE__;
@@ -27,6 +41,8 @@ void main() { gl_Position = mvp * vec4(p, 1.0);
   vec3 d = normalize(eye - p); float k = lit > 0.5 ? 0.4 + 0.6 * abs(dot(normalize(n), d)) : 1.0;
   vc = vec4(c.rgb * k, c.a); }`;
 const FS = `precision mediump float; varying vec4 vc; void main() { gl_FragColor = vc; }`;
+const NO_WEBGL = "This interactive view needs WebGL, which this browser lacks or has turned " +
+  "off. The PNG pictures (symbreak render --format png) show the same scene.";
 function sub(a, b) { return [a[0]-b[0], a[1]-b[1], a[2]-b[2]]; }
 function cross(a, b) { return [a[1]*b[2]-a[2]*b[1], a[2]*b[0]-a[0]*b[2], a[0]*b[1]-a[1]*b[0]]; }
 function unit(a) { const r = Math.hypot(a[0], a[1], a[2]) || 1; return [a[0]/r, a[1]/r, a[2]/r]; }
@@ -40,15 +56,41 @@ function perspective(deg, aspect, near, far) { const t = 1 / Math.tan(deg * Math
   return [t/aspect,0,0,0, 0,t,0,0, 0,0,(far+near)/(near-far),-1, 0,0,2*far*near/(near-far),0]; }
 function buffer(gl, data, type, kind) { const b = gl.createBuffer(); gl.bindBuffer(kind, b);
   gl.bufferData(kind, new type(data), gl.STATIC_DRAW); return b; }
-function panel(spec) {
-  const [w, h] = SCENE.panelSize, div = document.createElement("div");
-  div.className = "panel"; div.style.width = w + "px"; div.style.height = h + "px";
+function element(tag, cls, text) { const e = document.createElement(tag);
+  if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+function fit() {  // panels side by side in the window's width, never wrapped
+  const [w, h] = SCENE.panelSize, cols = SCENE.columns;
+  const room = document.documentElement.clientWidth - 24 - 8 * (cols - 1) - 2 * cols;
+  const f = Math.min(1, room / (w * cols));
+  return [Math.max(50, Math.floor(w * f)), Math.max(50, Math.floor(h * f))]; }
+function below(spec, box) {  // colour bar, legend and notes under the canvas
+  const bar = spec.colourbar;
+  if (bar) { const row = element("div", "bar below"), ramp = element("div", "ramp");
+    ramp.style.background = "linear-gradient(to right, " + bar.colours.join(", ") + ")";
+    const fmt = v => Number(v.toPrecision(2)).toString();
+    row.append(element("span", "", fmt(bar.limits[0])), ramp,
+               element("span", "", fmt(bar.limits[1])));
+    box.append(row, element("div", "title below", bar.title + ": red > 0, white 0, blue < 0")); }
+  if (spec.legend.length) { const row = element("div", "legend below");
+    for (const [text, colour] of spec.legend) { const s = element("span", "swatch");
+      s.style.background = colour; row.append(s, element("span", "", text)); }
+    box.appendChild(row); }
+  for (const note of spec.notes) box.appendChild(element("div", "note below", note)); }
+function panel(spec, size) {
+  let [w, h] = size;
+  const column = element("div", "column"), div = element("div", "panel");
+  div.style.width = w + "px"; div.style.height = h + "px";
   const canvas = document.createElement("canvas"); canvas.width = w; canvas.height = h;
-  div.appendChild(canvas); const title = document.createElement("h2");
-  title.textContent = spec.title; div.appendChild(title);
-  document.getElementById("row").appendChild(div);
-  const gl = canvas.getContext("webgl", {antialias: true});
-  if (gl.getExtension) gl.getExtension("OES_element_index_uint");
+  div.appendChild(canvas); div.appendChild(element("h2", "", spec.title));
+  column.appendChild(div); below(spec, column);
+  document.getElementById("row").appendChild(column);
+  let gl = null;
+  // alpha: false, or blending translucent discs would make the canvas itself see-through
+  // (premultiplied onto the white page they wash out and vanish).
+  try { gl = canvas.getContext("webgl", {antialias: true, alpha: false}); }
+  catch (e) { gl = null; }
+  if (!gl) { div.appendChild(element("div", "nowebgl", NO_WEBGL)); return; }
+  gl.getExtension("OES_element_index_uint");
   const prog = gl.createProgram();
   for (const [kind, src] of [[gl.VERTEX_SHADER, VS], [gl.FRAGMENT_SHADER, FS]]) {
     const s = gl.createShader(kind); gl.shaderSource(s, src); gl.compileShader(s);
@@ -64,9 +106,8 @@ function panel(spec) {
       n: buffer(gl, d.normal || d.position, Float32Array, gl.ARRAY_BUFFER),
       c: buffer(gl, d.colour, Float32Array, gl.ARRAY_BUFFER),
       i: buffer(gl, d.index, Uint32Array, gl.ELEMENT_ARRAY_BUFFER)}); }
-  const labels = spec.labels.map(l => { const e = document.createElement("div");
-    e.className = "label"; e.textContent = l.text; e.style.color = l.colour;
-    div.appendChild(e); return [l.position, e]; });
+  const labels = spec.labels.map(l => { const e = element("div", "label", l.text);
+    e.style.color = l.colour; div.appendChild(e); return [l.position, e]; });
   const cam = spec.camera, focus = cam.focus, offset = sub(cam.position, focus);
   let radius = Math.hypot(...offset), azimuth = Math.atan2(offset[1], offset[0]),
       elevation = Math.asin(offset[2] / radius);
@@ -103,8 +144,11 @@ function panel(spec) {
     elevation = Math.max(-1.55, Math.min(1.55, elevation + (e.clientY - drag[1]) * 0.01));
     drag = [e.clientX, e.clientY]; draw(); });
   canvas.onwheel = e => { e.preventDefault(); radius *= Math.exp(e.deltaY * 0.001); draw(); };
+  window.addEventListener("resize", () => { [w, h] = fit(); canvas.width = w; canvas.height = h;
+    div.style.width = w + "px"; div.style.height = h + "px"; draw(); });
   draw();
 }
-SCENE.panels.forEach(panel);
+const START = fit();  // once for all panels, before a scroll bar can narrow the window
+SCENE.panels.forEach(spec => panel(spec, START));
 </script></body></html>
 """

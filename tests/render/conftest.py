@@ -59,6 +59,11 @@ def prism_run(_loaded_run):
 @pytest.fixture()
 def prism_report() -> dict:
     """The documented report keys render reads, written by hand (D4h, 2e active in layer 1)."""
+    return hand_made_report()
+
+
+def hand_made_report() -> dict:
+    """:func:`prism_report`'s dict, for fixtures of wider scope."""
     return {
         "schema": 1,
         "task": "pairs",
