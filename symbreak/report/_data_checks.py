@@ -1,0 +1,108 @@
+"""Measurements on pair data that the verdict needs: how far the data deviate from their own
+group (noise), and whether pairs contradict each other.
+
+Both work on the displacements :math:`y_i = x'_i - x_i` of each pair, about its source
+centroid (the frame :class:`symbreak.tasks.PairsTask` fits in), and are shares of the data's
+mean square :math:`\\sum \\|y\\|^2`, comparable with the fit's relative loss.
+
+- :func:`symmetry_residual`: :math:`\\|y - P_D y\\|^2 / \\|y\\|^2`, with
+  :math:`(P_D y)_i = \\frac{1}{|D|}\\sum_{g \\in D} g^{T} y_{\\pi_g(i)}` the Reynolds average of
+  the displacement field over the data group D (:math:`\\pi_g` the permutation g makes of the
+  source points). Exact data give rounding (1e-30); coordinates with noise σ give about
+  :math:`\\sigma^2 / \\overline{\\|y\\|^2}`.
+- :func:`contradicting_pairs`: pairs whose sources coincide (same species at the same places
+  about the centroid, up to ``tolerance`` and a permutation) but whose displacements differ. A
+  network gives one answer per source, so the best it can do is their mean; the floor is
+  :math:`\\sum_{\\text{sets}} \\sum_m \\|y_m - \\bar y\\|^2 / \\sum \\|y\\|^2`.
+
+>>> import numpy as np
+>>> from symbreak.data.pairs import PairDataset, StructurePair
+>>> square = np.array([[1.0, 1, 0], [1, -1, 0], [-1, 1, 0], [-1, -1, 0]])
+>>> def pair(name, stretch):
+...     return StructurePair(name, square, square * stretch, np.zeros(4, dtype=int))
+>>> data = PairDataset((pair("x", [1.1, 1, 1]), pair("y", [1, 1.1, 1])), ("X",), None, None)
+>>> names, floor = contradicting_pairs(data, 0.01)
+>>> names, round(floor, 6)
+([['x', 'y']], 0.5)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symbreak.symmetry import PointGroup
+
+
+def _permutation(points: np.ndarray, labels: np.ndarray, moved: np.ndarray,
+                 moved_labels: np.ndarray, tolerance: float) -> np.ndarray | None:  # fmt: skip
+    """``p`` with ``moved[i] ≈ points[p[i]]`` and the same label, within tolerance, or None."""
+    distances = np.linalg.norm(moved[:, None, :] - points[None, :, :], axis=-1)
+    distances[moved_labels[:, None] != labels[None, :]] = np.inf
+    nearest = np.argmin(distances, axis=1)
+    if np.any(distances[np.arange(len(points)), nearest] > tolerance):
+        return None
+    if len(set(nearest.tolist())) != len(points):
+        return None
+    return nearest
+
+
+def _centred(pair) -> tuple[np.ndarray, np.ndarray]:
+    centre = pair.source.mean(axis=0)
+    return pair.source - centre, pair.target - pair.source
+
+
+def symmetry_residual(dataset, group: PointGroup, tolerance: float) -> float | None:
+    """Share of the displacements' mean square that ``group`` does not fix (module docstring);
+    ``None`` when it cannot be measured (a continuous group, or an element that does not map
+    a source onto itself within ``tolerance``)."""
+    if not group.is_finite:
+        return None
+    total = deviation = 0.0
+    for pair in dataset.pairs:
+        source, y = _centred(pair)
+        labels = np.asarray(pair.species)
+        average = np.zeros_like(y)
+        for g in group.elements:
+            p = _permutation(source, labels, source @ g.T, labels, tolerance)
+            if p is None:
+                return None
+            average += y[p] @ g  # row i: g^T y_{p(i)}
+        average /= len(group.elements)
+        deviation += float(np.sum((y - average) ** 2))
+        total += float(np.sum(y**2))
+    return deviation / total if total > 0 else 0.0
+
+
+def contradicting_pairs(dataset, tolerance: float) -> tuple[list[list[str]], float]:
+    """Sets of pair names with one source and different displacements, and the floor they set
+    (module docstring); ``([], 0.0)`` when there are none."""
+    pairs = [(pair, *_centred(pair)) for pair in dataset.pairs]
+    unassigned = list(range(len(pairs)))
+    sets, floor, total = [], 0.0, sum(float(np.sum(y**2)) for _, _, y in pairs)
+    while unassigned:
+        first = unassigned.pop(0)
+        pair, source, y = pairs[first]
+        labels = np.asarray(pair.species)
+        members = [y]
+        names = [pair.name]
+        for other in list(unassigned):
+            candidate, other_source, other_y = pairs[other]
+            if len(other_source) != len(source):
+                continue
+            other_labels = np.asarray(candidate.species)
+            if sorted(other_labels.tolist()) != sorted(labels.tolist()):
+                continue
+            # p[i]: the other pair's point at the first pair's point i, same species
+            p = _permutation(other_source, other_labels, source, labels, tolerance)
+            if p is not None:
+                members.append(other_y[p])  # in the first pair's point order
+                names.append(candidate.name)
+                unassigned.remove(other)
+        if len(members) < 2:
+            continue
+        stack = np.stack(members)
+        spread = stack - stack.mean(axis=0)
+        if np.max(np.linalg.norm(spread, axis=-1)) > tolerance:
+            sets.append(names)
+            floor += float(np.sum(spread**2))
+    return sets, (floor / total if total > 0 else 0.0)

@@ -1,0 +1,56 @@
+"""The data's own deviation from their group, and pairs that contradict each other."""
+
+import numpy as np
+import pytest
+
+from symbreak.data.pairs import PairDataset, StructurePair
+from symbreak.report._data_checks import contradicting_pairs, symmetry_residual
+from symbreak.symmetry import named_group
+
+CUBE = np.array([[x, y, z] for x in (-1.0, 1.0) for y in (-1.0, 1.0) for z in (-1.0, 1.0)])
+_Q = np.linalg.qr(np.random.default_rng(2).normal(size=(3, 3)))[0]
+
+
+def dataset(*pairs) -> PairDataset:
+    return PairDataset(tuple(pairs), ("X",), None, None)
+
+
+def pair(name, source, target, species=None) -> StructurePair:
+    species = np.zeros(len(source), dtype=int) if species is None else np.asarray(species)
+    return StructurePair(name, source, target, species)
+
+
+@pytest.mark.parametrize("frame", [np.eye(3), _Q])
+def test_exact_data_have_no_residual_and_noise_is_measured(frame):
+    stretch = np.diag([1.0, 1.0, 1.2])
+    source = CUBE @ frame.T + [3.0, -1.0, 0.5]
+    target = CUBE @ stretch @ frame.T + [3.0, -1.0, 0.5]
+    group = named_group("D4h", frame)
+    assert symmetry_residual(dataset(pair("p", source, target)), group, 0.01) < 1e-25
+    noise = np.random.default_rng(0).normal(scale=1e-3, size=target.shape)
+    measured = symmetry_residual(dataset(pair("p", source, target + noise)), group, 0.01)
+    # a vertex's site group in D4h is a mirror (Cs): 2 of its 3 directions are D4h-symmetric
+    # fields, so about 1 - 2/24 of the noise's energy is not D4h-symmetric
+    expected = (22 / 24) * np.sum(noise**2) / np.sum((target + noise - source) ** 2)
+    assert 0.3 * expected < measured < 3 * expected
+    assert symmetry_residual(dataset(pair("p", source, target)), named_group("Dinfh"),
+                             0.01) is None  # fmt: skip
+
+
+def test_contradicting_pairs_are_found_in_any_point_order():
+    square = np.array([[1.0, 1, 0], [1, -1, 0], [-1, 1, 0], [-1, -1, 0]])
+    order = [2, 0, 3, 1]  # the same square listed in another order
+    x = pair("x", square, square * [1.1, 1, 1])
+    y = pair("y", square[order], (square * [1, 1.1, 1])[order])
+    z = pair("z", square + 5.0, square * [1.1, 1, 1] + 5.0)  # agrees with x, moved as a whole
+    names, floor = contradicting_pairs(dataset(x, y, z), 0.01)
+    assert names == [["x", "y", "z"]]
+    assert 0 < floor < 1
+    assert contradicting_pairs(dataset(x, z), 0.01) == ([], 0.0)
+
+
+def test_different_species_do_not_contradict():
+    square = np.array([[1.0, 1, 0], [1, -1, 0], [-1, 1, 0], [-1, -1, 0]])
+    a = pair("a", square, square * [1.1, 1, 1], [0, 0, 0, 0])
+    b = pair("b", square, square * [1, 1.1, 1], [0, 1, 0, 1])
+    assert contradicting_pairs(PairDataset((a, b), ("A", "B"), None, None), 0.01) == ([], 0.0)
