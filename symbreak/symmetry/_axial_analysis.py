@@ -86,26 +86,39 @@ def axis_generators(parts: IrrepVectors, axes: np.ndarray, tol: float) -> list[n
     return generators
 
 
-def _pair_table(framed: list, base: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Every pair (m > 0) of every part in one frame: weight |z|^2, order m, psi and gamma."""
+def _pair_table(framed: list, base: np.ndarray) -> tuple[tuple[np.ndarray, ...], float]:
+    """Every pair (m > 0) of every part in one frame: weight |z|^2, order m, psi and gamma;
+    and the squared error :math:`\\sum (D(g_0)_{00} - 1)^2 v_0^2` of the m = 0 components,
+    which no turn about y changes."""
     weight, order, psi, gamma = [], [], [], []
+    fixed = 0.0
     for name, l, _, w in framed:
         d = wigner_D(name, base)
+        fixed += (d[l, l] - 1.0) ** 2 * w[l] ** 2
         for m in range(1, l + 1):
             weight.append(w[l + m] ** 2 + w[l - m] ** 2)
             order.append(m)
             psi.append(np.arctan2(w[l - m], w[l + m]))
             gamma.append(np.arctan2(d[l + m, l - m], d[l + m, l + m]))
-    return tuple(np.array(column, dtype=float) for column in (weight, order, psi, gamma))
+    table = tuple(np.array(column, dtype=float) for column in (weight, order, psi, gamma))
+    return table, float(fixed)
+
+
+def _pair_errors(alphas: np.ndarray, table: tuple[np.ndarray, ...]):
+    """The squared error of the pairs :math:`E(\\alpha) = \\sum 2|z|^2 (1 - \\cos\\phi)`,
+    :math:`\\phi = 2\\psi - \\gamma - 2m\\alpha`, and its first two derivatives."""
+    weight, order, psi, gamma = table
+    phase = 2.0 * psi[None, :] - gamma[None, :] - 2.0 * order[None, :] * alphas[:, None]
+    value = 2.0 * np.sum(weight * (1.0 - np.cos(phase)), axis=1)
+    slope = -4.0 * np.sum(weight * order * np.sin(phase), axis=1)
+    curvature = 8.0 * np.sum(weight * order**2 * np.cos(phase), axis=1)
+    return value, slope, curvature
 
 
 def _refine_angles(alphas: np.ndarray, table: tuple[np.ndarray, ...], steps: int = 3):
-    """Newton on :math:`E(\\alpha) = \\sum 2|z|^2 (1 - \\cos(2\\psi - \\gamma - 2m\\alpha))`."""
-    weight, order, psi, gamma = table
+    """A few Newton steps on the pair error :math:`E(\\alpha)` (noisy data)."""
     for _ in range(steps):
-        phase = 2.0 * psi[None, :] - gamma[None, :] - 2.0 * order[None, :] * alphas[:, None]
-        slope = -4.0 * np.sum(weight * order * np.sin(phase), axis=1)
-        curvature = 8.0 * np.sum(weight * order**2 * np.cos(phase), axis=1)
+        _, slope, curvature = _pair_errors(alphas, table)
         safe = curvature > 0.0  # far from a zero of E a Newton step could jump away from it
         alphas = np.where(safe, alphas - slope / np.where(safe, curvature, 1.0), alphas)
     return alphas
@@ -113,23 +126,29 @@ def _refine_angles(alphas: np.ndarray, table: tuple[np.ndarray, ...], steps: int
 
 def perpendicular_generators(parts: IrrepVectors, axes: np.ndarray, tol: float):
     """Every passing half-turn about, and mirror containing, each axis u of ``axes``, among
-    the candidates perpendicular to u (module doc)."""
-    moving = [part for part in parts if part[1] > 0]
-    if len(axes) == 0 or not moving:
+    the candidates perpendicular to u (module doc).
+
+    The pair errors and the m = 0 term add up to the exact error, which screens the
+    candidates; the few that pass are checked again on the full vectors.
+    """
+    if len(axes) == 0 or not any(l > 0 for _, l, _, _ in parts):
         return []
     frames = frames_to_y(axes)
-    framed_all = _in_frames(moving, frames)
+    framed_all = _in_frames(parts, frames)
     candidates = []
     for a, frame in enumerate(frames):
         framed = [(name, l, p, w[a]) for name, l, p, w in framed_all]
         for base in _REVERSERS:
-            weight, order, psi, gamma = table = _pair_table(framed, base)
+            table, fixed = _pair_table(framed, base)
+            weight, order, psi, gamma = table
             best = int(np.argmax(weight))
             if weight[best] == 0.0:
                 continue
             m = order[best]
-            alphas = (psi[best] - gamma[best] / 2.0 + np.pi * np.arange(m)) / m
-            for alpha in _refine_angles(alphas, table):
+            alphas = _refine_angles((psi[best] - gamma[best] / 2.0 + np.pi * np.arange(m)) / m,
+                                    table)  # fmt: skip
+            errors = np.sqrt(np.maximum(_pair_errors(alphas, table)[0] + fixed, 0.0))
+            for alpha in alphas[errors <= tol]:
                 turn = rotation_matrix(_Y, alpha)
                 candidates.append(frame.T @ turn @ base @ turn.T @ frame)
     if not candidates:

@@ -90,17 +90,29 @@ def _homogenize(coefficients: np.ndarray, l_max: int) -> np.ndarray:
     sphere; the odd-degree parts of F (a sum of squares of polynomials of one parity each)
     vanish. Riemannian derivatives only see the values on the sphere.
     """
-    exponents, row, _ = _monomial_table(2 * l_max)
-    degree = exponents.sum(axis=1)
+    degree, shifted = _radius_squared_rows(2 * l_max)
     carry = np.zeros_like(coefficients)
     for d in range(0, 2 * l_max, 2):
-        part = np.where(degree == d, coefficients + carry, 0.0)
+        rows = np.flatnonzero(degree == d)
+        part = coefficients[rows] + carry[rows]
         carry = np.zeros_like(coefficients)
-        for i in np.flatnonzero(part):
-            for j in range(3):
-                carry[row[tuple(exponents[i] + 2 * np.eye(3, dtype=int)[j])]] += part[i]
+        for j in range(3):  # times x^2, y^2, z^2; np.add.at since the targets repeat
+            np.add.at(carry, shifted[j, rows], part)
     top = degree == 2 * l_max
     return np.where(top, coefficients + carry, 0.0)
+
+
+@cache
+def _radius_squared_rows(top: int) -> tuple[np.ndarray, np.ndarray]:
+    """Degree of each monomial of the degree <= ``top`` table, and (3, M) the row of
+    :math:`x_j^2 x^e` (0 where that degree would pass ``top``; those rows are never read)."""
+    exponents, row, _ = _monomial_table(top)
+    degree = exponents.sum(axis=1)
+    shifted = np.zeros((3, len(exponents)), dtype=int)
+    for i in np.flatnonzero(degree <= top - 2):
+        for j in range(3):
+            shifted[j, i] = row[tuple(exponents[i] + 2 * np.eye(3, dtype=int)[j])]
+    return degree, shifted
 
 
 @cache

@@ -10,13 +10,13 @@ a looser one, e.g. 1e-2).
    dimension 3 means SO(3) or O(3), dimension 1 an axial group whose components are decided by
    testing one mirror, one half-turn and -I.
 2. *Finite part.* Candidate axes come from the invariant moment tensors of
-   :math:`F = \sum_i a_i f_i^2`, :math:`f_i = Y_{l_i}\cdot v_i` (:mod:`._candidate_axes`):
+   :math:`F = \\sum_i a_i f_i^2`, :math:`f_i = Y_{l_i}\\cdot v_i` (:mod:`._candidate_axes`):
    when the 3x3 moment M has a well separated eigenvalue, every element keeps its eigenvector
    u, and the turns and rotoreflections about u and the half-turns and mirrors perpendicular to
    it are tested exactly (:mod:`._axial_analysis`); this set provably holds the whole group.
    Otherwise (T ... Ih, or M isotropic by accident) the candidates are the cube axes read off
    the fourth moment (exact for the groups containing T) and the critical points of
-   :math:`\sum_i a_i (f_i^2 + |\nabla f_i|^2 / l_i^2)` (:mod:`._critical_points`). Every
+   :math:`\\sum_i a_i (f_i^2 + |\\nabla f_i|^2 / l_i^2)` (:mod:`._critical_points`). Every
    candidate element is tested against every vector, the 0o ones included (a pseudoscalar
    rules out every improper element), and the passing ones generate the group.
 
@@ -149,7 +149,9 @@ def _finite_generators(active: IrrepVectors, scale: float, tolerance: float) -> 
     signal = SquaredSignal(moving, spread / scale**2)
     separated = moments.separated_axes(gap)
     if len(separated):
-        axes = np.concatenate([separated, refine_points(signal, separated)])
+        # the refined copy of an exact axis is the same axis: one test is enough
+        axes = distinct_lines(np.concatenate([refine_points(signal, separated), separated]),
+                              tol=1e-14)  # fmt: skip
         return axis_generators(active, axes, tol) + perpendicular_generators(active, axes, tol)
     framed = np.concatenate([moments.eigen_axes(), moments.cube_axes(gap)])
     # converged critical points first: merging near-equal lines keeps the first one, and on

@@ -5,7 +5,13 @@ from symbreak.conventions import relaxed_irrep_names
 from symbreak.data.errors import DataError
 from symbreak.symmetry import PointGroup, named_group, stabilizer, wigner_D
 
-from .helpers import FINITE_GROUPS, principal_order, random_orthogonal
+from .helpers import (
+    CONTINUOUS_COMPLETION,
+    FINITE_GROUPS,
+    GROUPS_UP_TO_ORDER_120,
+    principal_order,
+    random_orthogonal,
+)
 
 
 def _invariant_vectors(group: PointGroup, l_max: int, rng) -> dict:
@@ -108,3 +114,83 @@ def test_single_invariant_vector(group_name, irrep, expected):
     projector = wigner_D(irrep, group.elements).mean(axis=0)
     found = stabilizer({irrep: projector @ rng.normal(size=len(projector))})
     assert found.name == expected and group <= found
+
+
+# ---------------------------------------------------------------- every group up to order 120
+
+
+def _reynolds_vectors(group: PointGroup, irreps, rng) -> dict:
+    """:math:`v = |H|^{-1}\\sum_h D(h) v_0` for a random :math:`v_0` per irrep; irreps with no
+    H-invariant vector (the average is ~0) are left out."""
+    vectors = {}
+    for name in irreps:
+        v = wigner_D(name, group.elements).mean(axis=0) @ rng.normal(size=2 * int(name[:-1]) + 1)
+        if np.linalg.norm(v) > 1e-9:
+            vectors[name] = v
+    return vectors
+
+
+def _assert_same_elements(found: PointGroup, expected: PointGroup) -> None:
+    """Same order and, element by element, the same matrices to 1e-6 (a bijection)."""
+    assert found.name == expected.name
+    assert found.order == expected.order
+    if expected.is_finite:
+        distance = np.linalg.norm(found.elements[:, None] - expected.elements[None], axis=(2, 3))
+        assert distance.min(axis=1).max() < 1e-6 and distance.min(axis=0).max() < 1e-6
+    else:
+        assert found == expected
+
+
+def _principal_n(name: str) -> int:
+    digits = "".join(c for c in name if c.isdigit())
+    return int(digits) // (2 if name[0] == "S" else 1) if digits else 1
+
+
+@pytest.mark.parametrize("name", GROUPS_UP_TO_ORDER_120)
+def test_every_group_up_to_order_120_in_random_orientations(name):
+    # all irreps 0e..l_max of both parities at once (0o included): the generic H-invariant set,
+    # whose stabiliser is exactly H once l_max reaches the principal order
+    l_max = max(6, _principal_n(name))
+    for seed in range(3):
+        rng = np.random.default_rng([seed, len(name), ord(name[-1])])
+        q = random_orthogonal(100 + seed)
+        group = named_group(name, q)
+        found = stabilizer(_reynolds_vectors(group, relaxed_irrep_names(l_max), rng))
+        _assert_same_elements(found, group)
+
+
+@pytest.mark.parametrize("name", [n for n in GROUPS_UP_TO_ORDER_120 if _principal_n(n) > 6])
+def test_axes_of_order_above_l_max_are_continuous(name):
+    # with l <= 6 an 8-, 10- or 12-fold axis keeps only m = 0 about it: C_inf-type
+    family = name[0] + (name[-1] if name[-1] in "vhd" else "")
+    q = random_orthogonal(7)
+    expected = named_group(CONTINUOUS_COMPLETION[family], q)
+    vectors = _reynolds_vectors(named_group(name, q), relaxed_irrep_names(6),
+                                np.random.default_rng(7))  # fmt: skip
+    _assert_same_elements(stabilizer(vectors), expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "irreps", "expected"),
+    [
+        # a pseudoscalar removes every improper element (it was checked against none)
+        ("D2", ["0o", "2e"], "D2"), ("I", ["0o", "6e"], "I"), ("O", ["0o", "4e"], "O"),
+        ("T", ["0o", "6e"], "T"), ("D3", ["0o", "4e"], "D3"), ("C2", ["0o", "1e"], "Cinf"),
+        # axes the critical-point search missed: a saddle C2 axis, a flat S6 maximum
+        ("C2", ["3e", "6o"], "C2"), ("S6", ["6e"], "S6"),
+        # one or two irreps of a single kind
+        ("Ih", ["6e"], "Ih"), ("T", ["6e"], "Th"), ("Td", ["3o"], "Td"), ("D3", ["4e"], "D3d"),
+        ("C3h", ["3o"], "D3h"), ("S8", ["4o", "5o"], "S8"), ("C5h", ["5o", "6o"], "C5h"),
+        ("S10", ["5e", "6e"], "S10"),
+    ],
+)  # fmt: skip
+def test_minimal_irrep_sets(name, irreps, expected):
+    for seed in range(5):
+        q = random_orthogonal(200 + seed)
+        vectors = _reynolds_vectors(named_group(name, q), irreps, np.random.default_rng(seed))
+        assert sorted(vectors) == sorted(irreps)  # each irrep has an invariant vector
+        found, group = stabilizer(vectors), named_group(name, q)
+        if expected == "D3h":  # C3h -> D3h: where the extra half-turns lie depends on the vector
+            assert found.name == expected and group <= found
+        else:  # the answer is H, its proper part, H x {I, -I}, or C_inf about H's axis
+            _assert_same_elements(found, named_group(expected, q))
