@@ -1,10 +1,11 @@
-"""``fields``: arrows for the data's polar and axial fields beside the relaxed weights' vectors.
+"""``fields``: arrows for the polar and axial fields beside the relaxed weights' vectors.
 
 For trajectory runs the report carries ``"fields": {"polar": [...], "axial": [...]}`` (the
-fields that drive the motion, Cartesian); the ``1o`` and ``1e`` relaxed weights of each layer
-are vectors in the same frame (e3nn's l = 1 basis is (x, y, z)). Drawing both as arrows
-from the origin shows whether the network found the fields' directions (their axes: the sign
-of a learned weight is a gauge, see :data:`SIGN_NOTE`).
+fields that drive the motion as read out of the fitted network, Cartesian); the ``1o`` and
+``1e`` relaxed weights of each layer are vectors in the same frame (e3nn's l = 1 basis is
+(x, y, z)). Drawing both as arrows from the origin shows whether the network found the
+fields' directions (their axes: the sign of a learned weight is a gauge, see
+:data:`SIGN_NOTE`).
 """
 
 from __future__ import annotations

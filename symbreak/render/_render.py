@@ -143,8 +143,9 @@ def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None 
     try:
         rendering.removed = prepare_folder(out, [name for name, _, _ in jobs] + ["index.html"])
     except FileExistsError as error:
+        them = "them" if "," in str(error) else "it"
         raise RenderError(
-            f"{out} already holds {error} that symbreak render did not write; move them "
+            f"{out} already holds {error} that symbreak render did not write; move {them} "
             "or choose another --out."
         ) from None
     for name, description, draw in jobs:
@@ -223,8 +224,9 @@ _STRUCTURES_TEXT = (
     "residual group {group}: rotation axes labelled by order, mirror planes as discs."
 )
 _FIELDS_TEXT = (
-    "The data's polar and axial fields (black) beside each layer's 1o and 1e relaxed "
-    "weights, as unit arrows; norms in brackets."
+    "The polar and axial fields read out of the fitted network (black, long, thin) beside "
+    "each layer's active 1o and 1e relaxed weights (coloured, shorter): directions only, "
+    "norms in the legend. A weight's sign is a gauge, so only its axis is compared."
 )
 _TRAINING_TEXT = "Total, fit and regularisation loss per epoch (log scale)."
 
