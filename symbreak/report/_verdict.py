@@ -234,8 +234,11 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
     contradicting = fit.get("contradicting_pairs") or []
     if contradicting:
         sets = "; ".join(" and ".join(names) for names in contradicting)
-        floor = fit.get("contradiction_floor")
-        share = f" (at least {floor:.1e} of the data, here {at})" if floor is not None else ""
+        floor, loss = fit.get("contradiction_floor"), fit.get("loss")
+        share = f" (their disagreement alone leaves a loss of {floor:.2e}" if floor else ""
+        if share and loss is not None:
+            share += f"; the fit's is {loss:.2e}"
+        share += ")" if share else ""
         problems.append(("contradicting_pairs", f"The data contradict each other: pairs {sets} "
                          "have the same source but different targets, and a network gives one "
                          f"answer per source, so their disagreement cannot be fitted{share}; "
@@ -284,6 +287,11 @@ def symmetric_share(rows, group: PointGroup) -> float | None:
         kept[row.layer] = kept.get(row.layer, 0.0) + float(np.sum(symmetric**2))
     ratios = [math.sqrt(broken[k]) / max(math.sqrt(kept[k]), 1e-300) for k in broken]
     return max(ratios)
+
+
+def _beyond_l_relaxed(residual: PointGroup, data: PointGroup, l_relaxed: int) -> bool:
+    needed = [name for name, _ in breaking_irreps(residual, data, _L_SEARCH)]
+    return bool(needed) and min(_degree(name) for name in needed) > l_relaxed
 
 
 def _too_little(residual: PointGroup, data: PointGroup, fit_bad: bool, l_relaxed: int,
@@ -366,7 +374,8 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
     fit : the fit summary: ``relative_loss``, ``epochs``, ``converged``, ``interrupted``, and
         optionally ``edges`` (edges of the task's graph), ``cutoff``, ``contradicting_pairs``
         (lists of pair names with one source and different targets) and
-        ``contradiction_floor`` (the loss share their disagreement leaves).
+        ``contradiction_floor`` (the fit loss their disagreement alone leaves, in the loss's
+        units).
     l_relaxed : highest l of the relaxed weights.
     rows : the report's :class:`~symbreak.report.IrrepRow` list, for measured causes.
     data_residual : the data's own relative deviation from the data group,
@@ -379,6 +388,16 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
     keys = [key for key, _ in problems]
     text = [sentence for _, sentence in problems]
     relation = group_relation(residual, data)
+    if relation == "larger" and _beyond_l_relaxed(residual, data, l_relaxed):
+        # the loss floor is explained: the weights cannot express the breaking at all
+        unexplained = {"underfit", "explains_nothing"}
+        if unexplained & set(keys):
+            problems = [(k, t) for k, t in problems if k not in unexplained]
+            problems.append(("underfit", f"Underfit (converged at relative loss "
+                             f"{_relative(fit):.1e}) because the relaxed weights cannot express "
+                             "the breaking, as follows."))  # fmt: skip
+            keys = [key for key, _ in problems]
+            text = [sentence for _, sentence in problems]
     sound = not problems
     causes: list[str] = []
     found = ", ".join(activated) if activated else "no irrep"

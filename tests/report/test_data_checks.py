@@ -45,7 +45,10 @@ def test_contradicting_pairs_are_found_in_any_point_order():
     z = pair("z", square + 5.0, square * [1.1, 1, 1] + 5.0)  # agrees with x, moved as a whole
     names, floor = contradicting_pairs(dataset(x, y, z), 0.01)
     assert names == [["x", "y", "z"]]
-    assert 0 < floor < 1
+    # per point, the best single answer is the mean (2 x + y) / 3: off by 0.1/3 for x and z,
+    # by 0.2/3 for y, in both components x and y; the loss is a mean over 3 pairs x 4 x 3
+    off = (2 * (0.1 / 3) ** 2 + (0.2 / 3) ** 2) * 2 * 4  # summed over both components, 4 points
+    assert floor == pytest.approx(off / 36)
     assert contradicting_pairs(dataset(x, z), 0.01) == ([], 0.0)
 
 

@@ -79,6 +79,11 @@ def test_l_relaxed_too_small_compares_groups_not_elements(frame):
     assert "l_relaxed = 1 is too small" in result.text and "--l-relaxed 2" in result.text
     assert "2e" in result.text and "broke too much" not in result.text
     assert "which the data keep" not in result.text
+    # the loss floor that follows (relative loss 0.92) is put down to l_relaxed, not the graph
+    fit = dict(FIT, relative_loss=0.92)
+    result = diagnose(groups("Oh", "D4h", "Oh", frame), [], [], fit, 1)
+    assert result.text.startswith("Underfit (converged at relative loss 9.2e-01) because")
+    assert "--cutoff" not in result.text and "--l-relaxed 2" in result.text
 
 
 def test_breaking_too_little_with_reachable_irreps_blames_the_threshold():
@@ -150,10 +155,11 @@ def test_contradicting_pairs_are_named_not_fit_longer():
     # the same square stretched along x in one pair and along y in the other: one network
     # answers both with the mean, D4h, while each pair keeps D2h
     fit = dict(FIT, relative_loss=0.14, contradicting_pairs=[["x", "y"]],
-               contradiction_floor=0.12)  # fmt: skip
+               loss=1.7e-3, contradiction_floor=1.7e-3)  # fmt: skip
     result = diagnose(groups("D4h", "D2h", "D4h"), [], ["2e"], fit, 4)
     assert result.fit_problems == ("contradicting_pairs",)
     assert "pairs x and y have the same source" in result.text
+    assert "leaves a loss of 1.70e-03" in result.text
     assert "--epochs" not in result.text and "fit longer" not in result.text
 
 
