@@ -18,7 +18,7 @@ from symbreak.render._elements import (
 )
 from symbreak.render._scene import (
     add_cartesian_axes,
-    add_legend_entries,
+    add_legend_lines,
     add_note,
     add_title,
     new_plotter,
@@ -43,15 +43,14 @@ def ball_radius(points: np.ndarray) -> float:
     return 0.15 * float(np.min(gaps)) or 0.1
 
 
-def _draw_cloud(plotter, points, species, names, colours, radius, opacity=1.0, legend=True):
-    for k, name in enumerate(names):
+def _draw_cloud(plotter, points, species, names, colours, radius, opacity=1.0):
+    for k in range(len(names)):
         chosen = points[np.asarray(species) == k]
         if len(chosen) == 0:
             continue
         balls = pv.PolyData(chosen).glyph(geom=pv.Sphere(radius=radius), scale=False, orient=False)
-        label = name if legend and len(names) > 1 else None
         plotter.add_mesh(balls, color=colours[k], opacity=opacity, smooth_shading=True,
-                         specular=0.3, label=label)  # fmt: skip
+                         specular=0.3)  # fmt: skip
 
 
 def _displacements(source, target) -> pv.PolyData:
@@ -87,7 +86,7 @@ def render_structures(source, target, species: Sequence[int], species_names: Seq
     for col, (name, points) in enumerate((("source", source), ("target", target))):
         plotter.subplot(0, col)
         if col == 1:
-            _draw_cloud(plotter, source, species, species_names, colours, radius, 0.18, False)
+            _draw_cloud(plotter, source, species, species_names, colours, radius, 0.18)
             moves = _displacements(source, target)
             if moves.n_points:
                 plotter.add_mesh(moves, color="#333333", line_width=2)
@@ -97,9 +96,8 @@ def render_structures(source, target, species: Sequence[int], species_names: Seq
         else:
             draw_symmetry_elements(plotter, elements, centre, 1.3 * extent)
         add_cartesian_axes_at(plotter, centre, 1.55 * extent)
-        if col == 0 and len(species_names) > 1:
-            plotter.add_legend(bcolor="white", face="circle", size=(0.14, 0.1), loc="lower right")
-            add_legend_entries(plotter, list(zip(species_names, colours)))
+        if col == 0 and len(species_names) > 1:  # species, in their colours, under the title
+            add_legend_lines(plotter, list(zip(species_names, colours)))
         title = f"{name}{f' ({pair_name})' if pair_name and col == 0 else ''}"
         add_title(plotter, title)
         _set_view(plotter, 1.8 * extent, centre)
