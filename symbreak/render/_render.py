@@ -215,8 +215,9 @@ def _inactive_vectors(activity, layers) -> set[tuple[int, str]]:
 
 
 _SIGNAL_TEXT = (
-    "Relaxed weights of layer {k} as a spherical signal f(u) = Σ Y_l(u)·θ_l without the 0e "
-    "part: radius |f|, colour the signed value; even-parity irreps left, odd right."
+    "The active relaxed weights of layer {k} (the report's flags) as a spherical signal "
+    "f(u) = Σ Y_l(u)·θ_l without the 0e part: radius |f|, colour the signed value; "
+    "even-parity irreps left, odd right; inactive irreps are named, not drawn."
 )
 _IRREP_TEXT = "Layer {k}, active irrep {irrep}{copy}: {meaning}"
 _STRUCTURES_TEXT = (
