@@ -154,10 +154,11 @@ def _finite_generators(active: IrrepVectors, scale: float, tolerance: float) -> 
                               tol=1e-14)  # fmt: skip
         return axis_generators(active, axes, tol) + perpendicular_generators(active, axes, tol)
     framed = np.concatenate([moments.eigen_axes(), moments.cube_axes(gap)])
-    # converged critical points first: merging near-equal lines keeps the first one, and on
-    # noisy data a critical point of F is closer to the true axis than a tensor's eigenvector
+    # no merging across the three sources: a critical point can stop 1e-3 rad short of a
+    # flat axis, which the cube frame gives exactly, while on noisy data the refined points
+    # are the closer ones
     axes = np.concatenate([critical_points(signal), refine_points(signal, framed), framed])
-    return axis_generators(active, distinct_lines(axes), tol)
+    return axis_generators(active, axes, tol)
 
 
 def _verified(parts: IrrepVectors, elements: np.ndarray, tol: float) -> np.ndarray:
