@@ -140,6 +140,30 @@ def fit(
         False, "--force", help="Replace OUT if it is a symbreak run holding nothing else."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    symmetry_tolerance: float = typer.Option(
+        None,
+        help="Pairs: length within which the data's symmetry is found "
+        "(default: read off the data, inside the lowest clear gap of its tolerance ladder)",
+        show_default=False,
+    ),
+    free_symmetry: bool = typer.Option(
+        False,
+        "--free-symmetry",
+        help="Pairs: let the relaxed weights leave the invariant subspace of the data's "
+        "group (by default they stay in it, so rounding cannot pose as breaking).",
+    ),
+    keep_translation: bool = typer.Option(
+        False,
+        "--keep-translation",
+        help="Pairs: keep each target's rigid translation (by default it is removed and "
+        "reported: a uniform shift is not a distortion).",
+    ),
+    remove_rotation: bool = typer.Option(
+        False,
+        "--remove-rotation",
+        help="Pairs: also remove each target's best rigid rotation (by default it is only "
+        "measured: removing it changes what the map keeps).",
+    ),
 ) -> None:
     """Fit a relaxed E(3)NN to DATA and save the run in OUT.
 
@@ -152,7 +176,7 @@ def fit(
 
     values = dict(
         l_relaxed=l_relaxed, multiplicity=multiplicity, layers=layers, reg_strength=reg_strength,
-        epochs=epochs, seed=seed, lr=lr, cutoff=cutoff,
+        epochs=epochs, seed=seed, lr=lr, cutoff=cutoff, symmetry_tolerance=symmetry_tolerance,
     )  # fmt: skip
     try:
         check_fit_options(**values)
@@ -166,7 +190,10 @@ def fit(
     from symbreak.pipeline import fit_file
 
     try:
-        options = FitOptions(target=target.value, reg=reg.value, **values)
+        options = FitOptions(
+            target=target.value, reg=reg.value, symmetry_adapted=not free_symmetry,
+            keep_translation=keep_translation, remove_rotation=remove_rotation, **values,
+        )  # fmt: skip
     except ValueError as error:
         fail(f"{error}.")
     progress = _fit_progress(quiet)
@@ -266,7 +293,10 @@ def explain(
         "count as active; also the relative tolerance of the weights' stabiliser.",
     ),
     tolerance: float = typer.Option(
-        0.01, help="Symmetry tolerance for the structures, in their length unit."
+        None,
+        help="Symmetry tolerance for the structures, in their length unit "
+        "(default: the one the fit used)",
+        show_default=False,
     ),
 ) -> None:
     """Say which symmetry the fitted network broke, how, and whether it matches the data.

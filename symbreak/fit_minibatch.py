@@ -63,6 +63,17 @@ class _GroupLasso(ActiveSet):
             return 0.0
         return self.options.reg_strength * sum(b.pow(2).sum() for b in self.blocks())
 
+    def retire(self, threshold: float) -> None:
+        """Groups the proximal steps drove below ``threshold`` become exactly zero, inactive."""
+        if not self.lasso:
+            return
+        with torch.no_grad():
+            for group in self.groups:
+                block = self.thetas[group.layer][group.start : group.stop]
+                if block.norm() < threshold:
+                    block.zero_()
+                    self.masks[group.layer][group.start : group.stop] = 0.0
+
     def proximal_step(self, step: float) -> None:
         if not self.lasso:
             return

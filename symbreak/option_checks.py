@@ -39,6 +39,7 @@ def check_fit_options(
     seed: int = 0,
     lr: float = 1.0,
     cutoff: float | None = None,
+    symmetry_tolerance: float | None = None,
 ) -> None:
     """Refuse values of ``symbreak fit``'s options that no fit can use."""
     _integer_at_least("l-relaxed", l_relaxed, 0)
@@ -51,9 +52,11 @@ def check_fit_options(
     _positive("reg-strength", reg_strength, zero_allowed=True)
     _positive("lr", lr)
     _positive("cutoff", cutoff)
+    _positive("symmetry-tolerance", symmetry_tolerance)
 
 
-def check_explain_options(threshold: float, tolerance: float) -> None:
+def check_explain_options(threshold: float, tolerance: float | None) -> None:
     """Refuse a non-positive or non-finite ``--threshold`` or ``--tolerance``."""
     _positive("threshold", threshold)
-    _positive("tolerance", tolerance)
+    if tolerance is not None:
+        _positive("tolerance", tolerance)

@@ -45,7 +45,27 @@ def prepare_pairs(dataset: PairDataset, options: FitOptions) -> tuple[PairDatase
     return dataset, [motion.to_dict() | {"sentence": motion.sentence()} for motion in motions]
 
 
-def symmetry_constraint(task, options: FitOptions) -> tuple[dict | None, dict | None]:
+def structure_tolerance(dataset: PairDataset, options: FitOptions) -> dict:
+    """The symmetry tolerance of the run: the user's, or read off each pair's ladder.
+
+    With several pairs the smallest chosen tolerance serves them all (it keeps the most
+    symmetry-breaking visible). The returned dict (JSON) goes into ``config.preparation``.
+    """
+    if options.symmetry_tolerance is not None:
+        return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}
+    from symbreak.symmetry import choose_tolerance
+
+    pairs = []
+    for pair in dataset.pairs:
+        species = [dataset.species_names[s] for s in pair.species]
+        choice = choose_tolerance(pair.source, pair.target, species)
+        pairs.append({"pair": pair.name, **choice.to_dict()})
+    return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
+
+
+def symmetry_constraint(
+    task, options: FitOptions, tolerance: float | None
+) -> tuple[dict | None, dict | None]:
     """Projectors onto the data group's invariant vectors, and what to tell the user of it.
 
     ``(None, None)`` when symmetry-adapted fitting is off or the task has no geometric
@@ -56,16 +76,16 @@ def symmetry_constraint(task, options: FitOptions) -> tuple[dict | None, dict | 
     from symbreak.conventions import relaxed_irrep_names
     from symbreak.symmetry import invariant_projector
 
-    group = task.data_symmetry(options.symmetry_tolerance).data_group
+    group = task.data_symmetry(tolerance).data_group
     projectors = {
         irrep: invariant_projector(irrep, group) for irrep in relaxed_irrep_names(options.l_relaxed)
     }
     note = {
         "group": group.name,
-        "tolerance": options.symmetry_tolerance,
+        "tolerance": tolerance,
         "sentence": (
             f"the relaxed weights were kept inside the {group.pretty_name}-invariant subspace, "
-            f"the symmetry the data keep within {options.symmetry_tolerance:g} "
+            f"the symmetry the data keep within {tolerance:.3g} "
             "(--free-symmetry lets them leave it)."
         ),
     }
@@ -115,10 +135,13 @@ def fit_file(
 
 def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analyse):
     sha256, preparation = dataset.sha256, {}
+    tolerance = None
     if isinstance(dataset, PairDataset):
         dataset, preparation["rigid_motion"] = prepare_pairs(dataset, options)
+        preparation["symmetry_tolerance"] = structure_tolerance(dataset, options)
+        tolerance = preparation["symmetry_tolerance"]["tolerance"]
     task = make_task(dataset, options)
-    projectors, preparation["symmetry_adapted"] = symmetry_constraint(task, options)
+    projectors, preparation["symmetry_adapted"] = symmetry_constraint(task, options, tolerance)
     result = fit(task, options, on_epoch=on_epoch, projectors=projectors)
     config = {
         "task": task.name,

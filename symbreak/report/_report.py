@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, relaxed_irrep_names
-from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
 from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
+from symbreak.report._data_checks import symmetry_residual
+from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
 from symbreak.run import Run, RunError
 from symbreak.symmetry import PointGroup, residual_group, stabilizer
@@ -47,6 +49,11 @@ class Report:
     centre: list[float] | None = None
     parts: list[dict] = field(default_factory=list)
     fields: dict | None = None
+    #: Threshold windows and the residual group in each (:func:`threshold_ladder`).
+    ladder: list[ThresholdWindow] = field(default_factory=list)
+    #: What the fit did to the data first: rigid motion removed, tolerance chosen,
+    #: symmetry-adapted subspace (``config.preparation``).
+    preparation: dict = field(default_factory=dict)
 
     @property
     def activated_irreps(self) -> list[str]:
@@ -84,6 +91,8 @@ class Report:
                        for key, g in self.groups.items()},  # fmt: skip
             "parts": self.parts,
             "fields": self.fields,
+            "threshold_ladder": [window.to_dict() for window in self.ladder],
+            "preparation": self.preparation,
         }
         return out
 
@@ -107,8 +116,14 @@ def weights_vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
     return vectors
 
 
+def run_tolerance(run: Run) -> float:
+    """The structure tolerance the fit used (chosen from the data or given), else the default."""
+    chosen = run.config.get("preparation", {}).get("symmetry_tolerance") or {}
+    return float(chosen.get("tolerance", DEFAULT_SYMMETRY_TOLERANCE))
+
+
 def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
-                 tolerance: float = DEFAULT_SYMMETRY_TOLERANCE) -> Report:  # fmt: skip
+                 tolerance: float | None = None) -> Report:  # fmt: skip
     """Analyse a loaded run.
 
     Parameters
@@ -117,10 +132,12 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     threshold : relative size (of the layer's scalar weight) above which a block of relaxed
         weights can be significant or active; also the relative tolerance of the weights'
         stabiliser (an element fixes the weights if it moves them by at most this fraction).
-    tolerance : symmetry tolerance for the structures, in their length unit.
+    tolerance : symmetry tolerance for the structures, in their length unit; None: the one
+        the fit used (:func:`run_tolerance`).
     """
     from symbreak.pipeline import task_for_run  # the pipeline imports this module lazily
 
+    tolerance = run_tolerance(run) if tolerance is None else tolerance
     task = task_for_run(run)
     symmetry = data_symmetry(run, task, tolerance)
     fit = dict(run.config["fit"])
@@ -143,8 +160,15 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         task=run.task, groups=groups, rows=rows, predicted_irreps=predicted, consistent=False,
         verdict="", fit=fit, l_relaxed=l_relaxed, threshold=threshold, tolerance=tolerance,
         centre=symmetry.centre, parts=symmetry.parts, fields=symmetry.fields,
+        preparation=run.config.get("preparation", {}),
     )  # fmt: skip
+    data_residual = None
+    if run.task == "pairs":
+        data_residual = symmetry_residual(run.pairs, symmetry.data_group, tolerance)
     report.consistent, report.verdict = verdict(
-        groups, report.activated_irreps, predicted, fit, l_relaxed
-    )
+        groups, report.activated_irreps, predicted, fit, l_relaxed, rows=rows,
+        data_residual=data_residual, threshold=threshold,
+    )  # fmt: skip
+    report.ladder = threshold_ladder(rows, symmetry.input_group, fit["loss"],
+                                     fit["initial_loss"], threshold)  # fmt: skip
     return report

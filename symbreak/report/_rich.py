@@ -109,6 +109,28 @@ def _fields_table(fields: dict) -> Table:
     return table
 
 
+def preparation_sentences(preparation: dict) -> list[str]:
+    """What the fit did to the data before fitting, one sentence each (``config.preparation``).
+
+    >>> preparation_sentences({"symmetry_tolerance": {"tolerance": 2e-05, "chosen": True,
+    ...     "pairs": [{"pair": "p", "gap": [1e-09, 0.1], "group": "C4v"}]}})[0][-67:]
+    'the operations of C4v move atoms by at most 1e-09, the next by 0.1.'
+    """
+    out = [motion["sentence"] for motion in preparation.get("rigid_motion") or []
+           if motion.get("translation_norm", 0) > 0 or motion.get("rotation_degrees", 0) > 0]
+    chosen = preparation.get("symmetry_tolerance") or {}
+    if chosen.get("chosen"):
+        gaps = [f"for {p['pair']} the operations of {p['group']} move atoms by at most "
+                f"{p['gap'][0]:.3g}, the next by {p['gap'][1]:.3g}"
+                for p in chosen["pairs"] if p.get("gap")]  # fmt: skip
+        text = f"the structure tolerance {chosen['tolerance']:.3g} was read off the data"
+        out.append(text + (": " + "; ".join(gaps) if gaps else " (no clear gap: default)") + ".")
+    adapted = preparation.get("symmetry_adapted")
+    if adapted:
+        out.append(adapted["sentence"][0].upper() + adapted["sentence"][1:])
+    return out
+
+
 def print_report(report: Report, console: Console) -> None:
     """Print the irrep table, the groups, the residual group's elements and the verdict."""
     fit = report.fit
@@ -126,5 +148,7 @@ def print_report(report: Report, console: Console) -> None:
     ladder = getattr(report, "ladder", None)  # list[ThresholdWindow], where the report has one
     if ladder:
         console.print(ladder_table(ladder, report.threshold))
+    for sentence in preparation_sentences(report.preparation):
+        console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")

@@ -19,6 +19,7 @@ from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import ELEMENT_TOLERANCE, Operation, describe_operation
 from symbreak.symmetry._stabilizer import DEFAULT_STABILIZER_TOLERANCE, stabilizer
 from symbreak.symmetry._structure import point_group, transformation_group
+from symbreak.symmetry._tolerance import ToleranceChoice, choose_tolerance, tolerance_ladder
 from symbreak.symmetry._wigner import so3_generators, spherical_harmonics, wigner_D
 
 __all__ = [
@@ -26,8 +27,10 @@ __all__ = [
     "ELEMENT_TOLERANCE",
     "Operation",
     "PointGroup",
+    "ToleranceChoice",
     "breaking_irreps",
     "breaking_part",
+    "choose_tolerance",
     "describe_operation",
     "invariant_dimension",
     "invariant_projector",
@@ -37,6 +40,7 @@ __all__ = [
     "so3_generators",
     "spherical_harmonics",
     "stabilizer",
+    "tolerance_ladder",
     "transformation_group",
     "wigner_D",
 ]

@@ -12,7 +12,7 @@ runner = CliRunner()
 
 def test_human_output_shows_residual_group_and_verdict(fitted):
     run = fitted("cube_to_prism")
-    result = runner.invoke(app, ["explain", str(run.path)], terminal_width=160)
+    result = runner.invoke(app, ["explain", str(run.path)], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     assert "residual" in result.output and "D4h" in result.output
     assert "Verdict" in result.output and "Consistent" in result.output
@@ -63,4 +63,4 @@ def test_newer_schema(fitted, tmp_path):
 
 
 def test_bad_threshold(fitted):
-    _fails([str(fitted("cube_to_prism").path), "--threshold", "0"], "must be positive")
+    _fails([str(fitted("cube_to_prism").path), "--threshold", "0"], "must be a positive number")
