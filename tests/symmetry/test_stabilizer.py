@@ -209,3 +209,17 @@ def test_orientations_where_the_critical_point_search_lost_the_axis(name, irreps
         group = named_group(name, random_orthogonal(seed))
         vectors = _reynolds_vectors(group, irreps, np.random.default_rng(seed))
         _assert_same_elements(stabilizer(vectors), group)
+
+
+@pytest.mark.parametrize("name", ["C5v", "D5h", "C3v", "Oh"])
+def test_loose_tolerance_keeps_one_copy_of_each_element(name):
+    # at tolerance 1e-2 a mirror and a copy of it 0.04 apart both pass; closing both gave
+    # hundreds of small turns ("do not form a point group") for C5v and D5h
+    rng = np.random.default_rng(1)
+    group = named_group(name, random_orthogonal(8))
+    vectors = _reynolds_vectors(group, relaxed_irrep_names(6), rng)
+    size = np.sqrt(sum(float(v @ v) for v in vectors.values()))
+    noise = 1e-4 * size / np.sqrt(98)  # 1e-4 of the whole, spread over 14 irreps x ~7 components
+    noisy = {k: v + noise * rng.normal(size=v.shape) for k, v in vectors.items()}
+    found = stabilizer(noisy, tolerance=1e-2)
+    assert found.name == name and found == group
