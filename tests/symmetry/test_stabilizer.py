@@ -204,8 +204,8 @@ def test_minimal_irrep_sets(name, irreps, expected):
 def test_orientations_where_the_critical_point_search_lost_the_axis(name, irreps, missed):
     # seeds where the search from 120 Fibonacci starts missed the C2 saddle or stopped 1e-3 rad
     # short of the flat S6 maximum (C1 and Ci instead); for T, where such an inexact critical
-    # point once shadowed the exact cube axis (D2 instead); and 30 more orientations
-    for seed in missed + list(range(300, 330)):
+    # point once shadowed the exact cube axis (D2 instead); and 10 more orientations
+    for seed in missed + list(range(300, 310)):
         group = named_group(name, random_orthogonal(seed))
         vectors = _reynolds_vectors(group, irreps, np.random.default_rng(seed))
         _assert_same_elements(stabilizer(vectors), group)
