@@ -21,12 +21,14 @@ leftovers live in :mod:`symbreak._run_dir`.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import platform
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or rea
 
 RUN_SCHEMA = 1
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
+HISTORY_COLUMNS = ["epoch", "loss", "fit_loss", "reg_loss", "seconds"]
 
 #: How often :func:`load_run` starts again when a writer replaced the run while it read.
 READ_ATTEMPTS = 5
@@ -107,7 +110,10 @@ def write_run(
     os.umask(umask)
     try:
         staging.chmod(0o777 & ~umask)  # mkdtemp's private 0700 would outlive the rename
-        config = {"schema": RUN_SCHEMA, "versions": versions(), **config}
+        # run_id: two writes never leave the same config.json, so load_run's before-and-after
+        # comparison also catches a run replaced twice while it read (A, B, then A again)
+        config = {"schema": RUN_SCHEMA, "run_id": uuid.uuid4().hex, "versions": versions(),
+                  **config}  # fmt: skip
         (staging / "config.json").write_text(json.dumps(config, indent=2, default=str))
         torch.save(network.state_dict(), staging / "model.pt")
         _write_history(staging / "history.csv", history)
@@ -145,9 +151,8 @@ def _move_into_place(staging: Path, out: Path, overwrite: bool) -> None:
 
 def _write_history(path: Path, history: list) -> None:
     rows = [asdict(row) if not isinstance(row, dict) else row for row in history]
-    columns = ["epoch", "loss", "fit_loss", "reg_loss", "seconds"]
     with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=HISTORY_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -166,11 +171,13 @@ def load_run(path: str | os.PathLike) -> Run:
     """
     path = Path(path)
     for _ in range(READ_ATTEMPTS):
-        config_text = _config_text(path)
+        config_text = None
         try:
+            config_text = _config_text(path)
             run = _read_run(path, config_text)
         except RunError:
-            if _same_config(path, config_text):
+            replaced = config_text is not None and not _same_config(path, config_text)
+            if not (replaced or _being_written(path)):
                 raise
         else:
             if _same_config(path, config_text):
@@ -180,6 +187,25 @@ def load_run(path: str | os.PathLike) -> Run:
         f"{path} kept changing while it was read (a symbreak fit is replacing it); "
         "try again when that fit has finished."
     )
+
+
+def _being_written(path: Path) -> bool:
+    """Whether a writer holds the lock of ``path`` (it may be between two renames)."""
+    import fcntl
+
+    from symbreak._run_dir import _lock_path
+
+    try:
+        descriptor = os.open(_lock_path(path), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
 
 
 def read_saved_report(
@@ -284,11 +310,20 @@ def _read_run(path: Path, config_text: bytes) -> Run:
 
 
 def _read_history(path: Path) -> list[dict]:
+    """The history rows; a header without the columns, a non-number, or a last line cut
+    short (csv ends every row with a newline) is a damaged file."""
+    file = path / "history.csv"
+    damaged = RunError(f"{file} is truncated or corrupt; fit the run again.")
     try:
-        with (path / "history.csv").open() as handle:
-            return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
-    except (OSError, ValueError, TypeError, UnicodeDecodeError):
-        raise RunError(f"{path}/history.csv is truncated or corrupt; fit the run again.") from None
+        text = file.read_text()
+        rows = list(csv.DictReader(io.StringIO(text)))
+        history = [{k: float(v) for k, v in row.items()} for row in rows]
+    except (OSError, ValueError, TypeError, UnicodeDecodeError, csv.Error):
+        raise damaged from None
+    columns = text.split("\n", 1)[0].strip().split(",")
+    if not text.endswith("\n") or not set(HISTORY_COLUMNS) <= set(columns):
+        raise damaged
+    return history
 
 
 def _read_samples(file: Path) -> dict:

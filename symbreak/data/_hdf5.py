@@ -29,13 +29,22 @@ _NUMERIC_KINDS = "iuf"
 #: leaves room for sums of squares of products; data this large need rescaling anyway.
 MAX_MAGNITUDE = 1e15
 
+#: Most points of one pair or particles of one trajectory frame. Pairs are read whole and
+#: fitted with every pair of points as an edge by default, so 10^6 points (24 MB an array)
+#: is already far beyond what a fit can use; the limit keeps a file that declares a huge
+#: shape from exhausting memory before it is refused.
+MAX_POINTS = 1_000_000
+
 
 def file_sha256(path: str | os.PathLike) -> str:
     """Hex SHA-256 of the file's bytes, read in 1 MiB blocks (files may be large)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror or error}).") from None
     return digest.hexdigest()
 
 
@@ -53,6 +62,10 @@ def check_readable(path: str | os.PathLike) -> Path:
     return path
 
 
+#: What h5py raises when it reads a damaged file (several kinds, depending on where).
+_DAMAGE_ERRORS = (OSError, RuntimeError, KeyError, ValueError, TypeError, SystemError)
+
+
 @contextmanager
 def open_hdf5(path: str | os.PathLike) -> Iterator[h5py.File]:
     """Open a symbreak file read-only after :func:`check_readable` and the schema check."""
@@ -62,8 +75,17 @@ def open_hdf5(path: str | os.PathLike) -> Iterator[h5py.File]:
     except OSError as error:
         raise DataError(f"{path}: cannot be opened as HDF5 ({error}).") from error
     with handle:
-        check_schema(handle, path)
-        yield handle
+        try:
+            check_schema(handle, path)
+            yield handle
+        except DataError:
+            raise
+        except _DAMAGE_ERRORS as error:
+            # A damaged file fails wherever HDF5 trips over it, with whatever h5py raises.
+            reason = " ".join(str(error).split())[:100] or type(error).__name__
+            raise DataError(
+                f"{path}: the HDF5 file is damaged or truncated and cannot be read ({reason})."
+            ) from None
 
 
 def check_schema(handle: h5py.File, path: str | os.PathLike) -> None:
@@ -71,12 +93,14 @@ def check_schema(handle: h5py.File, path: str | os.PathLike) -> None:
     version = handle.attrs.get("symbreak_schema")
     if version is None:
         return
-    try:
-        version = int(np.asarray(version).item())
-    except (TypeError, ValueError) as error:
+    value = np.asarray(version)
+    number = value.item() if value.size == 1 and value.dtype.kind in "iuf" else None
+    if number is None or not np.isfinite(number) or number != int(number):
         raise DataError(
-            f"{path}: the file attribute symbreak_schema must be an integer, not {version!r}."
-        ) from error
+            f"{path}: the file attribute symbreak_schema must be an integer, "
+            f"not {' '.join(repr(version).split())[:60]}."
+        )
+    version = int(number)
     if version > SCHEMA_VERSION:
         raise DataError(
             f"{path}: written by a newer symbreak (schema {version}; this version reads "
@@ -113,6 +137,11 @@ def check_vectors(shape: tuple[int, ...], ndim: int, key: str, where: str) -> No
     expected = "(N, 3)" if ndim == 2 else "(T, N, 3)"
     if len(shape) != ndim or shape[-1] != 3:
         raise DataError(f"{where}: '{key}' has shape {shape}, expected {expected}.")
+    if shape[-2] > MAX_POINTS:
+        raise DataError(
+            f"{where}: '{key}' has {shape[-2]} points, more than symbreak fits at once "
+            f"({MAX_POINTS}); subsample the structure."
+        )
 
 
 def check_finite(values: np.ndarray, key: str, where: str, first_row: int = 0) -> float:

@@ -57,7 +57,16 @@ def read_species(group: h5py.Group, n_nodes: int, where: str) -> list[str] | Non
     dataset = group["species"]
     if not isinstance(dataset, h5py.Dataset):
         raise DataError(f"{where}: 'species' must be a dataset, not a group.")
-    values = dataset.asstr()[()] if h5py.check_string_dtype(dataset.dtype) else dataset[()]
+    if dataset.shape != (n_nodes,):  # checked before reading: a declared shape may be huge
+        raise DataError(
+            f"{where}: 'species' has shape {dataset.shape}, expected ({n_nodes},), one per point."
+        )
+    try:
+        values = dataset.asstr()[()] if h5py.check_string_dtype(dataset.dtype) else dataset[()]
+    except (UnicodeDecodeError, TypeError, ValueError, OSError) as error:
+        raise DataError(
+            f"{where}: 'species' cannot be read as labels ({type(error).__name__})."
+        ) from None
     return species_labels(np.asarray(values), n_nodes, where)
 
 

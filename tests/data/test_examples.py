@@ -140,9 +140,9 @@ def test_make_example_writes_every_registered_file(tmp_path):
 def test_make_example_refuses_unknown_names_and_parameters(tmp_path):
     with pytest.raises(DataError, match="unknown example 'sphere'"):
         make_example("sphere", tmp_path / "x.h5")
-    with pytest.raises(DataError, match="does not take"):
+    with pytest.raises(DataError, match="seed applies only to cube_to_random and lorentz"):
         make_example("cube_to_prism", tmp_path / "x.h5", seed=3)
-    with pytest.raises(DataError, match="does not take"):
+    with pytest.raises(DataError, match="charge is no parameter; example 'lorentz' takes E, B"):
         make_example("lorentz", tmp_path / "x.h5", charge=3)
     assert list(tmp_path.iterdir()) == []
 
