@@ -14,6 +14,7 @@ from symbreak.symmetry._breaking import (
     invariant_projector,
     residual_group,
 )
+from symbreak.symmetry._domains import Domain, domains
 from symbreak.symmetry._named_groups import named_group
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import ELEMENT_TOLERANCE, Operation, describe_operation
@@ -24,6 +25,7 @@ from symbreak.symmetry._wigner import so3_generators, spherical_harmonics, wigne
 
 __all__ = [
     "DEFAULT_STABILIZER_TOLERANCE",
+    "Domain",
     "ELEMENT_TOLERANCE",
     "Operation",
     "PointGroup",
@@ -32,6 +34,7 @@ __all__ = [
     "breaking_part",
     "choose_tolerance",
     "describe_operation",
+    "domains",
     "invariant_dimension",
     "invariant_projector",
     "named_group",
