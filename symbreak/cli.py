@@ -104,7 +104,12 @@ def note(message: str) -> None:
 @app.command(cls=Command)
 def fit(
     data: Path = typer.Argument(
-        ..., metavar="DATA", help="HDF5 file with /pairs or /trajectories (docs/data_format.md)."
+        ..., metavar="DATA", help="HDF5 file with /pairs or /trajectories (docs/data_format.md), "
+        "or the parent structure (CIF, POSCAR, extxyz, xyz, .traj: anything ASE reads)."
+    ),
+    child: Path = typer.Argument(
+        None, metavar="[CHILD]", help="The child structure, when DATA is the parent's file.",
+        show_default=False,
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Run directory to create."),
     l_relaxed: int = typer.Option(4, help="Highest l of the relaxed weights (both parities)."),
@@ -180,10 +185,11 @@ def fit(
     )  # fmt: skip
     try:
         check_fit_options(**values)
-        check_out(out, [data], overwrite=force)
-        from symbreak.data import load_dataset  # h5py, not torch: bad input fails in < 1 s
+        inputs = [data] if child is None else [data, child]
+        check_out(out, inputs, overwrite=force)
+        from symbreak.data.formats import load_input  # h5py/ASE, not torch: fails in < 1 s
 
-        dataset = load_dataset(data)
+        dataset = load_input(inputs)
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
     from symbreak.fit import FitOptions
@@ -332,6 +338,36 @@ def explain(
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
         print_report(report, _consoles.console)
+
+
+@app.command(cls=Command)
+def convert(
+    inputs: list[Path] = typer.Argument(
+        ..., metavar="IN...", help="Two structure files (parent, child) or one with two frames; "
+        "any format ASE reads (CIF, POSCAR, extxyz, xyz, .traj)."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="HDF5 file to write (docs/data_format.md)."),
+) -> None:
+    """Write what symbreak reads from IN as its HDF5 file OUT, to inspect or fit later.
+
+    Crystals are mapped first (supercell, origin shift, atom matching); the mapping is printed
+    and stored in OUT's attribute cell_mappings.
+    """
+    from symbreak.data.formats import convert as convert_files
+
+    try:
+        dataset, mappings = convert_files(inputs, out)
+    except DataError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {out} ({error.strerror or error}).")
+    pair = dataset.pairs[0]
+    kind = "crystal pair" if pair.periodic else "cluster pair"
+    _consoles.console.print(f"wrote [cyan]{out}[/]: {kind} '{pair.name}', {pair.n_points} atoms.")
+    if pair.name in mappings:
+        from symbreak.data.cells import mapping_sentence
+
+        _consoles.console.print(mapping_sentence(mappings[pair.name]), highlight=False)
 
 
 class Format(str, Enum):

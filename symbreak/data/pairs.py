@@ -5,6 +5,8 @@ HDF5 layout (``docs/data_format.md``)::
     /pairs/<name>/source    float (N, 3)  positions before
     /pairs/<name>/target    float (N, 3)  positions after; row i of source becomes row i
     /pairs/<name>/species   (N,) ints or strings, optional node types
+    /pairs/<name>/source_cell, target_cell   float (3, 3), optional lattice vectors as rows
+    /pairs/<name>/pbc       bool (3,), optional periodicity along each cell vector
 
 Several pairs per file are fitted together; they share one species vocabulary.
 """
@@ -57,12 +59,19 @@ class StructurePair:
         ``(N, 3)`` float64 positions; row i of ``source`` moves to row i of ``target``.
     species : numpy.ndarray
         ``(N,)`` int64 indices into :attr:`PairDataset.species_names`.
+    source_cell, target_cell : numpy.ndarray or None
+        ``(3, 3)`` lattice vectors (rows) of the two structures, when the file gives them.
+    pbc : numpy.ndarray or None
+        ``(3,)`` bool, periodicity along each cell vector; ``None`` for a finite cluster.
     """
 
     name: str
     source: np.ndarray
     target: np.ndarray
     species: np.ndarray
+    source_cell: np.ndarray | None = None
+    target_cell: np.ndarray | None = None
+    pbc: np.ndarray | None = None
 
     @property
     def n_points(self) -> int:
@@ -73,6 +82,11 @@ class StructurePair:
     def displacement(self) -> np.ndarray:
         """``target - source``, the deformation field sampled at the source points."""
         return self.target - self.source
+
+    @property
+    def periodic(self) -> bool:
+        """True when the pair is a crystal: periodic along at least one cell vector."""
+        return self.pbc is not None and bool(np.any(self.pbc))
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,11 @@ class PairDataset:
     def n_points(self) -> int:
         """Total number of points over all pairs."""
         return sum(pair.n_points for pair in self.pairs)
+
+    @property
+    def periodic(self) -> bool:
+        """True when any pair is periodic (a crystal pair; ``symbreak.crystal_task``)."""
+        return any(pair.periodic for pair in self.pairs)
 
 
 def check_distinct_points(points: np.ndarray, where: str) -> None:
@@ -163,23 +182,64 @@ def load_pairs(path: str | os.PathLike) -> PairDataset:
             if not isinstance(member, h5py.Group):
                 raise DataError(f"{where} must be a group holding 'source' and 'target'.")
             source, target = _read_pair_arrays(member, where)
-            raw.append((name, source, target, read_species(member, source.shape[0], where)))
-    vocabulary = build_vocabulary(labels for *_, labels in raw)
+            labels = read_species(member, source.shape[0], where)
+            raw.append((name, source, target, labels, _read_lattice(member, where)))
+    vocabulary = build_vocabulary(labels for *_, labels, _ in raw)
     pairs = tuple(
-        StructurePair(name, source, target, encode_species(labels, vocabulary, len(source)))
-        for name, source, target, labels in raw
+        StructurePair(name, source, target, encode_species(labels, vocabulary, len(source)),
+                      **lattice)  # fmt: skip
+        for name, source, target, labels, lattice in raw
     )
     return PairDataset(pairs, vocabulary, str(path), file_sha256(path))
 
 
+def _read_lattice(group: h5py.Group, where: str) -> dict:
+    """``source_cell``, ``target_cell`` and ``pbc`` of one pair, those the file stores.
+
+    A cell is (3, 3) with lattice vectors as rows (ASE's convention); ``pbc`` is (3,) booleans.
+    A periodic direction needs a cell whose vectors span space, or images are undefined.
+    """
+    lattice: dict = {}
+    for key in ("source_cell", "target_cell"):
+        if key in group:
+            dataset = require_dataset(group, key, where)
+            if dataset.shape != (3, 3):
+                raise DataError(f"{where}: '{key}' has shape {dataset.shape}, expected (3, 3).")
+            cell = np.asarray(dataset[()], dtype=np.float64)
+            check_finite(cell, key, where)
+            lattice[key] = cell
+    if "pbc" in group:
+        dataset = group["pbc"]
+        if not isinstance(dataset, h5py.Dataset) or dataset.shape != (3,):
+            raise DataError(f"{where}: 'pbc' must be a dataset of shape (3,), one flag per axis.")
+        if dataset.dtype.kind not in "biu":
+            raise DataError(f"{where}: 'pbc' must hold booleans, not {dataset.dtype} values.")
+        pbc = np.asarray(dataset[()]).astype(bool)
+        if pbc.any():
+            for key in ("source_cell", "target_cell"):
+                if key not in lattice:
+                    raise DataError(f"{where}: 'pbc' is set but '{key}' is missing.")
+                cell = lattice[key]
+                if abs(np.linalg.det(cell)) <= 1e-9 * np.prod(np.linalg.norm(cell, axis=1)):
+                    raise DataError(f"{where}: '{key}' is singular; its rows must span space.")
+        lattice["pbc"] = pbc
+    return lattice
+
+
+_LATTICE_KEYS = ("source_cell", "target_cell", "pbc")
+
+
 def write_pairs(
     path: str | os.PathLike,
-    pairs: Mapping[str, Sequence],
+    pairs: Mapping[str, Sequence | StructurePair],
     attrs: Mapping[str, object] | None = None,
+    species_names: Sequence[str] | None = None,
 ) -> None:
     """Write ``{name: (source, target)}`` or ``{name: (source, target, species)}`` atomically.
 
-    ``attrs`` become file attributes (the examples record their name and parameters).
+    A value may also be a :class:`StructurePair` (its ``species`` are indices into
+    ``species_names``); its cells and ``pbc`` are written too. ``attrs`` become file
+    attributes (the examples record their name and parameters).
 
     The file is checked by reading it back with :func:`load_pairs` before it replaces
     ``path``, so a written file is always a valid one.
@@ -198,6 +258,9 @@ def write_pairs(
     with atomic_hdf5(path, attrs) as handle:
         group = handle.create_group("pairs")
         for name, arrays in pairs.items():
+            if isinstance(arrays, StructurePair):
+                _write_structure_pair(group, name, arrays, species_names)
+                continue
             if len(arrays) not in (2, 3):
                 raise DataError(
                     f"pair '{name}' must be (source, target) or (source, target, species)."
@@ -211,6 +274,21 @@ def write_pairs(
         _validate_open_file(handle, path)
 
 
+def _write_structure_pair(group: h5py.Group, name: str, pair: StructurePair,
+                          species_names: Sequence[str] | None) -> None:  # fmt: skip
+    member = group.create_group(name)
+    member.create_dataset("source", data=np.asarray(pair.source, dtype=np.float64))
+    member.create_dataset("target", data=np.asarray(pair.target, dtype=np.float64))
+    if species_names is not None:
+        labels = [species_names[int(s)] for s in pair.species]
+        member.create_dataset("species", data=species_for_writing(labels))
+    for key in _LATTICE_KEYS:
+        value = getattr(pair, key)
+        if value is not None:
+            member.create_dataset(key, data=np.asarray(value, dtype=bool if key == "pbc" else
+                                                       np.float64))  # fmt: skip
+
+
 def _validate_open_file(handle: h5py.File, path: str | os.PathLike) -> None:
     """Run the reader's checks on the file being written, before it is renamed into place."""
     group = handle["pairs"]
@@ -218,3 +296,4 @@ def _validate_open_file(handle: h5py.File, path: str | os.PathLike) -> None:
         where = f"{path}: pair '{name}'"
         source, _ = _read_pair_arrays(group[name], where)
         read_species(group[name], source.shape[0], where)
+        _read_lattice(group[name], where)

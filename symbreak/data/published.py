@@ -40,8 +40,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
+from symbreak.data._lattice import match_atoms
+from symbreak.data._lattice import minimum_image as _minimum_image
 from symbreak.data.errors import DataError
 from symbreak.data.pairs import write_pairs
 
@@ -357,28 +358,6 @@ def _perovskite_elements(formula: str) -> tuple[str, str, str]:
     if len(elements) != 3:
         raise DataError(f"{formula!r} is not an ABX3 perovskite formula.")
     return elements[0], elements[1], elements[2]
-
-
-def _minimum_image(delta: np.ndarray) -> np.ndarray:
-    return delta - np.round(delta)
-
-
-def match_atoms(parent_fractional, parent_symbols, child_fractional, child_symbols, cell):
-    """Child index per parent atom: per species, the assignment of least total squared
-    minimum-image displacement (Hungarian algorithm), and the fractional displacements."""
-    parent_symbols, child_symbols = np.asarray(parent_symbols), np.asarray(child_symbols)
-    if sorted(parent_symbols) != sorted(child_symbols):
-        raise DataError("the parent and child cells hold different atoms; check the supercell.")
-    partner = np.empty(len(parent_symbols), dtype=int)
-    for element in np.unique(parent_symbols):
-        mine = np.flatnonzero(parent_symbols == element)
-        theirs = np.flatnonzero(child_symbols == element)
-        delta = _minimum_image(child_fractional[theirs][None] - parent_fractional[mine][:, None])
-        cost = np.sum((delta @ cell) ** 2, axis=-1)
-        rows, cols = linear_sum_assignment(cost)
-        partner[mine[rows]] = theirs[cols]
-    displacement = _minimum_image(child_fractional[partner] - parent_fractional)
-    return partner, displacement
 
 
 def published_pair(name: str, *, rotation=None, radius: float | None = None) -> DistortionPair:

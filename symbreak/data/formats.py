@@ -1,0 +1,188 @@
+"""Any input symbreak fits, as one dataset: our HDF5, or structure files that ASE reads.
+
+- ``load_input([data.h5])``: the HDF5 schema of ``docs/data_format.md``, as before;
+- ``load_input([parent, child])``: two structure files (CIF, POSCAR, extxyz, xyz, ``.traj``);
+- ``load_input([two_frames.extxyz])``: one file with exactly two frames, parent then child.
+
+Crystals (both structures periodic) are related by :func:`~symbreak.data.cells.map_cells`
+(supercell, origin shift, atom matching); clusters must list the same atoms in the same order.
+:func:`convert` writes what was read as our HDF5, so a user sees exactly what symbreak fits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from symbreak.data._species import build_vocabulary, encode_species
+from symbreak.data.cells import DEFAULT_MATCH_TOLERANCE, CellMapping, map_cells
+from symbreak.data.errors import DataError
+from symbreak.data.pairs import PairDataset, StructurePair, check_distinct_points, write_pairs
+from symbreak.data.structures import Structure, check_file, read_one_structure, read_structures
+
+#: Name of the file attribute holding each crystal pair's mapping as JSON.
+MAPPING_ATTRIBUTE = "cell_mappings"
+
+
+def is_hdf5(path: str | os.PathLike) -> bool:
+    """True for an existing HDF5 file (our schema); structure files are everything else."""
+    import h5py
+
+    path = Path(path)
+    return path.is_file() and path.stat().st_size > 0 and h5py.is_hdf5(path)
+
+
+def pair_name(parent: str, child: str) -> str:
+    """An HDF5-safe group name from two file names.
+
+    >>> pair_name("data/BaTiO3_cubic.cif", "BaTiO3 P4mm.cif")
+    'BaTiO3_cubic_to_BaTiO3_P4mm'
+    """
+    stems = [
+        re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(p).stem).strip("_") or "structure"
+        for p in (parent, child)
+    ]
+    return stems[0] if stems[0] == stems[1] else f"{stems[0]}_to_{stems[1]}"
+
+
+def structure_pair(
+    parent: Structure, child: Structure, name: str, tolerance: float = DEFAULT_MATCH_TOLERANCE
+) -> tuple[dict, CellMapping | None]:
+    """The arrays of one pair (``source``, ``target``, ``symbols`` and, for crystals, cells and
+    ``pbc``) and the crystal mapping (None for clusters)."""
+    if parent.periodic != child.periodic:
+        periodic, finite = (parent, child) if parent.periodic else (child, parent)
+        raise DataError(
+            f"{periodic.where} is a periodic crystal but {finite.where} is not; give two "
+            "crystals or two clusters."
+        )
+    if parent.periodic:
+        mapping = map_cells(parent, child, tolerance)
+        arrays = {
+            "source": mapping.source,
+            "target": mapping.target,
+            "symbols": mapping.symbols,
+            "source_cell": mapping.source_cell,
+            "target_cell": mapping.target_cell,
+            "pbc": np.ones(3, dtype=bool),
+        }
+        return arrays, mapping
+    if parent.n_atoms != child.n_atoms:
+        raise DataError(
+            f"{parent.where} has {parent.n_atoms} atoms but {child.where} has {child.n_atoms}; "
+            "a cluster pair needs the same atoms in both."
+        )
+    if parent.symbols != child.symbols:
+        first = next(i for i, (a, b) in enumerate(zip(parent.symbols, child.symbols)) if a != b)
+        raise DataError(
+            f"atom {first} is {parent.symbols[first]} in {parent.where} but "
+            f"{child.symbols[first]} in {child.where}; clusters must list the same atoms in the "
+            "same order (only crystals are matched)."
+        )
+    check_distinct_points(parent.positions, parent.where)
+    return {"source": parent.positions, "target": child.positions, "symbols": parent.symbols}, None
+
+
+def _two_structures(paths: Sequence[str | os.PathLike]) -> tuple[Structure, Structure, str]:
+    if len(paths) == 2:
+        parent, child = (read_one_structure(p) for p in paths)
+        return parent, child, pair_name(str(paths[0]), str(paths[1]))
+    frames = read_structures(paths[0])
+    if len(frames) != 2:
+        raise DataError(
+            f"{paths[0]}: holds {len(frames)} structure(s); a pair is one file with exactly two "
+            "frames (parent, then child) or two files."
+        )
+    return frames[0], frames[1], pair_name(str(paths[0]), str(paths[0]))
+
+
+def _files_sha256(paths: Sequence[str | os.PathLike]) -> str:
+    from symbreak.data._hdf5 import file_sha256
+
+    return hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
+
+
+def read_structure_pair(
+    paths: Sequence[str | os.PathLike], tolerance: float = DEFAULT_MATCH_TOLERANCE
+) -> tuple[PairDataset, dict]:
+    """A :class:`PairDataset` of one pair from structure files, and the mappings by pair name
+    (``{name: CellMapping.to_dict()}``; empty for clusters)."""
+    if len(paths) not in (1, 2):
+        raise DataError(f"give one file with two frames or two files, not {len(paths)} files.")
+    parent, child, name = _two_structures(paths)
+    arrays, mapping = structure_pair(parent, child, name, tolerance)
+    vocabulary = build_vocabulary([arrays["symbols"]])
+    pair = StructurePair(
+        name,
+        np.asarray(arrays["source"], float),
+        np.asarray(arrays["target"], float),
+        encode_species(arrays["symbols"], vocabulary, len(arrays["symbols"])),
+        source_cell=arrays.get("source_cell"),
+        target_cell=arrays.get("target_cell"),
+        pbc=arrays.get("pbc"),
+    )
+    dataset = PairDataset(
+        (pair,), vocabulary, " + ".join(str(p) for p in paths), _files_sha256(paths)
+    )
+    return dataset, ({name: mapping.to_dict()} if mapping is not None else {})
+
+
+def load_input(paths: Sequence[str | os.PathLike]):
+    """The dataset that ``symbreak fit`` fits: HDF5 as documented, or structure files."""
+    from symbreak.data import load_dataset
+
+    paths = list(paths)
+    for path in paths:
+        check_file(path)
+    if len(paths) == 1 and is_hdf5(paths[0]):
+        return load_dataset(paths[0])
+    if any(is_hdf5(p) for p in paths):
+        raise DataError("an HDF5 file is fitted alone; give structure files as PARENT CHILD.")
+    return read_structure_pair(paths)[0]
+
+
+def convert(
+    paths: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    tolerance: float = DEFAULT_MATCH_TOLERANCE,
+) -> tuple[PairDataset, dict]:
+    """Write the pair read from ``paths`` (see :func:`read_structure_pair`) as our HDF5 file.
+
+    The crystal mapping goes into the file attribute ``cell_mappings`` (JSON). The file is
+    written atomically and checked by reading it back, so a failure leaves nothing behind.
+    Returns the dataset and the mappings (:func:`read_structure_pair`).
+    """
+    import json
+
+    paths = list(paths)
+    for path in paths:
+        check_file(path)
+        if Path(path).resolve() == Path(out).resolve():
+            raise DataError(f"{out} is also an input; choose another --out.")
+    dataset, mappings = read_structure_pair(paths, tolerance)
+    attrs = {"converted_from": json.dumps([str(p) for p in paths])}
+    if mappings:
+        attrs[MAPPING_ATTRIBUTE] = json.dumps(mappings)
+    write_pairs(
+        out,
+        {pair.name: pair for pair in dataset.pairs},
+        attrs=attrs,
+        species_names=dataset.species_names,
+    )
+    return dataset, mappings
+
+
+__all__ = [
+    "MAPPING_ATTRIBUTE",
+    "convert",
+    "is_hdf5",
+    "load_input",
+    "pair_name",
+    "read_structure_pair",
+    "structure_pair",
+]
