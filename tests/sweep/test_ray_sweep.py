@@ -1,0 +1,131 @@
+"""Sweeps on Ray with 2 workers and tiny fits: run directories, resuming, a killed worker,
+an existing cluster (``ray start --head``), and the sentence without Ray."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from symbreak.sweep import SweepGrid, read_sweep
+
+ray = pytest.importorskip("ray")
+
+TINY = ["--l-relaxed", "2", "--reg-strength", "1e-3", "--epochs", "3"]
+RAY_BIN = Path(sys.executable).with_name("ray")
+
+
+def _symbreak(*args, env=None):
+    command = [sys.executable, "-m", "symbreak", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+def _config(folder: Path) -> dict:
+    return json.loads((folder / "config.json").read_text())
+
+
+def test_local_sweep_writes_runs_and_a_rerun_fits_only_the_missing_point(tmp_path, sample_path):
+    from symbreak.run import load_run
+    from symbreak.sweep import run_sweep
+
+    grid = SweepGrid({"seed": [0, 1, 2]}, {"l_relaxed": 2, "epochs": 3})
+    out = tmp_path / "sweep"
+    seen = []
+    state = run_sweep(sample_path("cube_to_prism"), out, grid, workers=2, on_progress=seen.append)
+    assert [p["status"] for p in state.points.values()] == ["done"] * 3
+    assert state.execution == {"address": "local", "workers": 2, "cpus_per_fit": 1}
+    assert seen[-1].done == 3 and seen[-1].total == 3
+    for point in grid.points():
+        run = load_run(out / point.name)
+        assert run.config["options"]["seed"] == point.values["seed"]
+        assert run.config["options"]["l_relaxed"] == 2
+    assert read_sweep(out).points["seed1"]["threads"] == 1
+    kept = {name: _config(out / name)["run_id"] for name in ("seed0", "seed2")}
+    for file in (out / "seed1").iterdir():
+        file.unlink()
+    (out / "seed1").rmdir()
+    run_sweep(sample_path("cube_to_prism"), out, grid, workers=2)
+    assert {name: _config(out / name)["run_id"] for name in kept} == kept  # not refitted
+    assert load_run(out / "seed1").config["options"]["seed"] == 1
+
+
+def test_a_killed_worker_loses_one_point_and_the_rerun_finishes(tmp_path, sample_path):
+    out = tmp_path / "sweep"
+    args = ["sweep", sample_path("cube_to_prism"), "--out", out, "--seeds", "4", "--workers", "2",
+            "-q", "--l-relaxed", "2", "--reg-strength", "1e-3", "--epochs", "40"]  # fmt: skip
+    command = [sys.executable, "-m", "symbreak", *map(str, args)]
+    sweep = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = None
+    deadline = time.monotonic() + 120
+    while killed is None and time.monotonic() < deadline and sweep.poll() is None:
+        for marker in (out / ".running").glob("*"):
+            try:
+                pid = json.loads(marker.read_text())["pid"]
+            except (OSError, ValueError):
+                continue  # being written or just removed
+            os.kill(pid, signal.SIGKILL)
+            killed = marker.name
+            break
+        time.sleep(0.02)
+    printed, errors = sweep.communicate(timeout=300)
+    assert killed is not None, "no worker was seen fitting"
+    state = read_sweep(out)
+    failed = [name for name, p in state.points.items() if p["status"] == "failed"]
+    assert failed == [killed] and "worker died" in state.points[killed]["error"]
+    assert sweep.returncode == 1 and "1 failed; run the same command again" in printed
+    again = _symbreak(*args)
+    assert again.returncode == 0, again.stderr
+    assert all(p["status"] == "done" for p in read_sweep(out).points.values())
+    assert (out / killed / "model.pt").is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_same_sweep_runs_on_a_cluster_started_with_ray_start(tmp_path, sample_path):
+    token = tmp_path / "token"
+    token.write_text(uuid.uuid4().hex)
+    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)}
+    port = _free_port()
+    head = subprocess.Popen(
+        [str(RAY_BIN), "start", "--head", "--block", f"--port={port}", "--num-cpus=2",
+         "--include-dashboard=false", "--disable-usage-stats"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        out = tmp_path / "sweep"
+        result = _symbreak("sweep", sample_path("cube_to_prism"), "--out", out, "--seeds", "2",
+                           "-q", "--address", f"127.0.0.1:{port}", *TINY, env=env)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        state = read_sweep(out)
+        assert state.execution["address"] == f"127.0.0.1:{port}"
+        assert state.execution["workers"] == 2  # the cluster's 2 CPUs, one per fit
+        assert all(p["status"] == "done" for p in state.points.values())
+    finally:
+        head.terminate()  # `ray start --block` stops the processes it started on SIGTERM
+        head.wait(timeout=60)
+
+
+def test_without_ray_the_command_says_how_to_install_it(tmp_path, sample_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import symbreak.sweep
+    from symbreak.cli import app
+
+    monkeypatch.setattr(symbreak.sweep, "ray_available", lambda: False)
+    result = CliRunner().invoke(app, ["sweep", str(sample_path("cube_to_prism")), "--out",
+                                      str(tmp_path / "s"), *TINY])  # fmt: skip
+    assert result.exit_code == 2
+    assert 'pip install "symbreak[sweep]"' in result.output
+    assert result.output.count(".") <= 2 and "Traceback" not in result.output
