@@ -326,11 +326,14 @@ def explain(
     from symbreak.report import Report, build_report, print_report
     from symbreak.run import load_run
 
-    from_dict = getattr(Report, "from_dict", None)
+    report = None
+    if saved is not None:
+        try:
+            report = Report.from_dict(saved)
+        except (KeyError, TypeError, ValueError):  # a layout of another version: rebuild
+            report = None
     try:
-        if saved is not None and from_dict is not None:
-            report = from_dict(saved)
-        else:
+        if report is None:
             report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
     except (DataError, RunError) as error:
         fail(str(error))

@@ -48,7 +48,7 @@ def test_damaged_file_is_named(run_copy, name, damage):
 
 def test_explain_json_reuses_the_saved_report_without_loading_the_network(run_copy):
     (run_copy / "model.pt").write_bytes(b"damaged, but not needed")
-    saved = read_saved_report(run_copy, threshold=1e-3, tolerance=0.01)
+    saved = read_saved_report(run_copy, threshold=1e-3)  # tolerance None: the one the fit chose
     assert saved is not None
     result = runner.invoke(app, ["explain", str(run_copy), "--json"])
     assert result.exit_code == 0 and '"residual_point_group"' in result.output
@@ -118,3 +118,13 @@ def test_readers_never_mix_two_runs(fitted_run, tmp_path):
         stop.set()
         thread.join()
     assert set(seen) <= expected and len(seen) >= 3, (len(seen), refused)
+
+
+def test_a_saved_report_prints_as_the_rebuilt_one(fitted_run):
+    from symbreak.report import Report
+
+    saved = load_run(fitted_run("cube_to_prism")).report()
+    again = Report.from_dict(saved).to_dict()
+    for key in ("residual_point_group", "data_point_group", "activated_irreps", "verdict",
+                "consistent", "irreps", "threshold", "tolerance", "threshold_ladder"):  # fmt: skip
+        assert again[key] == saved[key], key

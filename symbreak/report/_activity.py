@@ -31,10 +31,9 @@ the prism's layer-1 4e explains 7.8e-8 L_0 and no longer counts, without changin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
-import torch
 
 from symbreak.report._interpretation import cartesian_form, interpret_irrep
 from symbreak.symmetry import PointGroup, breaking_part
@@ -87,6 +86,12 @@ class IrrepRow:
             "interpretation": self.interpretation,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> IrrepRow:
+        """The row :meth:`to_dict` wrote (``cartesian`` follows from the vector: not read)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
 
 def relaxed_blocks(network) -> list[tuple[int, str, int, slice]]:
     """(layer, irrep, copy, slice of θ) for every block of every layer, conventions order."""
@@ -102,6 +107,8 @@ def relaxed_blocks(network) -> list[tuple[int, str, int, slice]]:
 def _loss_without(task, network, layer: int, where: slice) -> float:
     """Fit loss with one block zeroed. The block is zeroed in place and restored, rather than
     on a copy, because the task caches edge features per network object."""
+    import torch  # here, not at the top: explain with a saved report needs no torch
+
     weights = network.convolutions[layer].relaxed_weights
     with torch.no_grad():
         saved = weights[where].clone()
@@ -138,12 +145,16 @@ def is_needed(loss_zeroed: float | None, loss: float, initial_loss: float,
 
 def layer_scales(network) -> list[float]:
     """:math:`s_k = \\lVert\\theta_k\\rVert` of every layer (module docstring)."""
+    import torch
+
     return [float(torch.linalg.vector_norm(w.detach())) for w in network.relaxed_weights()]
 
 
 def irrep_rows(network, task, input_group: PointGroup, initial_loss: float,
                threshold: float = DEFAULT_THRESHOLD) -> list[IrrepRow]:  # fmt: skip
     """Every relaxed-weight block of ``network`` measured as in the module docstring."""
+    import torch
+
     with torch.no_grad():
         loss = float(task.fit_loss(network))
     weights = network.relaxed_weights()

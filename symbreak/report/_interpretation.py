@@ -19,11 +19,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import torch
 
 from symbreak.conventions import irrep_meaning, parse_irrep
-from symbreak.model import default_dtype
 from symbreak.symmetry import stabilizer
+
+# torch and e3nn load inside the functions that use them: `symbreak explain` on a run with a
+# saved report prints it without them (0.3 s instead of 5 s, docs/reliability.md).
 
 #: Relative tolerance for "equal" principal values and for an axis being along x, y or z.
 INTERPRETATION_TOLERANCE = 1e-3
@@ -33,7 +34,10 @@ _AXES = "xyz"
 
 @lru_cache(maxsize=1)
 def _symmetric_tensor():
+    import torch
     from e3nn import io  # e3nn.io pulls in scipy.signal (0.5 s): only when needed
+
+    from symbreak.model import default_dtype
 
     with default_dtype(torch.float64):  # float32 tables would leave 1e-7 errors
         return io.CartesianTensor("ij=ji")
@@ -41,6 +45,10 @@ def _symmetric_tensor():
 
 def cartesian_quadrupole(vector) -> np.ndarray:
     """The symmetric traceless 3x3 tensor :math:`Q` of a ``2e`` vector (e3nn basis)."""
+    import torch
+
+    from symbreak.model import default_dtype
+
     v = torch.as_tensor(np.asarray(vector, dtype=np.float64))
     with default_dtype(torch.float64):
         full = torch.cat([torch.zeros(1, dtype=torch.float64), v])  # no 0e (trace) part
@@ -49,6 +57,10 @@ def cartesian_quadrupole(vector) -> np.ndarray:
 
 def quadrupole_vector(matrix) -> np.ndarray:
     """The ``2e`` vector (e3nn basis) of the traceless part of a symmetric 3x3 ``matrix``."""
+    import torch
+
+    from symbreak.model import default_dtype
+
     m = torch.as_tensor(np.asarray(matrix, dtype=np.float64))
     with default_dtype(torch.float64):
         return _symmetric_tensor().from_cartesian(m).numpy()[1:]

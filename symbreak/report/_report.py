@@ -96,6 +96,35 @@ class Report:
         }
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        """The Report a saved ``report.json`` describes, to print it again without the run.
+
+        What :meth:`to_dict` derives (group names, ``activated_irreps``, the residual group's
+        ``symmetry_elements``, each row's ``cartesian``) is not read back. Raises KeyError,
+        TypeError or ValueError for a dict of another layout (callers rebuild then).
+        """
+        import math
+
+        from symbreak.symmetry import named_group
+
+        if data.get("schema") != REPORT_SCHEMA:
+            raise ValueError(f"report schema {data.get('schema')!r}, not {REPORT_SCHEMA}")
+        groups = {key: None if group is None else PointGroup.from_dict(group)
+                  for key, group in data["groups"].items()}  # fmt: skip
+        ladder = [ThresholdWindow(window["low"], math.inf if window["high"] is None
+                                  else window["high"], named_group(window["group"]))
+                  for window in data.get("threshold_ladder") or []]  # fmt: skip
+        return cls(
+            task=data["task"], groups=groups, rows=[IrrepRow.from_dict(row) for row in
+            data["irreps"]], predicted_irreps=list(data["predicted_irreps"]),
+            consistent=bool(data["consistent"]), verdict=data["verdict"], fit=dict(data["fit"]),
+            l_relaxed=int(data["l_relaxed"]), threshold=float(data["threshold"]),
+            tolerance=float(data["tolerance"]), centre=data.get("centre"),
+            parts=list(data.get("parts") or []), fields=data.get("fields"), ladder=ladder,
+            preparation=dict(data.get("preparation") or {}),
+        )  # fmt: skip
+
 
 def data_symmetry(run: Run, task, tolerance: float) -> DataSymmetry:
     """The data's groups: pairs analysed here, other tasks through ``task.data_symmetry``."""
