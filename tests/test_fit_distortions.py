@@ -1,0 +1,102 @@
+"""Real distortions, polar, chiral and improper, in random frames: the fit converges and the
+residual group is the distortion's group.
+
+Ground truth: for published structures, spglib's site symmetry of the cluster's centre in the
+child crystal (symbreak.data.published); for synthetic clusters, the group the distortion was
+Reynolds-averaged over. Neither is computed by the code under test.
+"""
+
+import numpy as np
+import pytest
+import torch
+from scipy.spatial.transform import Rotation
+
+from symbreak.data import write_pairs
+from symbreak.data.published import published_pair, symmetric_distortion, twisted_cube
+from symbreak.fit import FitOptions
+from symbreak.pipeline import fit_file
+from symbreak.report import build_report
+from symbreak.run import load_run
+from symbreak.symmetry import breaking_part, named_group
+
+
+def _fit_and_explain(tmp_path, name, source, target, species, options=None):
+    data = tmp_path / f"{name}.h5"
+    write_pairs(data, {name: (source, target, list(species))})
+    path, result = fit_file(data, tmp_path / f"run_{name}", options or FitOptions(), analyse=False)
+    return result, build_report(load_run(path))
+
+
+def _frame(seed: int) -> np.ndarray:
+    return Rotation.random(random_state=np.random.default_rng(seed)).as_matrix()
+
+
+@pytest.mark.parametrize(
+    "name, seed",
+    [("BaTiO3_P4mm_Ti", 1), ("SrTiO3_I4mcm_Ti", 2), ("KCuF3_I4mcm_K", 3)],
+)
+def test_published_transitions(tmp_path, name, seed):
+    pytest.importorskip("ase")
+    pytest.importorskip("spglib")
+    pair = published_pair(name, rotation=_frame(seed))
+    result, report = _fit_and_explain(tmp_path, name, pair.source, pair.target, pair.species)
+    assert result.converged_, result.loss_ / result.initial_loss_
+    assert report.residual_group.name == pair.expected_group
+    assert report.residual_group == report.groups["data"]  # same elements, same frame
+    assert report.consistent
+
+
+def test_twisted_cube_keeps_c4(tmp_path):
+    source, target = twisted_cube(0.2)
+    rotation = _frame(4)
+    result, report = _fit_and_explain(
+        tmp_path, "twist", source @ rotation.T, target @ rotation.T, ["X"] * len(source)
+    )
+    assert result.converged_ and report.residual_group.name == "C4"
+    assert "0o" in report.activated_irreps or "1e" in report.activated_irreps  # chirality
+
+
+def test_small_noisy_improper_distortion(tmp_path):
+    # 1.5 % of the neighbour distance, noise 2 % of the smallest displacement
+    rng = np.random.default_rng(6)
+    pair = symmetric_distortion("S4", amplitude=0.015, seed=3, rotation=_frame(6))
+    moved = np.linalg.norm(pair.target - pair.source, axis=1)
+    noisy = pair.target + rng.normal(size=pair.target.shape) * 0.02 * moved[moved > 0].min()
+    result, report = _fit_and_explain(tmp_path, "s4", pair.source, noisy, pair.species)
+    assert report.groups["data"].name == "S4" and report.residual_group.name == "S4"
+    assert result.converged_
+
+
+def test_rounding_leaves_the_invariant_subspace_only_without_the_projection(tmp_path):
+    """The measured cause: on exact BaTiO3 P4mm data (C4v) a free fit's theta leaves the
+    C4v-invariant subspace by 1e-8, grown from rounding (1e-16); the symmetry-adapted fit
+    stays in it to rounding. Both converge to the same group here; on the issue's runs the
+    same growth, with a penalty and the rigid shift, reached 1e-4 and gave C1."""
+    pytest.importorskip("ase")
+    pytest.importorskip("spglib")
+    pair = published_pair("BaTiO3_P4mm_Ti", rotation=_frame(1))
+    breaking = {}
+    for adapted in (False, True):
+        options = FitOptions(epochs=100, symmetry_adapted=adapted)
+        _, report = _fit_and_explain(
+            tmp_path, f"bto_{adapted}", pair.source, pair.target, pair.species, options
+        )
+        group = report.groups["data"]
+        assert group.name == "C4v"
+        breaking[adapted] = max(
+            float(np.linalg.norm(breaking_part(row.irrep, row.vector, group)))
+            for row in report.rows
+        )
+    assert breaking[True] < 1e-13 and breaking[False] > 1e-10
+
+
+def test_invariant_projection_is_exact_for_every_irrep():
+    from symbreak.conventions import relaxed_irrep_names
+    from symbreak.symmetry import invariant_projector
+
+    group = named_group("C4v")
+    rng = np.random.default_rng(0)
+    for irrep in relaxed_irrep_names(4):
+        projector = torch.as_tensor(invariant_projector(irrep, group))
+        vector = projector @ torch.as_tensor(rng.normal(size=projector.shape[0]))
+        assert np.linalg.norm(breaking_part(irrep, vector.numpy(), group)) < 1e-13
