@@ -38,7 +38,8 @@ def test_kabsch_recovers_a_known_rotation():
     rotation = Rotation.from_rotvec([0.1, -0.2, 0.3]).as_matrix()
     target = source @ rotation.T + [1.0, 2.0, 3.0]
     assert np.allclose(best_rotation(source, target), rotation, atol=1e-12)
-    assert np.isclose(rigid_rotation_angle(source, target), np.degrees(np.linalg.norm([0.1, -0.2, 0.3])))
+    angle = np.degrees(np.linalg.norm([0.1, -0.2, 0.3]))
+    assert np.isclose(rigid_rotation_angle(source, target), angle)
 
 
 def test_rotation_is_kept_by_default_because_removing_it_changes_the_group():
