@@ -103,14 +103,15 @@ def interrupts(folder: Path, count: int, lifetime: float, rng: random.Random) ->
         process = subprocess.Popen(
             fit_command(out, "--force"), stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
-        moment = rng.uniform(0.0, lifetime)
+        moment = rng.uniform(0.0 if rng.random() < 0.5 else 0.8 * lifetime, 1.05 * lifetime)
         time.sleep(moment)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=120)
         results[f"exit {process.returncode}"] = results.get(f"exit {process.returncode}", 0) + 1
         lines = [line for line in stderr.splitlines() if line.strip()]
         if "Traceback" in stderr or len(lines) > 1 or process.returncode not in (0, 130):
-            problems.append({"at_s": round(moment, 2), "rc": process.returncode, "stderr": stderr})
+            problems.append({"at_s": round(moment, 2), "rc": process.returncode, "stderr": stderr,
+                             "stdout": stdout[-200:]})  # fmt: skip
         state = check_run(out)
         if state not in ("absent", "complete"):
             problems.append({"at_s": round(moment, 2), "run": state})

@@ -171,3 +171,50 @@ def test_clean_leftovers_removes_only_this_runs_staging(tmp_path):
         folder.mkdir()
     assert clean_leftovers(out) == sorted(p.name for p in mine)
     assert all(p.exists() for p in others) and not any(p.exists() for p in mine)
+
+
+_STALLED_WRITER = """
+import sys, time
+from pathlib import Path
+from symbreak.run import load_run, write_run
+run = load_run(sys.argv[1])
+def stall(folder):
+    Path(sys.argv[3]).write_text("staging written")
+    time.sleep(120)
+write_run(sys.argv[2], run.config, run.network, run.history, stall)
+"""
+
+
+def test_a_writer_killed_in_staging_leaves_no_run_and_the_next_fit_cleans_up(
+    tmp_path, fitted_run, sample_path
+):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from symbreak.run import load_run
+
+    out, ready = tmp_path / "run", tmp_path / "ready"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _STALLED_WRITER, str(fitted_run("cube_to_cube")), str(out),
+         str(ready)]
+    )  # fmt: skip
+    try:
+        for _ in range(1200):
+            if ready.exists() or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert ready.exists(), "the writer never reached its data step"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    staging = [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert len(staging) == 1 and not out.exists()
+    with pytest.raises(RunError):
+        load_run(tmp_path / staging[0])  # config, model and history, but no data.h5: refused
+    result = fit_cli(sample_path("cube_to_cube"), out, "--epochs", "1")
+    assert result.exit_code == 0, result.output
+    assert f"removed {staging[0]}" in " ".join(result.output.split())
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    load_run(out)
