@@ -5,6 +5,8 @@ when a half-imported module can fail with some other exception. This module impo
 heavy itself, so from its first line on every interrupt ends in one line and exit code 130.
 """
 
+import contextlib
+import os
 import signal
 import sys
 
@@ -17,12 +19,22 @@ def _on_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _say_interrupted() -> None:
+def _exit_interrupted() -> None:
+    """Say it (unless the command did), and leave with 130 without Python's own exit path.
+
+    Python remembers a KeyboardInterrupt raised inside code it ran through ``PyRun_*``
+    (as some imports do) and, at exit, kills itself with SIGINT whatever ``sys.exit`` said:
+    1 of 16 interrupts in scripts/kill_fits.py ended with status -2 after this line.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line
     from symbreak import _interrupts
 
     if not _interrupts.reported:
         sys.stderr.write("symbreak: interrupted (Ctrl-C).\n")
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to flush to
+            stream.flush()
+    os._exit(130)
 
 
 def main() -> None:
@@ -34,13 +46,12 @@ def main() -> None:
         app(prog_name="symbreak")
     except SystemExit as exit_:
         if exit_.code == 130 and _interrupted:
-            _say_interrupted()
+            _exit_interrupted()
         raise
     except BaseException:
         if not _interrupted:
             raise
-        _say_interrupted()
-        sys.exit(130)
+        _exit_interrupted()
     finally:
         # The work is done. Python's finalisation resets a Python-level SIGINT handler to the
         # default (but leaves SIG_IGN alone), and tearing torch down takes up to a second on
