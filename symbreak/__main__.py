@@ -48,6 +48,19 @@ def main() -> None:
         if exit_.code == 130 and _interrupted:
             _exit_interrupted()
         raise
+    except Exception as error:
+        if _interrupted:
+            _exit_interrupted()
+        if os.environ.get("SYMBREAK_DEBUG"):
+            raise
+        # Every error a user can cause is a DataError or RunError, printed by the CLI as one
+        # sentence; what arrives here is a bug, still said in one line (with a way to see more).
+        reason = " ".join(str(error).split())[:200]
+        sys.stderr.write(
+            f"symbreak: internal error ({type(error).__name__}: {reason}); this is a bug in "
+            "symbreak: rerun with SYMBREAK_DEBUG=1 for the traceback and report it.\n"
+        )
+        sys.exit(1)
     except BaseException:
         if not _interrupted:
             raise

@@ -22,3 +22,31 @@ def test_ctrl_c_during_start_up_and_fit(tmp_path, sample_path, moment):
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) <= 1, stderr
     if process.returncode == 130:
         assert "interrupted" in stderr + stdout
+
+
+_BROKEN = """
+import sys
+import symbreak.cli
+def broken(*args, **kwargs):
+    raise RuntimeError("131 rotations do not form a point group")
+import symbreak.option_checks
+symbreak.option_checks.check_fit_options = broken
+sys.argv = ["symbreak", "fit", sys.argv[1], "--out", sys.argv[2]]
+from symbreak.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("debug", ["", "1"])
+def test_a_bug_is_one_line_unless_debugging(tmp_path, sample_path, debug):
+    import os
+
+    command = [sys.executable, "-c", _BROKEN, str(sample_path("cube_to_cube")), str(tmp_path / "r")]
+    env = {**os.environ, "SYMBREAK_DEBUG": debug}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    if debug:
+        assert "Traceback" in result.stderr
+    else:
+        assert result.stderr.startswith("symbreak: internal error (RuntimeError: 131 rotations")
+        assert len(result.stderr.splitlines()) == 1
