@@ -66,3 +66,25 @@ def test_dot_product_path_matches_the_euclidean_dot_product():
     expected = (x * y).sum(dim=1, keepdim=True) / np.sqrt(3)
     assert torch.allclose(product(x, y), expected)
     assert o3.Irreps("1x1o").dim == 3
+
+
+def test_weights_first_order_gives_the_same_values_and_gradients():
+    """Contracting per-sample weights before the Clebsch-Gordan products is the same map."""
+    from symbreak.model._tensor_product import WeightedTensorProduct
+
+    tp = WeightedTensorProduct(
+        "4x0e+4x0o+4x1e+4x1o+4x2e", "1x0e+1x1o+1x2e+1x3o", "1x1o+1x2e", shared_weights=False
+    ).double()
+    assert tp.weights_first
+    generator = torch.Generator().manual_seed(0)
+    inputs = [torch.randn(7, n, generator=generator, dtype=torch.float64, requires_grad=True)
+              for n in (tp.irreps_in1.dim, tp.irreps_in2.dim, tp.weight_numel)]  # fmt: skip
+    results = []
+    for order in (True, False):
+        tp.weights_first = order
+        out = tp(*inputs)
+        grads = torch.autograd.grad(out.pow(3).sum(), inputs)
+        results.append((out, grads))
+    (a, grads_a), (b, grads_b) = results
+    assert torch.allclose(a, b, atol=1e-13)
+    assert all(torch.allclose(x, y, atol=1e-12) for x, y in zip(grads_a, grads_b))
