@@ -310,6 +310,8 @@ def explain(
     The report the fit saved (report.json) is shown when it was made with these options by
     this version of symbreak; otherwise it is rebuilt from the run.
     """
+    if (run / "sweep.json").is_file():  # a sweep folder: the stability of its answer
+        return _explain_sweep(run, json_output, threshold, tolerance)
     import json
 
     from symbreak.option_checks import check_explain_options
@@ -341,6 +343,7 @@ def explain(
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
         print_report(report, _consoles.console)
+        _print_run_domains(report)
 
 
 @app.command(cls=Command)
@@ -438,6 +441,116 @@ def sweep(
     _consoles.console.print(summary_sentence(state, out), highlight=False)
     if any(point["status"] != "done" for point in state.points.values()):
         raise typer.Exit(1)
+
+
+@app.command(cls=Command)
+def sweep(
+    data: Path = typer.Argument(..., metavar="DATA", help="HDF5 file, as for `symbreak fit`."),
+    out: Path = typer.Option(..., "--out", "-o", help="Sweep folder (created; rerun to resume)."),
+    seeds: int = typer.Option(4, help="Seeds 0 .. N-1 at every hyper-parameter point."),
+    l_relaxed: str = typer.Option("2,4,6", help="Comma list of highest relaxed l."),
+    reg_strength: str = typer.Option("1e-4,1e-3,1e-2", help="Comma list of λ."),
+    reg: str = typer.Option(None, help="Comma list: group-lasso, l2, none.", show_default=False),
+    multiplicity: str = typer.Option(None, help="Comma list.", show_default=False),
+    layers: str = typer.Option(None, help="Comma list.", show_default=False),
+    epochs: str = typer.Option(None, help="Comma list.", show_default=False),
+    lr: str = typer.Option(None, help="Comma list.", show_default=False),
+    target: str = typer.Option(None, help="Comma list: displacement, signal.", show_default=False),
+    cutoff: str = typer.Option(None, help="Comma list.", show_default=False),
+    symmetry_tolerance: str = typer.Option(None, help="Comma list.", show_default=False),
+    workers: int = typer.Option(
+        None, help="Fits at a time (default: local, one per core; cluster, its CPUs).",
+        show_default=False,
+    ),
+    cpus_per_fit: int = typer.Option(
+        None, help="Cores, and torch threads, of each fit (default: cores / workers; 1 on "
+        "a cluster).", show_default=False,
+    ),
+    address: str = typer.Option(
+        None, envvar="RAY_ADDRESS", help="Ray cluster (host:port or ray://host:port); "
+        "default: a local Ray started for this sweep.", show_default=False,
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Fit DATA over a grid of seeds and hyper-parameters on Ray, one run directory per point
+    in OUT; `symbreak explain OUT` says how stable the answer is (docs/sweep.md)."""
+    from symbreak.sweep import INSTALL_HINT, grid_from_options, open_sweep, ray_available
+
+    lists = dict(l_relaxed=l_relaxed, reg_strength=reg_strength, reg=reg, epochs=epochs,
+                 multiplicity=multiplicity, layers=layers, lr=lr, target=target, cutoff=cutoff,
+                 symmetry_tolerance=symmetry_tolerance)  # fmt: skip
+    try:
+        grid = grid_from_options(lists, seeds)
+        for name, value in (("workers", workers), ("cpus-per-fit", cpus_per_fit)):
+            if value is not None and value < 1:
+                raise ValueError(f"--{name} must be at least 1, not {value}.")
+        open_sweep(out, data, grid)
+        from symbreak.data import load_dataset
+
+        load_dataset(data)
+    except (ValueError, DataError, RunError) as error:
+        fail(str(error))
+    if not ray_available():
+        fail(INSTALL_HINT.replace("[", "\\["))  # rich markup would eat "[sweep]"
+    from symbreak.sweep import run_sweep
+    from symbreak.sweep._display import print_failures, summary_sentence, sweep_progress
+
+    try:
+        with sweep_progress(_consoles.errors, quiet) as show:
+            state = run_sweep(data, out, grid, workers, address, cpus_per_fit, on_progress=show)
+    except KeyboardInterrupt:
+        _interrupts.reported = True
+        fail(f"interrupted; the finished points stay in {out}: run the same command again "
+             "to finish the sweep.", code=130)  # fmt: skip
+    except RunError as error:
+        fail(str(error))
+    print_failures(state, _consoles.errors)
+    _consoles.console.print(summary_sentence(state, out), highlight=False)
+    if any(point["status"] != "done" for point in state.points.values()):
+        raise typer.Exit(1)
+
+
+def _explain_sweep(sweep: Path, json_output: bool, threshold: float, tolerance) -> None:
+    """`symbreak explain SWEEP`: how stable the sweep's answer is (docs/sweep.md)."""
+    import json
+
+    from symbreak.option_checks import check_explain_options
+    from symbreak.sweep import analyse_sweep, print_stability
+
+    try:
+        check_explain_options(threshold, tolerance)
+        stability = analyse_sweep(sweep, threshold, tolerance)
+    except (ValueError, DataError, RunError) as error:
+        fail(str(error))
+    if json_output:
+        sys.stdout.write(json.dumps(stability.to_dict(), indent=2) + "\n")
+    else:
+        print_stability(stability, _consoles.console)
+
+
+def _explain_sweep(sweep: Path, json_output: bool, threshold: float, tolerance) -> None:
+    """`symbreak explain SWEEP`: how stable the sweep's answer is (docs/sweep.md)."""
+    import json
+
+    from symbreak.option_checks import check_explain_options
+    from symbreak.sweep import analyse_sweep, print_stability
+
+    try:
+        check_explain_options(threshold, tolerance)
+        stability = analyse_sweep(sweep, threshold, tolerance)
+    except (ValueError, DataError, RunError) as error:
+        fail(str(error))
+    if json_output:
+        sys.stdout.write(json.dumps(stability.to_dict(), indent=2) + "\n")
+    else:
+        print_stability(stability, _consoles.console)
+
+
+def _print_run_domains(report) -> None:
+    """The domains of a single run's residual group in its input group (docs/sweep.md)."""
+    from symbreak.sweep import print_domains, run_domains
+
+    print_domains(run_domains(report.to_dict()), _consoles.console)
 
 
 class Format(str, Enum):

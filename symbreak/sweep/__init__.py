@@ -29,6 +29,8 @@ from symbreak.sweep._ray import (
     ray_available,
     run_sweep,
 )
+from symbreak.sweep._rich import print_domains, print_stability
+from symbreak.sweep._stability import Stability, analyse_sweep, run_domains
 
 __all__ = [
     "INSTALL_HINT",
@@ -36,16 +38,21 @@ __all__ = [
     "SWEEP_FILE",
     "SWEEP_SCHEMA",
     "RayMissingError",
+    "Stability",
     "SweepGrid",
     "SweepPoint",
     "SweepProgress",
     "SweepState",
+    "analyse_sweep",
     "available_cores",
     "grid_from_options",
     "is_finished",
     "open_sweep",
     "parse_axis",
+    "print_domains",
+    "print_stability",
     "ray_available",
     "read_sweep",
+    "run_domains",
     "run_sweep",
 ]
