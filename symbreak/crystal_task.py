@@ -1,0 +1,195 @@
+"""Crystal pairs: a parent and a child cell, fitted on a periodic graph.
+
+*The graph.* Every atom of the parent (``source``) cell is a node with its species one-hot;
+edges join atoms closer than the cutoff *including periodic images*, the edge vector being
+:math:`x_j + S L - x_i` for the cell shift S (vesin's neighbour list; ASE's and matscipy's give
+the same edges, vesin is the fastest: docs/crystals.md). The default cutoff is 1.6 times the
+shortest interatomic distance (first shell and part of the second).
+
+*The target*, per node (``1x0e + 1x1o + 1x2e``):
+
+- ``1o``: the atom's displacement with the lattice strain removed (the fractional displacement
+  in the parent's lattice), averaged over the atoms the parent's lattice translations relate,
+  minus its mean (a uniform shift is not a distortion);
+- ``0e + 2e``: the strain from the parent's lattice to the child's, the same for every node,
+  times the length :math:`(V/N)^{1/3}` so that it weighs like a displacement.
+
+The network is translation-invariant and its relaxed weights are shared by every edge, so the
+atoms one parent translation relates always get the same output: the translation average is
+exactly the part of the distortion it can represent, its zone-centre part plus the strain. The
+report therefore compares point groups (:mod:`symbreak.crystal_symmetry`): a zone-boundary
+tilt shows up through the crystal class it leaves, not as a k-vector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from symbreak.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
+from symbreak.data import PairDataset, load_pairs, write_pairs
+from symbreak.data._lattice import strain_tensor
+from symbreak.data.errors import DataError
+from symbreak.data_symmetry import DataSymmetry
+from symbreak.model import Graph, RelaxedNetwork, batch_graphs
+
+#: Default cutoff in units of the shortest interatomic distance.
+CUTOFF_FACTOR = 1.6
+
+#: spglib's symprec when the user gives no tolerance (Angstrom): above the rounding of published
+#: coordinates (4 decimals of a 5-10 A cell, ~1e-3 A) and below the smallest distortion of the
+#: catalogue (SrTiO3's 0.068 A).
+DEFAULT_CRYSTAL_TOLERANCE = 0.01
+
+
+def periodic_edges(positions: np.ndarray, cell: np.ndarray, cutoff: float):
+    """Directed edges (src, dst) and their vectors :math:`x_{src} + S L - x_{dst}` under full
+    periodic boundary conditions (vesin; falls back to ASE's neighbour list)."""
+    try:
+        from vesin import NeighborList
+
+        i, j, vectors = NeighborList(cutoff=cutoff, full_list=True).compute(
+            points=positions, box=cell, periodic=True, quantities="ijD"
+        )
+    except ImportError:
+        from ase import Atoms
+        from ase.neighborlist import neighbor_list
+
+        atoms = Atoms(positions=positions, cell=cell, pbc=True)
+        i, j, vectors = neighbor_list("ijD", atoms, cutoff)
+    return np.asarray(j, dtype=np.int64), np.asarray(i, dtype=np.int64), np.asarray(vectors)
+
+
+def shortest_distance(positions: np.ndarray, cell: np.ndarray) -> float:
+    """Shortest distance between two atoms (or an atom and its image)."""
+    reach = 1.01 * float(np.min(np.linalg.norm(cell, axis=1)))
+    _, _, vectors = periodic_edges(positions, cell, reach)
+    return float(np.linalg.norm(vectors, axis=1).min()) if len(vectors) else reach
+
+
+def crystal_targets(pair, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-atom zone-centre displacement (N, 3) and the scaled strain (3, 3) of one pair."""
+    source_fractional = np.linalg.solve(pair.source_cell.T, pair.source.T).T
+    target_fractional = np.linalg.solve(pair.target_cell.T, pair.target.T).T
+    displacement = (target_fractional - source_fractional) @ pair.source_cell
+    displacement -= displacement.mean(axis=0)
+    averaged = np.zeros_like(displacement)
+    for label in np.unique(classes):
+        members = classes == label
+        averaged[members] = displacement[members].mean(axis=0)
+    length = (abs(np.linalg.det(pair.source_cell)) / len(pair.source)) ** (1 / 3)
+    return averaged, length * strain_tensor(pair.source_cell, pair.target_cell)
+
+
+class CrystalTask:
+    """Fit the zone-centre distortion and the strain of crystal pairs on periodic graphs.
+
+    Parameters
+    ----------
+    dataset : pairs with ``source_cell``, ``target_cell`` and ``pbc`` all true.
+    cutoff : edge length limit (input unit); None: ``CUTOFF_FACTOR`` x shortest distance.
+    tolerance : spglib's symprec for the translation classes.
+    """
+
+    name = "crystals"
+    default_layers = 2
+    irreps_out = "1x0e+1x1o+1x2e"
+
+    def __init__(self, dataset: PairDataset, cutoff: float | None = None,
+                 tolerance: float = DEFAULT_CRYSTAL_TOLERANCE,
+                 dtype: torch.dtype = torch.float64) -> None:  # fmt: skip
+        from e3nn import io  # the strain's 0e + 2e components in e3nn's basis
+
+        for pair in dataset.pairs:
+            if not (pair.periodic and pair.pbc.all()):
+                raise DataError(
+                    f"pair '{pair.name}' is not periodic in three dimensions; a crystal pair "
+                    "needs source_cell, target_cell and pbc = (true, true, true)."
+                )
+        self.dataset, self.cutoff, self.tolerance, self.dtype = dataset, cutoff, tolerance, dtype
+        strain_basis = io.CartesianTensor("ij=ji")
+        graphs, targets, self.cutoffs = [], [], []
+        for pair in dataset.pairs:
+            cut = cutoff or CUTOFF_FACTOR * shortest_distance(pair.source, pair.source_cell)
+            self.cutoffs.append(cut)
+            src, dst, vectors = periodic_edges(pair.source, pair.source_cell, cut)
+            graphs.append(Graph(
+                node_features=torch.as_tensor(np.eye(dataset.n_species)[pair.species], dtype=dtype),
+                edge_src=torch.as_tensor(src), edge_dst=torch.as_tensor(dst),
+                edge_vec=torch.as_tensor(vectors, dtype=dtype),
+            ))  # fmt: skip
+            classes = translation_classes(pair.source, pair.source_cell, pair.species, tolerance)
+            displacement, strain = crystal_targets(pair, classes)
+            strain_irreps = strain_basis.from_cartesian(torch.as_tensor(strain, dtype=dtype))
+            per_node = torch.cat([strain_irreps[:1], torch.zeros(3, dtype=dtype),
+                                  strain_irreps[1:]]).repeat(len(pair.source), 1)  # fmt: skip
+            per_node[:, 1:4] = torch.as_tensor(displacement, dtype=dtype)
+            targets.append(per_node)
+        self.graph: Graph = batch_graphs(graphs)
+        self.targets = torch.cat(targets)
+        self._edge_cache: tuple | None = None
+
+    @property
+    def irreps_in(self) -> str:
+        return f"{self.dataset.n_species}x0e"
+
+    def network_geometry(self) -> dict:
+        """Radial range and neighbour normalisation suited to this data."""
+        lengths = self.graph.edge_vec.norm(dim=1)
+        mean_neighbours = len(lengths) / max(len(self.graph.node_features), 1)
+        return {"max_radius": float(lengths.max()) * 1.05,
+                "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5}  # fmt: skip
+
+    def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
+        """Mean squared error of the node outputs against the targets."""
+        from symbreak.tasks import node_mse
+
+        return node_mse(self, network)
+
+    def data_symmetry(self, tolerance: float) -> DataSymmetry:
+        """Point groups of parent, child and map (spglib at ``tolerance``), user's frame."""
+        inputs, targets, datas, parts = [], [], [], []
+        for pair, cutoff in zip(self.dataset.pairs, self.cutoffs):
+            groups = crystal_groups(pair.source, pair.target, pair.source_cell, pair.target_cell,
+                                    pair.species + 1, tolerance)  # fmt: skip
+            inputs.append(groups.parent_point_group)
+            targets.append(groups.child_point_group)
+            datas.append(groups.kept_point_group)
+            parts.append({"name": pair.name, "input_point_group": groups.parent_point_group.name,
+                          "target_point_group": groups.child_point_group.name,
+                          "data_point_group": groups.kept_point_group.name,
+                          **groups.to_dict(), "cutoff": cutoff,
+                          "note": ZONE_BOUNDARY_NOTE})  # fmt: skip
+        common = _intersection
+        return DataSymmetry(common(inputs), common(targets), common(datas), None, parts)
+
+    def write_data(self, folder) -> None:
+        """The pairs, with their cells, as the run's ``data.h5``."""
+        write_pairs(folder / "data.h5", {pair.name: pair for pair in self.dataset.pairs},
+                    species_names=self.dataset.species_names)  # fmt: skip
+
+    @classmethod
+    def from_run(cls, run) -> CrystalTask:
+        """The task of a saved crystal run, on the data stored in it."""
+        options = run.config["options"]
+        tolerance = run.config.get("preparation", {}).get("symmetry_tolerance", {})
+        return cls(load_pairs(run.path / "data.h5"), options.get("cutoff"),
+                   tolerance.get("tolerance", DEFAULT_CRYSTAL_TOLERANCE))  # fmt: skip
+
+
+def _intersection(groups):
+    from functools import reduce
+
+    return reduce(lambda a, b: a & b, groups)
+
+
+def crystal_tolerance(options) -> dict:
+    """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or spglib's
+    default symprec (:data:`DEFAULT_CRYSTAL_TOLERANCE`)."""
+    given = options.symmetry_tolerance
+    return {"tolerance": given if given is not None else DEFAULT_CRYSTAL_TOLERANCE,
+            "chosen": False, "pairs": []}  # fmt: skip
+
+
+__all__ = ["CUTOFF_FACTOR", "DEFAULT_CRYSTAL_TOLERANCE", "CrystalTask", "crystal_targets",
+           "crystal_tolerance", "periodic_edges", "shortest_distance"]  # fmt: skip
