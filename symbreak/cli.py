@@ -485,6 +485,8 @@ def render(
 ) -> None:
     """Draw the relaxed weights, the structures with their symmetry elements and the training
     curve of RUN into OUT; OUT/index.html lists and explains every file."""
+    if (run / "sweep.json").is_file():  # a sweep folder: its stability pictures
+        return _render_sweep(run, out, size)
     from symbreak.render import RenderError, parse_size, render_run
     from symbreak.run import load_run
 
@@ -500,6 +502,21 @@ def render(
         f"wrote {len(rendering.files)} files to [cyan]{rendering.out}[/]; "
         f"see [cyan]{rendering.index}[/]."
     )
+
+
+def _render_sweep(sweep: Path, out: Path, size: str) -> None:
+    """`symbreak render SWEEP`: the residual-group heat map and the directions sphere."""
+    from symbreak.render import RenderError, parse_size
+    from symbreak.render._sweep import render_sweep
+    from symbreak.sweep import analyse_sweep
+
+    try:
+        files = render_sweep(analyse_sweep(sweep).to_dict(), out, parse_size(size))
+    except (ValueError, DataError, RunError, RenderError) as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write the pictures to {out} ({error.strerror or error}).")
+    _consoles.console.print(f"wrote {', '.join(f.name for f in files)} to [cyan]{out}[/].")
 
 
 def _vector(text: str, option: str) -> tuple[float, float, float]:

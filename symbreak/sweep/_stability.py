@@ -62,6 +62,8 @@ class Stability:
     flags: list[dict] = field(default_factory=list)
     domains: list[Domain] = field(default_factory=list)
     domain_counts: list[int] = field(default_factory=list)
+    #: Block -> one entry per run: its values and the axis of its signal's largest lobe.
+    directions: dict = field(default_factory=dict)
 
     @property
     def stable(self) -> bool:
@@ -83,6 +85,7 @@ class Stability:
             "activity": self.activity,
             "residual_groups": self.table,
             "direction_spread_degrees": self.spread,
+            "directions": self.directions,
             "domains": [d.to_dict() | {"runs": n}
                         for d, n in zip(self.domains, self.domain_counts)],  # fmt: skip
             "points": [{"name": a.name, "values": a.values, "residual_point_group": a.residual,
@@ -157,6 +160,7 @@ def stability(path: Path, grid: SweepGrid, answers: list[RunAnswer],
     result.spread = direction_spread(grid, answers)
     result.consensus = consensus(answers)
     result.flags = flags(grid, answers)
+    result.directions = directions(answers)
     chosen = next(a for a in answers if a.residual == result.consensus["group"])
     try:
         result.domains = domains(chosen.input_group, chosen.residual_group,
@@ -211,6 +215,53 @@ def direction_spread(grid: SweepGrid, answers: list[RunAnswer]) -> dict[str, flo
                 angle = _angle(first.vectors[block], second.vectors[block])
                 spread[block] = max(spread[block], angle)
     return dict(sorted(spread.items()))
+
+
+def lobe_axis(irrep: str, vector) -> list[float]:
+    """The axis :math:`\\pm\\hat u` where the block's signal :math:`|\\sum_m v_m Y_{lm}(\\hat u)|`
+    is largest (canonical sign): a 1o block's own direction, a prolate 2e block's long axis.
+
+    >>> lobe_axis("1o", [0.0, 0.0, 2.0]), lobe_axis("2e", [0.0, 0.0, 1.0, 0.0, 0.0])
+    ([0.0, 0.0, 1.0], [0.0, 1.0, 0.0])
+    """
+    from scipy.optimize import minimize
+
+    from symbreak.conventions import parse_irrep
+    from symbreak.symmetry import spherical_harmonics
+    from symbreak.symmetry._rotations import canonical_axis
+
+    l, _ = parse_irrep(irrep)
+    vector = np.asarray(vector, dtype=np.float64)
+
+    def size(u: np.ndarray) -> np.ndarray:
+        u = np.atleast_2d(u)
+        u = u / np.linalg.norm(u, axis=1, keepdims=True)
+        return -np.abs(spherical_harmonics(l, u) @ vector)
+
+    points = _fibonacci_sphere(2000)
+    start = points[int(np.argmin(size(points)))]
+    best = minimize(lambda u: float(size(u)[0]), start, method="Nelder-Mead",
+                    options={"xatol": 1e-10, "fatol": 1e-14}).x  # fmt: skip
+    return [round(float(c), 6) + 0.0 for c in canonical_axis(best)]
+
+
+def _fibonacci_sphere(count: int) -> np.ndarray:
+    index = np.arange(count) + 0.5
+    polar = np.arccos(1.0 - 2.0 * index / count)
+    azimuth = np.pi * (1.0 + 5.0**0.5) * index
+    return np.stack([np.sin(polar) * np.cos(azimuth), np.sin(polar) * np.sin(azimuth),
+                     np.cos(polar)], axis=1)  # fmt: skip
+
+
+def directions(answers: list[RunAnswer]) -> dict[str, list[dict]]:
+    """Block -> ``[{"run", "values", "axis"}]``: each run's lobe axis, for the sphere picture."""
+    found: dict[str, list[dict]] = {}
+    for answer in answers:
+        for block, vector in answer.vectors.items():
+            axis = lobe_axis(block.split()[0], vector)
+            found.setdefault(block, []).append(
+                {"run": answer.name, "values": answer.values, "axis": axis})
+    return dict(sorted(found.items()))
 
 
 def consensus(answers: list[RunAnswer]) -> dict:
