@@ -112,6 +112,10 @@ def fit(
         show_default=False,
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Run directory to create."),
+    dt: float = typer.Option(
+        None, "--dt", help="Trajectory files (extxyz, .traj, LAMMPS dump, H5MD): time step, "
+        "when the file gives none.", show_default=False,
+    ),
     l_relaxed: int = typer.Option(4, help="Highest l of the relaxed weights (both parities)."),
     multiplicity: int = typer.Option(1, help="Copies of each irrep in the relaxed weights."),
     layers: int = typer.Option(
@@ -189,7 +193,7 @@ def fit(
         check_out(out, inputs, overwrite=force)
         from symbreak.data.formats import load_input  # h5py/ASE, not torch: fails in < 1 s
 
-        dataset = load_input(inputs)
+        dataset = load_input(inputs, dt)
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
     from symbreak.fit import FitOptions
@@ -353,27 +357,27 @@ def convert(
         "any format ASE reads (CIF, POSCAR, extxyz, xyz, .traj)."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="HDF5 file to write (docs/data_format.md)."),
+    dt: float = typer.Option(
+        None, "--dt", help="Trajectories: time step, when the file gives none.", show_default=False
+    ),
 ) -> None:
     """Write what symbreak reads from IN as its HDF5 file OUT, to inspect or fit later.
 
     Crystals are mapped first (supercell, origin shift, atom matching); the mapping is printed
-    and stored in OUT's attribute cell_mappings.
+    and stored in OUT's attribute cell_mappings. One file with three frames or more (extxyz,
+    .traj, LAMMPS dump, H5MD) is a trajectory, streamed.
     """
-    from symbreak.data.formats import convert as convert_files
+    from symbreak.data.formats import convert_any
 
     try:
-        dataset, mappings = convert_files(inputs, out)
+        lines = convert_any(inputs, out, dt)
     except DataError as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {out} ({error.strerror or error}).")
-    pair = dataset.pairs[0]
-    kind = "crystal pair" if pair.periodic else "cluster pair"
-    _consoles.console.print(f"wrote [cyan]{out}[/]: {kind} '{pair.name}', {pair.n_points} atoms.")
-    if pair.name in mappings:
-        from symbreak.data.cells import mapping_sentence
-
-        _consoles.console.print(mapping_sentence(mappings[pair.name]), highlight=False)
+    _consoles.console.print(f"wrote [cyan]{out}[/]: {lines[0]}")
+    for line in lines[1:]:
+        _consoles.console.print(line, highlight=False)
 
 
 @app.command(cls=Command)

@@ -132,18 +132,72 @@ def read_structure_pair(
     return dataset, ({name: mapping.to_dict()} if mapping is not None else {})
 
 
-def load_input(paths: Sequence[str | os.PathLike]):
-    """The dataset that ``symbreak fit`` fits: HDF5 as documented, or structure files."""
+def is_trajectory(paths: Sequence[str | os.PathLike]) -> bool:
+    """One H5MD file, or one structure file with three frames or more (read no further)."""
+    from symbreak.data.trajectory_formats import count_frames_at_least, is_h5md
+
+    if len(paths) != 1:
+        return False
+    if is_hdf5(paths[0]):
+        return is_h5md(paths[0])
+    return count_frames_at_least(paths[0], 3) == 3
+
+
+def load_input(paths: Sequence[str | os.PathLike], dt: float | None = None):
+    """The dataset that ``symbreak fit`` fits: HDF5 as documented, structure files, or a
+    trajectory file (streamed into a temporary HDF5 file that lives as long as the process)."""
     from symbreak.data import load_dataset
 
     paths = list(paths)
     for path in paths:
         check_file(path)
+    if is_trajectory(paths):
+        return load_dataset(_temporary_trajectory(paths[0], dt))
     if len(paths) == 1 and is_hdf5(paths[0]):
         return load_dataset(paths[0])
     if any(is_hdf5(p) for p in paths):
         raise DataError("an HDF5 file is fitted alone; give structure files as PARENT CHILD.")
     return read_structure_pair(paths)[0]
+
+
+def _temporary_trajectory(path, dt: float | None) -> Path:
+    import atexit
+    import shutil
+    import tempfile
+
+    from symbreak.data.trajectory_formats import convert_trajectory
+
+    folder = Path(tempfile.mkdtemp(prefix="symbreak-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    out = folder / (Path(path).stem + ".h5")
+    convert_trajectory(path, out, dt)
+    return out
+
+
+def convert_any(paths: Sequence[str | os.PathLike], out: str | os.PathLike,
+                dt: float | None = None) -> list[str]:  # fmt: skip
+    """:func:`convert` for pairs, or the streamed trajectory conversion; what to tell the user."""
+    paths = list(paths)
+    for path in paths:
+        check_file(path)
+        if Path(path).resolve() == Path(out).resolve():
+            raise DataError(f"{out} is also an input; choose another --out.")
+    if is_trajectory(paths):
+        from symbreak.data.trajectory_formats import convert_trajectory
+
+        done = convert_trajectory(paths[0], out, dt)
+        source = "from the file" if done["velocities_from_file"] else "to be derived"
+        return [f"trajectory '{done['name']}': {done['frames']} frames of {done['atoms']} "
+                f"atoms, dt {done['dt']:g}, velocities {source}."]  # fmt: skip
+    dataset, mappings = convert(paths, out)
+    pair = dataset.pairs[0]
+    kind = "crystal pair" if pair.periodic else "cluster pair"
+    lines = [f"{kind} '{pair.name}', {pair.n_points} atoms."]
+    if pair.name in mappings:
+        from symbreak.data.cells import mapping_sentence
+
+        lines.append(mapping_sentence(mappings[pair.name]))
+    return lines
 
 
 def convert(
@@ -180,6 +234,8 @@ def convert(
 __all__ = [
     "MAPPING_ATTRIBUTE",
     "convert",
+    "convert_any",
+    "is_trajectory",
     "is_hdf5",
     "load_input",
     "pair_name",

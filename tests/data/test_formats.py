@@ -122,8 +122,8 @@ def test_bad_input_is_one_sentence_and_exit_2(tmp_path, case, words):
         write(tmp_path / "c.traj", _rocksalt())
         paths[1] = tmp_path / "c.traj"
     elif case == "frames":
-        write(tmp_path / "three.extxyz", [_cluster(PARENT)] * 3)
-        paths = [tmp_path / "three.extxyz"]
+        write(tmp_path / "one.extxyz", [_cluster(PARENT)])
+        paths = [tmp_path / "one.extxyz"]
     elif case == "composition":
         write(tmp_path / "p.traj", _rocksalt())
         other = _rocksalt()

@@ -1,0 +1,233 @@
+"""MD trajectories in the formats people have, streamed into symbreak's trajectories schema.
+
+- extxyz, ASE ``.traj``, LAMMPS dump (``lammps-dump-text``) and anything else ``ase.io.iread``
+  knows, frame by frame: ASE is already how symbreak reads structures (one reader stack, the
+  field's convention), and ``iread`` streams. MDAnalysis would add a large dependency for
+  formats ASE already reads.
+- H5MD (``/particles/<group>/position/value``, ``box/edges``) directly with h5py, in windows of
+  frames: it is HDF5, and h5py is already a dependency.
+
+Frames are written as they are read (``frames_per_chunk`` at a time), so a file larger than
+memory converts. Periodic positions are unwrapped (each frame continues the previous one by the
+minimum image), so that finite differences do not see jumps across the cell.
+
+Velocities come from the file when it has them (ASE's ``get_velocities()``, in ASE's units, or
+H5MD's ``velocity/value``); otherwise they are derived by the trajectories reader from
+positions and ``dt``. ``dt`` comes from the file (extxyz/``.traj`` ``time`` info of the first
+two frames; H5MD ``position/time``) or from ``--dt``; with neither, one sentence and exit 2.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from symbreak.data._lattice import minimum_image
+from symbreak.data.errors import DataError
+from symbreak.data.structures import _short, check_file, require_ase
+
+#: Frames gathered before each write (64 KiB - 1 MiB of positions for 10 - 1000 atoms).
+FRAMES_PER_CHUNK = 2048
+
+
+def is_h5md(path: str | os.PathLike) -> bool:
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as handle:
+            return "h5md" in handle and "particles" in handle
+    except OSError:
+        return False
+
+
+def _ase_frames(path: Path, format: str | None) -> Iterator:  # noqa: A002
+    io = require_ase()
+    try:
+        yield from io.iread(path, index=":", format=format)
+    except Exception as error:  # ASE's readers raise anything
+        raise DataError(f"{path}: ASE cannot read it as a trajectory ({_short(error)}).") from None
+
+
+def count_frames_at_least(path: str | os.PathLike, limit: int, format: str | None = None) -> int:  # noqa: A002
+    """How many frames the file has, counting no further than ``limit`` (reads only those)."""
+    if is_h5md(path):
+        return limit
+    return sum(1 for _ in itertools.islice(_ase_frames(Path(path), format), limit))
+
+
+class _Writer:
+    """Appends frames to resizable datasets of one trajectory group."""
+
+    def __init__(self, group, n_atoms: int, with_velocities: bool) -> None:
+        shape, chunk = (
+            (0, n_atoms, 3),
+            (max(1, min(FRAMES_PER_CHUNK, 2**15 // n_atoms)), n_atoms, 3),
+        )
+        keys = ["positions"] + (["velocities"] if with_velocities else [])
+        self.datasets = {
+            key: group.create_dataset(
+                key, shape=shape, maxshape=(None, n_atoms, 3), chunks=chunk, dtype="f8"
+            )
+            for key in keys
+        }
+        self.frames = 0
+
+    def append(self, arrays: dict) -> None:
+        count = len(arrays["positions"])
+        for key, dataset in self.datasets.items():
+            dataset.resize(self.frames + count, axis=0)
+            dataset[self.frames :] = arrays[key]
+        self.frames += count
+
+
+def _unwrap(positions: np.ndarray, previous: np.ndarray | None, cell, pbc) -> np.ndarray:
+    """Continue ``previous`` by the minimum image of each atom's step, along periodic axes."""
+    if previous is None or cell is None or not np.any(pbc):
+        return positions
+    step = np.linalg.solve(cell.T, (positions - previous).T).T
+    step[:, pbc] = minimum_image(step[:, pbc])
+    return previous + step @ cell
+
+
+def _stream_ase(path: Path, format: str | None) -> Iterator[tuple[dict, dict]]:  # noqa: A002
+    """(meta, arrays) per chunk; meta (first chunk only) holds symbols, cell, pbc, times."""
+    previous, meta = None, {}
+    frames = _ase_frames(path, format)
+    while True:
+        chunk = list(itertools.islice(frames, FRAMES_PER_CHUNK))
+        if not chunk:
+            return
+        if not meta:
+            first = chunk[0]
+            cell = np.asarray(first.cell, dtype=np.float64)
+            meta = {
+                "symbols": first.get_chemical_symbols(),
+                "cell": cell if np.any(cell != 0) else None,
+                "pbc": np.asarray(first.pbc),
+                "times": [a.info.get("time") for a in chunk[:2]],
+                "velocities": first.has("momenta"),
+            }
+        positions, velocities = [], []
+        for k, atoms in enumerate(chunk):
+            if atoms.get_chemical_symbols() != meta["symbols"]:
+                raise DataError(f"{path}: frame {k} has other atoms than the first frame.")
+            previous = _unwrap(
+                np.asarray(atoms.positions, float), previous, meta["cell"], meta["pbc"]
+            )
+            positions.append(previous)
+            if meta["velocities"]:
+                velocities.append(atoms.get_velocities())
+        arrays = {"positions": np.stack(positions)}
+        if meta["velocities"]:
+            arrays["velocities"] = np.stack(velocities)
+        yield meta, arrays
+
+
+def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
+    import h5py
+
+    with h5py.File(path, "r") as handle:
+        groups = list(handle["particles"])
+        if len(groups) != 1:
+            raise DataError(f"{path}: holds {len(groups)} particle groups; symbreak reads one.")
+        particles = handle["particles"][groups[0]]
+        if "position" not in particles or "value" not in particles["position"]:
+            raise DataError(f"{path}: H5MD particles/{groups[0]} has no position/value.")
+        position = particles["position"]
+        values = position["value"]
+        time = position.get("time")
+        times = None
+        if time is not None:
+            time = np.asarray(time[()] if time.shape == () else time[:2], dtype=float)
+            times = [0.0, float(time)] if time.ndim == 0 else time.tolist()
+        edges = particles.get("box/edges")
+        cell = None
+        if edges is not None:
+            edges = edges["value"][0] if isinstance(edges, h5py.Group) else edges[()]
+            edges = np.asarray(edges, dtype=float)
+            cell = np.diag(edges) if edges.ndim == 1 else edges
+        species = particles.get("species")
+        symbols = None
+        if species is not None:
+            species = species["value"][0] if isinstance(species, h5py.Group) else species[()]
+            symbols = [str(s) for s in np.asarray(species).tolist()]
+        velocity = particles.get("velocity/value")
+        meta = {
+            "symbols": symbols or ["X"] * values.shape[1],
+            "cell": cell,
+            "pbc": np.full(3, cell is not None),
+            "times": times,
+            "velocities": velocity is not None,
+        }
+        previous = None
+        for start in range(0, values.shape[0], FRAMES_PER_CHUNK):
+            block = np.asarray(values[start : start + FRAMES_PER_CHUNK], dtype=float)
+            unwrapped = []
+            for frame in block:
+                previous = _unwrap(frame, previous, cell, meta["pbc"])
+                unwrapped.append(previous)
+            arrays = {"positions": np.stack(unwrapped)}
+            if velocity is not None:
+                arrays["velocities"] = np.asarray(velocity[start : start + FRAMES_PER_CHUNK], float)
+            yield meta, arrays
+
+
+def _time_step(meta: dict, dt: float | None, path) -> float:
+    if dt is not None:
+        if not dt > 0:
+            raise DataError(f"--dt must be positive, not {dt}.")
+        return float(dt)
+    times = meta.get("times") or []
+    if len(times) == 2 and None not in times and times[1] > times[0]:
+        return float(times[1] - times[0])
+    raise DataError(
+        f"{path}: the file gives no time step; pass --dt (in the time unit of its velocities)."
+    )
+
+
+def convert_trajectory(
+    path: str | os.PathLike,
+    out: str | os.PathLike,
+    dt: float | None = None,
+    format: str | None = None,
+) -> dict:  # noqa: A002
+    """Stream a trajectory file into ``out`` (``/trajectories/<stem>``); returns a summary.
+
+    The output is written under a temporary name and renamed when complete, so a failure
+    (unreadable frame, no time step) leaves nothing behind.
+    """
+    from symbreak.data._hdf5 import atomic_hdf5
+    from symbreak.data._species import species_for_writing
+
+    path = check_file(path)
+    stream = _stream_h5md(path) if is_h5md(path) else _stream_ase(path, format)
+    name = "".join(c if c.isalnum() or c in "_.-" else "_" for c in path.stem) or "trajectory"
+    with atomic_hdf5(out, {"converted_from": str(path)}) as handle:
+        group = handle.create_group(f"trajectories/{name}")
+        writer = None
+        for meta, arrays in stream:
+            if writer is None:
+                group.attrs["dt"] = _time_step(meta, dt, path)
+                writer = _Writer(group, arrays["positions"].shape[1], "velocities" in arrays)
+                group.create_dataset("species", data=species_for_writing(meta["symbols"]))
+                if meta["cell"] is not None:
+                    group.create_dataset("cell", data=meta["cell"])
+                    group.create_dataset("pbc", data=np.asarray(meta["pbc"], dtype=bool))
+            writer.append(arrays)
+        if writer is None or writer.frames < 3:
+            raise DataError(f"{path}: a trajectory needs at least 3 frames.")
+        summary = {
+            "name": name,
+            "frames": writer.frames,
+            "atoms": writer.datasets["positions"].shape[1],
+            "dt": float(group.attrs["dt"]),
+            "velocities_from_file": "velocities" in writer.datasets,
+        }
+    return summary
+
+
+__all__ = ["FRAMES_PER_CHUNK", "convert_trajectory", "count_frames_at_least", "is_h5md"]
