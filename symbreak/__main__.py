@@ -10,13 +10,7 @@ import os
 import signal
 import sys
 
-_interrupted = False
-
-
-def _on_interrupt(signum, frame):
-    global _interrupted
-    _interrupted = True
-    raise KeyboardInterrupt
+from symbreak import _interrupts
 
 
 def _exit_interrupted() -> None:
@@ -27,8 +21,6 @@ def _exit_interrupted() -> None:
     1 of 16 interrupts in scripts/kill_fits.py ended with status -2 after this line.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line
-    from symbreak import _interrupts
-
     if not _interrupts.reported:
         sys.stderr.write("symbreak: interrupted (Ctrl-C).\n")
     for stream in (sys.stdout, sys.stderr):
@@ -39,17 +31,17 @@ def _exit_interrupted() -> None:
 
 def main() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _on_interrupt)
+        signal.signal(signal.SIGINT, _interrupts.on_interrupt)
     try:
         from symbreak.cli import app
 
         app(prog_name="symbreak")
     except SystemExit as exit_:
-        if exit_.code == 130 and _interrupted:
+        if exit_.code == 130 and _interrupts.interrupted:
             _exit_interrupted()
         raise
     except Exception as error:
-        if _interrupted:
+        if _interrupts.interrupted:
             _exit_interrupted()
         if os.environ.get("SYMBREAK_DEBUG"):
             raise
@@ -62,7 +54,7 @@ def main() -> None:
         )
         sys.exit(1)
     except BaseException:
-        if not _interrupted:
+        if not _interrupts.interrupted:
             raise
         _exit_interrupted()
     finally:

@@ -97,6 +97,14 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _load_torch() -> None:
+    """Import torch and e3nn with Ctrl-C held back until they are loaded: a KeyboardInterrupt
+    raised inside torch's C++ import code aborts the process (symbreak._interrupts)."""
+    with _interrupts.deferred():
+        import e3nn.o3  # noqa: F401
+        import torch  # noqa: F401
+
+
 def note(message: str) -> None:
     _consoles.errors.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
 
@@ -196,8 +204,9 @@ def fit(
         dataset = load_input(inputs, dt)
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
-    from symbreak.fit import FitOptions
-    from symbreak.pipeline import fit_file
+    with _interrupts.deferred():  # torch and e3nn: see _load_torch
+        from symbreak.fit import FitOptions
+        from symbreak.pipeline import fit_file
 
     try:
         options = FitOptions(
@@ -340,6 +349,7 @@ def explain(
             report = None
     try:
         if report is None:
+            _load_torch()
             report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
     except (DataError, RunError) as error:
         fail(str(error))
@@ -491,7 +501,9 @@ def render(
     curve of RUN into OUT; OUT/index.html lists and explains every file."""
     if (run / "sweep.json").is_file():  # a sweep folder: its stability pictures
         return _render_sweep(run, out, size)
-    from symbreak.render import RenderError, parse_size, render_run
+    _load_torch()
+    with _interrupts.deferred():
+        from symbreak.render import RenderError, parse_size, render_run
     from symbreak.run import load_run
 
     try:
