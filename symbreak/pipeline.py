@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset, write_pairs
 from symbreak.fit import FitOptions, FitResult, HistoryRow, fit
@@ -107,6 +109,25 @@ def symmetry_constraint(
     return projectors, note
 
 
+def symmetric_floor(task, dataset: PairDataset, options: FitOptions, tolerance: float) -> float:
+    """The fit loss (MSE) no network inside the data group's invariant subspace can beat.
+
+    The part of the displacements that the data's group does not fix (noise, or breaking
+    below the tolerance) is out of reach of a symmetry-adapted fit; its mean square is the
+    loss floor. Displacement target only (0 for the signal target).
+    """
+    if options.target != "displacement" or task.name != "pairs":  # clusters only
+        return 0.0
+    from symbreak.report._data_checks import symmetry_residual
+
+    group = task.data_symmetry(tolerance).data_group
+    share = symmetry_residual(dataset, group, tolerance)
+    if share is None:
+        return 0.0
+    displacements = [pair.target - pair.source for pair in dataset.pairs]
+    return share * float(np.mean(np.concatenate(displacements) ** 2))
+
+
 def data_checks(task, dataset, options: FitOptions, tolerance: float | None) -> dict:
     """What the verdict needs to name a misfit's cause: edges, and pairs that contradict."""
     if not isinstance(dataset, PairDataset):
@@ -172,7 +193,10 @@ def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analys
         tolerance = preparation["symmetry_tolerance"]["tolerance"]
     task = make_task(dataset, options)
     projectors, preparation["symmetry_adapted"] = symmetry_constraint(task, options, tolerance)
-    result = fit(task, options, on_epoch=on_epoch, projectors=projectors)
+    floor = symmetric_floor(task, dataset, options, tolerance) if projectors else 0.0
+    if projectors:
+        preparation["symmetry_adapted"]["floor"] = floor
+    result = fit(task, options, on_epoch=on_epoch, projectors=projectors, floor=floor)
     config = {
         "task": task.name,
         "input": {"path": str(Path(data_path).resolve()), "sha256": sha256},
