@@ -55,6 +55,8 @@ class _Consoles:
     """rich consoles, made when first printed to (rich costs 0.1 s to import)."""
 
     def __getattr__(self, name: str):
+        if name not in ("console", "errors"):  # doctest and inspect probe other names
+            raise AttributeError(name)
         from rich.console import Console
 
         self.console, self.errors = Console(), Console(stderr=True)
