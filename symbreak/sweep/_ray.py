@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +128,10 @@ def run_sweep(
         return state
     import ray
 
+    connecting = time.perf_counter()
     workers, cpus_per_fit, where = connect(address, workers, cpus_per_fit)
-    state.execution = {"address": where, "workers": workers, "cpus_per_fit": cpus_per_fit}
+    state.execution = {"address": where, "workers": workers, "cpus_per_fit": cpus_per_fit,
+                       "connect_seconds": time.perf_counter() - connecting}  # fmt: skip
     remote = ray.remote(fit_point).options(num_cpus=cpus_per_fit, max_retries=0)
     in_flight: dict = {}
     try:

@@ -6,8 +6,9 @@ keep, :func:`symbreak.report.build_report`). Over a sweep this module reports
 - for each irrep, the fraction of runs in which it is active;
 - the residual groups per hyper-parameter point (the seeds pooled), a group x (l, λ) table;
 - the spread of each active block's direction: the largest angle between two seeds'
-  vectors at the same hyper-parameters, :math:`\\arccos |\\hat u \\cdot \\hat v|` (the sign is
-  free: the path weights after a block can absorb it);
+  breaking parts (the block minus its input-invariant part) at the same hyper-parameters,
+  :math:`\\arccos |\\hat u \\cdot \\hat v|` (the sign is free: the path weights after a block
+  can absorb it);
 - the consensus (the most common residual group) and how many runs agree, as a name and
   as the same group in the same orientation (the same domain);
 - a flag for each parameter whose change alone changes the answer: two runs that differ
@@ -28,9 +29,11 @@ from pathlib import Path
 import numpy as np
 
 from symbreak.sweep._grid import SweepGrid, format_value, is_finished, read_sweep
-from symbreak.symmetry import Domain, PointGroup, domains
+from symbreak.symmetry import Domain, PointGroup, breaking_part, domains
 
 STABILITY_SCHEMA = 1
+#: Breaking parts shorter than this fraction of their block are rounding, not a direction.
+BREAKING_FLOOR = 1e-6
 
 
 @dataclass
@@ -96,21 +99,23 @@ class Stability:
 def run_answer(name: str, values: dict, report: dict) -> RunAnswer:
     """The answer of one run from its report (``report.json`` layout, docs/report.md)."""
     groups = report["groups"]
+    input_group = PointGroup.from_dict(groups["input"])
     vectors, polar = {}, None
     for row in report["irreps"]:
         if not row["active"]:
             continue
-        vector = np.asarray(row["vector"], dtype=np.float64)
+        # the breaking part: a block may also hold input-invariant directions (4e has one
+        # under Oh) that mix freely with the breaking one; only the breaking one is an answer
+        vector = breaking_part(row["irrep"], row["vector"], input_group)
         norm = np.linalg.norm(vector)
-        if norm > 0 and vector.size > 1:
+        if norm > BREAKING_FLOOR * max(np.linalg.norm(row["vector"]), 1e-300) and vector.size > 1:
             copy = f" copy {row['copy']}" if row["copy"] else ""
             vectors[f"{row['irrep']} layer {row['layer']}{copy}"] = vector / norm
         if row["irrep"] == "1o" and polar is None:
             polar = row.get("cartesian")
     return RunAnswer(
         name=name, values=values, residual=report["residual_point_group"],
-        residual_group=PointGroup.from_dict(groups["residual"]),
-        input_group=PointGroup.from_dict(groups["input"]),
+        residual_group=PointGroup.from_dict(groups["residual"]), input_group=input_group,
         activated=list(report["activated_irreps"]), vectors=vectors, polar_reference=polar,
     )  # fmt: skip
 

@@ -35,7 +35,7 @@ def fit_point(data: str, out: str, options: dict, threads: int, running: str) ->
     from symbreak.fit import FitOptions
     from symbreak.pipeline import fit_file
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         _, result = fit_file(data, out, FitOptions(**options))
     except (DataError, RunError, ValueError) as error:
@@ -45,6 +45,7 @@ def fit_point(data: str, out: str, options: dict, threads: int, running: str) ->
     return {
         "status": "done",
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu_started,  # every thread of this worker
         "fit_seconds": result.seconds_,
         "epochs": result.epochs_,
         "converged": result.converged_,

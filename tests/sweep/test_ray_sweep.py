@@ -41,7 +41,8 @@ def test_local_sweep_writes_runs_and_a_rerun_fits_only_the_missing_point(tmp_pat
     seen = []
     state = run_sweep(sample_path("cube_to_prism"), out, grid, workers=2, on_progress=seen.append)
     assert [p["status"] for p in state.points.values()] == ["done"] * 3
-    assert state.execution == {"address": "local", "workers": 2, "cpus_per_fit": 1}
+    assert {k: state.execution[k] for k in ("address", "workers", "cpus_per_fit")} == {
+        "address": "local", "workers": 2, "cpus_per_fit": 1}
     assert seen[-1].done == 3 and seen[-1].total == 3
     for point in grid.points():
         run = load_run(out / point.name)

@@ -119,3 +119,36 @@ def test_a_distortion_near_the_symmetry_tolerance_is_flagged(tmp_path):
     assert result.flags[0]["changes"][0]["groups"] == ["D4h", "Oh"]
     table = {row["values"]["symmetry_tolerance"]: row["groups"] for row in result.table}
     assert table == {1e-4: {"D4h": 2}, 1e-2: {"Oh": 2}}
+
+
+def _report(vector_4e) -> dict:
+    """A minimal report dict (docs/report.md layout) with one active 4e block."""
+    return {
+        "groups": {"input": named_group("Oh").to_dict(), "residual": named_group("D4h").to_dict()},
+        "residual_point_group": "D4h", "activated_irreps": ["4e"],
+        "irreps": [{"irrep": "4e", "layer": 1, "copy": 0, "active": True,
+                    "vector": list(vector_4e)}],
+    }  # fmt: skip
+
+
+def test_spread_ignores_the_input_invariant_part_of_a_block():
+    from symbreak.sweep._stability import run_answer
+    from symbreak.symmetry import invariant_projector
+
+    def direction(projector):  # the projector's range is one-dimensional here
+        values, vectors = np.linalg.eigh(projector)
+        return vectors[:, -1]
+
+    cubic = direction(invariant_projector("4e", named_group("Oh")))
+    tetragonal = invariant_projector("4e", named_group("D4h")) - invariant_projector(
+        "4e", named_group("Oh"))  # fmt: skip
+    breaking = direction(tetragonal)
+    grid = SweepGrid({"seed": [0, 1]})
+    answers = [run_answer(p.name, p.values, _report(mix * cubic + 0.3 * breaking))
+               for p, mix in zip(grid.points(), (0.1, 2.0))]  # fmt: skip
+    # the whole vectors are 80 degrees apart; their breaking parts coincide
+    assert np.degrees(np.arccos(abs(
+        (0.1 * cubic + 0.3 * breaking) @ (2.0 * cubic + 0.3 * breaking)
+        / np.linalg.norm(0.1 * cubic + 0.3 * breaking)
+        / np.linalg.norm(2.0 * cubic + 0.3 * breaking)))) > 60  # fmt: skip
+    assert stability(None, grid, answers, []).spread["4e layer 1"] == pytest.approx(0, abs=1e-6)
