@@ -22,7 +22,7 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/symbreak fit sample_data/cube_to_prism.h5 --out runs/demo --force
 	$(VENV)/bin/symbreak explain runs/demo
-	$(VENV)/bin/symbreak render runs/demo --out runs/demo/pictures
+	$(VENV)/bin/symbreak render runs/demo --out runs/demo-pictures  # beside the run: fit --force replaces only a run holding nothing else
 
 test: install
 	$(PY) -m pytest
