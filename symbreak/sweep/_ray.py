@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from symbreak.errors import RunError
-from symbreak.sweep._grid import RUNNING_FOLDER, SweepGrid, SweepState, open_sweep, write_sweep
+from symbreak.sweep._grid import (
+    RUNNING_FOLDER,
+    SweepGrid,
+    SweepState,
+    is_finished,
+    open_sweep,
+    write_sweep,
+)
 from symbreak.sweep._worker import fit_point
 
 INSTALL_HINT = 'symbreak sweep runs on Ray, which is not installed: pip install "symbreak[sweep]".'
@@ -155,7 +162,10 @@ def run_sweep(
     except BaseException:
         for ref, point in in_flight.items():
             ray.cancel(ref, force=True)
-            state.points[point.name] = {"status": "pending", "error": "interrupted"}
+            # the run may be complete with only its report missing: then it is finished
+            finished = is_finished(out / point.name)
+            state.points[point.name] = ({"status": "done"} if finished
+                                        else {"status": "pending", "error": "interrupted"})
         write_sweep(out, state)
         raise
     finally:

@@ -130,3 +130,22 @@ def test_without_ray_the_command_says_how_to_install_it(tmp_path, sample_path, m
     assert result.exit_code == 2
     assert 'pip install "symbreak[sweep]"' in result.output
     assert result.output.count(".") <= 2 and "Traceback" not in result.output
+
+
+def test_ctrl_c_stops_cleanly_and_the_rerun_finishes(tmp_path, sample_path):
+    out = tmp_path / "sweep"
+    args = ["sweep", sample_path("cube_to_prism"), "--out", out, "--seeds", "3", "--workers", "2",
+            "-q", "--l-relaxed", "2", "--reg-strength", "1e-3", "--epochs", "40"]  # fmt: skip
+    command = [sys.executable, "-m", "symbreak", *map(str, args)]
+    sweep = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any((out / ".running").glob("*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    sweep.send_signal(signal.SIGINT)
+    _, errors = sweep.communicate(timeout=120)
+    assert sweep.returncode == 130
+    assert "interrupted; the finished points stay" in errors and "Traceback" not in errors
+    assert read_sweep(out).points  # sweep.json written
+    again = _symbreak(*args)
+    assert again.returncode == 0, again.stderr
+    assert all(p["status"] == "done" for p in read_sweep(out).points.values())
