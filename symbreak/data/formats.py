@@ -37,6 +37,11 @@ def is_hdf5(path: str | os.PathLike) -> bool:
     return path.is_file() and path.stat().st_size > 0 and h5py.is_hdf5(path)
 
 
+def _hdf5_by_name(path: str | os.PathLike) -> bool:
+    """The name says HDF5 (.h5, .hdf5, .hdf): such a file is never handed to ASE."""
+    return Path(path).suffix.lower() in (".h5", ".hdf5", ".hdf")
+
+
 def pair_name(parent: str, child: str) -> str:
     """An HDF5-safe group name from two file names.
 
@@ -136,7 +141,7 @@ def is_trajectory(paths: Sequence[str | os.PathLike]) -> bool:
     """One H5MD file, or one structure file with three frames or more (read no further)."""
     from symbreak.data.trajectory_formats import count_frames_at_least, is_h5md
 
-    if len(paths) != 1:
+    if len(paths) != 1 or _hdf5_by_name(paths[0]) and not is_hdf5(paths[0]):
         return False
     if is_hdf5(paths[0]):
         return is_h5md(paths[0])
@@ -153,8 +158,8 @@ def load_input(paths: Sequence[str | os.PathLike], dt: float | None = None):
         check_file(path)
     if is_trajectory(paths):
         return load_dataset(_temporary_trajectory(paths[0], dt))
-    if len(paths) == 1 and is_hdf5(paths[0]):
-        return load_dataset(paths[0])
+    if len(paths) == 1 and (is_hdf5(paths[0]) or _hdf5_by_name(paths[0])):
+        return load_dataset(paths[0])  # a damaged .h5 gets the HDF5 reader's sentence
     if any(is_hdf5(p) for p in paths):
         raise DataError("an HDF5 file is fitted alone; give structure files as PARENT CHILD.")
     return read_structure_pair(paths)[0]

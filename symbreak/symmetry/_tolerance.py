@@ -30,14 +30,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import close_group
 from symbreak.symmetry._structure import (
     LabelledPoints,
     _as_labels,
     _as_positions,
+    _linear_axis,
     symmetry_operations,
 )
+
+
+def _size(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.sum((x - x.mean(axis=0)) ** 2, axis=1)))) or 1.0
 
 #: Neighbouring errors at least this far apart (ratio) bound a gap.
 GAP_RATIO = 4.0
@@ -118,8 +124,7 @@ def _group_below(operations, bound: float) -> PointGroup | None:
 def tolerance_ladder(source, target, species=None) -> tuple[Rung, ...]:
     """The windows of tolerance, from rounding up, in which each group holds."""
     operations = operation_errors(source, target, species)
-    scale = float(np.sqrt(np.mean(np.sum((source - np.mean(source, axis=0)) ** 2, axis=1))))
-    floor = ROUNDING * max(scale, 1e-300)
+    floor = ROUNDING * _size(_as_positions(source))
     operations = [(m, max(e, floor)) for m, e in operations]
     edges = sorted({e for _, e in operations})
     rungs = []
@@ -139,8 +144,19 @@ def choose_tolerance(source, target, species=None,
     ``tolerance`` is the geometric middle of that gap. Without such a gap, ``default`` (or the
     lowest rung's upper edge halved) is used and ``gap`` is None.
     """
+    x = _as_positions(source)
+    if len(x) < 3 or _linear_axis(x - x.mean(axis=0), ROUNDING * _size(x)) is not None:
+        # collinear points: no finite operations to rank (C∞v or D∞h); the default decides
+        from symbreak.symmetry._structure import transformation_group
+
+        fallback = DEFAULT_SYMMETRY_TOLERANCE if default is None else default
+        group = transformation_group(source, target, species, fallback)
+        return ToleranceChoice(float(fallback), group, (), None)
     ladder = tolerance_ladder(source, target, species)
-    cap = LARGEST_TOLERANCE * _nearest_neighbour(_as_positions(source))
+    if not ladder:
+        fallback = DEFAULT_SYMMETRY_TOLERANCE if default is None else default
+        return ToleranceChoice(float(fallback), PointGroup.finite(np.eye(3)), (), None)
+    cap = LARGEST_TOLERANCE * _nearest_neighbour(x)
     gaps = [r for r in ladder if r.low <= cap and r.high >= GAP_RATIO * r.low]
     # The identity alone below the first error is a gap on any noisy data (from rounding up
     # to the noise); it is the answer only when no other gap exists.
