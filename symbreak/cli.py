@@ -274,12 +274,19 @@ def _print_fit(result, path: Path) -> None:
 @app.command(cls=Command)
 def example(
     name: str = typer.Argument(
-        ..., metavar="NAME", help="cube_to_cube, cube_to_prism, cube_to_random or lorentz."
+        ...,
+        metavar="NAME",
+        help="cube_to_cube, cube_to_prism, cube_to_random, lorentz, or a published phase "
+        "transition cut as a cluster (needs symbreak[crystals]): BaTiO3_P4mm_Ti, "
+        "BaTiO3_Amm2_Ti, PbTiO3_P4mm_Pb, SrTiO3_I4mcm_Ti, SrTiO3_I4mcm_Sr, KCuF3_I4mcm_K, "
+        "KCuF3_I4mcm_Cu, LaMnO3_Pnma_Mn, CaTiO3_Pnma_Ti, quartz_P3221_Si.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="HDF5 file to write."),
     E: str = typer.Option(None, "--E", help="lorentz only: electric field 'x,y,z'."),
     B: str = typer.Option(None, "--B", help="lorentz only: magnetic field 'x,y,z'."),
-    seed: int = typer.Option(None, help="Random seed (cube_to_random, lorentz)."),
+    seed: int = typer.Option(
+        None, help="Random seed (cube_to_random, lorentz; published clusters: a random frame)."
+    ),
 ) -> None:
     """Write one of the paper's example datasets to OUT."""
     from symbreak.data import make_example

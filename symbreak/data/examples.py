@@ -189,12 +189,39 @@ def _example_attrs(name: str, params: dict) -> dict[str, str]:
     return {"example": name, "example_params": json.dumps(params)}
 
 
+def _published_writer(name: str) -> Callable[..., None]:
+    """A writer for catalogue entry ``name`` of :mod:`symbreak.data.published` (needs ASE and
+    spglib: ``pip install symbreak[crystals]``); ``seed`` puts it in a random frame."""
+
+    def write(path: str | os.PathLike, seed: int | None = None) -> None:
+        import numpy as np
+
+        from symbreak.data.published import published_pair, write_distortion_pairs
+
+        rotation = None
+        if seed is not None:
+            from scipy.spatial.transform import Rotation
+
+            rotation = Rotation.random(random_state=np.random.default_rng(seed)).as_matrix()
+        write_distortion_pairs(path, [published_pair(name, rotation=rotation)])
+
+    write.__doc__ = f"Write the published cluster {name} (parent -> child) as a pairs file."
+    return write
+
+
+def _published_names() -> tuple[str, ...]:
+    from symbreak.data.published import CASES
+
+    return tuple(CASES)
+
+
 #: Example name -> function ``write(path, **params)`` that writes its file.
 EXAMPLES: dict[str, Callable[..., None]] = {
     "cube_to_cube": _pairs_writer(cube_to_cube),
     "cube_to_prism": _pairs_writer(cube_to_prism),
     "cube_to_random": _pairs_writer(cube_to_random),
     "lorentz": _write_lorentz,
+    **{name: _published_writer(name) for name in _published_names()},
 }
 
 

@@ -276,3 +276,15 @@ def test_hermann_mauguin_table_agrees_with_the_operations(pairs, name):
     index = int(np.argmin(np.linalg.norm(delta, axis=1)))
     assert child.get_chemical_symbols()[index] == element
     assert site_symmetry_group(child, index) == _stabiliser_from_operations(child, index)
+
+
+def test_published_clusters_are_examples(tmp_path):
+    pytest.importorskip("ase")
+    pytest.importorskip("spglib")
+    from symbreak.data import make_example
+
+    make_example("KCuF3_I4mcm_K", tmp_path / "k.h5", seed=4)
+    (pair,) = load_pairs(tmp_path / "k.h5").pairs
+    source = pair.source - pair.source.mean(axis=0)
+    target = pair.target - pair.target.mean(axis=0)
+    assert transformation_group(source, target, pair.species).name == "D4"
