@@ -65,7 +65,9 @@ def pairs_symmetry(pairs: PairDataset, tolerance: float) -> DataSymmetry:
         species = [pairs.species_names[s] for s in pair.species]
         g_in = point_group(pair.source, species, tolerance)
         g_out = point_group(pair.target, species, tolerance)
-        g_data = transformation_group(pair.source, pair.target, species, tolerance)
+        # the pairs are as the fit saw them: a rigid shift left in was kept on purpose
+        g_data = transformation_group(pair.source, pair.target, species, tolerance,
+                                      keep_translation=True)  # fmt: skip
         inputs.append(g_in)
         targets.append(g_out)
         datas.append(g_data)

@@ -27,9 +27,9 @@ def test_a_uniform_shift_is_not_symmetry_breaking():
     # ground truth: the frustum keeps C4v; a shift off the axis would leave only Cs
     source, target = frustum_cube()
     shifted = target + [0.05, 0.0, 0.0]
-    assert transformation_group(source, shifted).name == "Cs"
+    assert transformation_group(source, shifted, keep_translation=True).name == "Cs"
     fixed, _ = remove_rigid_motion(_dataset(source, shifted))
-    assert transformation_group(source, fixed.pairs[0].target).name == "C4v"
+    assert transformation_group(source, fixed.pairs[0].target, keep_translation=True).name == "C4v"
 
 
 def test_kabsch_recovers_a_known_rotation():
@@ -51,3 +51,10 @@ def test_rotation_is_kept_by_default_because_removing_it_changes_the_group():
     assert transformation_group(source, kept.pairs[0].target).name == "C4"
     removed, _ = remove_rigid_motion(_dataset(source, target), rotation=True)
     assert transformation_group(source, removed.pairs[0].target).name == "D4"
+
+
+def test_transformation_group_takes_each_structure_about_its_own_centroid():
+    source, target = frustum_cube()
+    shifted = target + [0.05, 0.0, 0.0]
+    assert transformation_group(source, shifted).name == "C4v"
+    assert transformation_group(source, shifted, keep_translation=True).name == "Cs"

@@ -113,7 +113,9 @@ def test_identity_map_keeps_the_full_group_and_linear_maps():
     assert transformation_group(positions, positions, species).name == "Td"
     line = np.array([[0, 0, -1.0], [0, 0, 1.0]])
     assert transformation_group(line, line * 1.5).name == "Dinfh"
-    assert transformation_group(line, line + [0, 0, 0.2]).name == "Cinfv"
+    # a uniform shift is no distortion, unless the caller keeps it on purpose
+    assert transformation_group(line, line + [0, 0, 0.2]).name == "Dinfh"
+    assert transformation_group(line, line + [0, 0, 0.2], keep_translation=True).name == "Cinfv"
 
 
 def test_bad_input():
