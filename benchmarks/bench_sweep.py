@@ -92,10 +92,12 @@ def main() -> None:
         points = state.points
         threads = {p.get("threads") for p in points.values()}
         cpu = sum(p.get("cpu_seconds", 0.0) for p in points.values())
+        busy = sum(p.get("seconds", 0.0) for p in points.values())
         start = state.execution["connect_seconds"]
         print(f"sweep on local Ray ({len(points)} fits, torch threads per fit {threads}): "
-              f"wall {wall:.1f} s, of which {start:.1f} s starting Ray; the fits used "
-              f"{cpu:.1f} CPU s, {cpu / (wall - start):.2f} cores on average after the start")
+              f"wall {wall:.1f} s, of which {start:.1f} s starting Ray; after the start "
+              f"{busy / (wall - start):.2f} fits in flight on average, using "
+              f"{cpu / (wall - start):.2f} cores ({cpu:.1f} CPU s)")
         ratio = wall / totals[available_cores()]
         print(f"sweep wall / sum of single fits = {ratio:.2f} (goal <= {GOAL}); "
               f"against single-thread single fits {wall / totals[1]:.2f}")
