@@ -34,6 +34,10 @@ import torch
 from symbreak.model import RelaxedNetwork
 
 REGULARISERS = ("group-lasso", "l2", "none")
+#: A noisy fit within this fraction of its floor has fitted the data: what remains is the
+#: group-symmetric part of the noise, which an over-parameterised network fits only by
+#: creeping (a noisy D3 cluster sat 1.8 % above its floor for 300 epochs).
+_FLOOR_MARGIN = 0.05
 #: Relative improvement over 10 epochs below which the active set is screened again.
 _SCREENING_TOLERANCE = 1e-2
 _LASSO_SMOOTHING = 1e-4
@@ -408,7 +412,7 @@ def _lbfgs_epoch(optimiser: torch.optim.LBFGS, objective: _Objective) -> torch.T
 
 
 def _fitted(fit_loss: float, tolerance: float, floor: float = 0.0) -> bool:
-    """The relative fit loss is within ``tolerance`` (plus 0.1 % of ``floor``) of ``floor``.
+    """The relative fit loss is within ``tolerance`` (plus 5 % of ``floor``) of ``floor``.
 
     ``floor`` is the part of the data no fit inside the data group's invariant subspace can
     explain (noise that breaks the group); 0 for exact data. ``tolerance`` (1e-10) is the
@@ -416,7 +420,7 @@ def _fitted(fit_loss: float, tolerance: float, floor: float = 0.0) -> bool:
     remaining gains are rounding or creep (BaTiO3 Amm2: 2.9e-8 to 2.0e-8 in 300 epochs
     before the screening fix, 7e-12 at 400 epochs after it).
     """
-    return fit_loss - floor <= tolerance + 1e-3 * floor
+    return fit_loss - floor <= tolerance + _FLOOR_MARGIN * floor
 
 
 def _stalled(history: list[HistoryRow], tolerance: float, window: int = 10,

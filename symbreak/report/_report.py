@@ -17,7 +17,7 @@ from symbreak.report._data_checks import symmetry_residual
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
 from symbreak.run import Run, RunError
-from symbreak.symmetry import PointGroup, residual_group, stabilizer
+from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
 
 #: Version of the ``to_dict`` layout; readers refuse larger numbers.
 REPORT_SCHEMA = 1
@@ -145,6 +145,25 @@ def weights_vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
     return vectors
 
 
+def aligned(group: PointGroup, reference: PointGroup) -> PointGroup:
+    """``group`` with each element that ``reference`` also has (within the element
+    tolerance) replaced by ``reference``'s copy.
+
+    On noisy data the source's group and the transformation's group are refined on different
+    atoms, so one C2 axis comes out 1e-3 rad apart in the two. The fit kept θ exactly
+    invariant under the data group's copy; tested with the source group's copy it moved θ
+    by 1e-3 of its size, the threshold, and a D3 fit was reported as C3.
+    """
+    if not (group.is_finite and reference.is_finite):
+        return group
+    elements = np.array(group.elements, copy=True)
+    for k, element in enumerate(elements):
+        match = find_matrix(reference.elements, element)
+        if match >= 0:
+            elements[k] = reference.elements[match]
+    return PointGroup.finite(elements)
+
+
 def run_tolerance(run: Run) -> float:
     """The structure tolerance the fit used (chosen from the data or given), else the default."""
     chosen = run.config.get("preparation", {}).get("symmetry_tolerance") or {}
@@ -173,9 +192,8 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     rows = irrep_rows(run.network, task, symmetry.input_group, fit["initial_loss"], threshold)
     vectors = weights_vectors(rows)
     weights_group = stabilizer(vectors, threshold) if vectors else PointGroup.spherical(True)
-    residual = residual_group(symmetry.input_group, vectors, threshold) if vectors else (
-        symmetry.input_group
-    )
+    input_group = aligned(symmetry.input_group, symmetry.data_group)
+    residual = residual_group(input_group, vectors, threshold) if vectors else input_group
     groups = {
         "input": symmetry.input_group,
         "target": symmetry.target_group,

@@ -17,7 +17,12 @@ from symbreak.symmetry._breaking import (
 from symbreak.symmetry._domains import Domain, domains
 from symbreak.symmetry._named_groups import named_group
 from symbreak.symmetry._point_group import PointGroup
-from symbreak.symmetry._rotations import ELEMENT_TOLERANCE, Operation, describe_operation
+from symbreak.symmetry._rotations import (
+    ELEMENT_TOLERANCE,
+    Operation,
+    describe_operation,
+    find_matrix,
+)
 from symbreak.symmetry._stabilizer import DEFAULT_STABILIZER_TOLERANCE, stabilizer
 from symbreak.symmetry._structure import point_group, transformation_group
 from symbreak.symmetry._tolerance import ToleranceChoice, choose_tolerance, tolerance_ladder
@@ -34,6 +39,7 @@ __all__ = [
     "breaking_part",
     "choose_tolerance",
     "describe_operation",
+    "find_matrix",
     "domains",
     "invariant_dimension",
     "invariant_projector",

@@ -101,3 +101,23 @@ def test_another_frame_gives_the_same_groups_rotated(fitted, name):
     for element in plain["symmetry_elements"]:
         assert _matches(element, moved["symmetry_elements"], FRAME), element
     assert np.allclose(moved["centre"], FRAME @ np.array(plain["centre"]) + SHIFT)
+
+
+def test_residual_group_uses_the_data_groups_copy_of_each_element():
+    """Noisy data: the source's group and the transformation's group are refined on different
+    atoms and differ by ~1e-3 rad; θ, exactly invariant under the data group's elements, must
+    still give the data group, not a smaller one."""
+    import numpy as np
+    from scipy.spatial.transform import Rotation
+
+    from symbreak.report._report import aligned
+    from symbreak.symmetry import named_group, residual_group, wigner_D
+
+    data = named_group("D3")
+    tilt = Rotation.from_rotvec([2e-3, -1e-3, 1.5e-3]).as_matrix()
+    source_group = named_group("D6h").rotated(tilt)
+    rng = np.random.default_rng(0)
+    vectors = {name: wigner_D(name, data.elements).mean(axis=0) @ rng.normal(size=2 * l + 1)
+               for name, l in (("2o", 2), ("3o", 3), ("4e", 4))}  # fmt: skip
+    assert residual_group(source_group, vectors, 1e-3).order < 6  # the defect
+    assert residual_group(aligned(source_group, data), vectors, 1e-3).name == "D3"
