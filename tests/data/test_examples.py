@@ -126,8 +126,11 @@ def test_crossed_fields_drift_at_e_cross_b_over_b_squared():
 
 
 def test_make_example_writes_every_registered_file(tmp_path):
-    assert set(EXAMPLES) == {"cube_to_cube", "cube_to_prism", "cube_to_random", "lorentz"}
-    for name in EXAMPLES:
+    from symbreak.data.published import CASES
+
+    paper = {"cube_to_cube", "cube_to_prism", "cube_to_random", "lorentz"}
+    assert set(EXAMPLES) == paper | set(CASES)  # published clusters: tests/data/test_published
+    for name in paper:
         params = {"n_steps": 20, "n_particles": 2} if name == "lorentz" else {}
         make_example(name, tmp_path / f"{name}.h5", **params)
         dataset = load_dataset(tmp_path / f"{name}.h5")
