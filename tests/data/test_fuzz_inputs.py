@@ -25,7 +25,7 @@ EXAMPLES = {
 }
 
 FUZZ = settings(
-    deadline=2000,  # ms: a load that hangs fails the test instead of stalling CI
+    deadline=10_000,  # ms: generous on a busy CI machine; a load this slow is a finding
     derandomize=not os.environ.get("SYMBREAK_FUZZ_RANDOM"),  # CI: the same inputs every run
     database=None,
     suppress_health_check=list(HealthCheck),

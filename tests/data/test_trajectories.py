@@ -240,3 +240,22 @@ def test_derived_values_beyond_float_range_are_refused(tmp_path, dt):
         handle["trajectories/a"].attrs["dt"] = dt
     with pytest.raises(DataError, match=r"derived from 'positions' with dt = .* check dt"):
         load_trajectories(path)
+
+
+def test_a_declared_but_unwritten_huge_trajectory_is_not_read(tmp_path):
+    import time
+
+    path = tmp_path / "declared.h5"
+    with h5py.File(path, "w") as handle:
+        handle.create_dataset("trajectories/a/positions", shape=(10**4, 10**6, 3), dtype="<f8",
+                              chunks=True)  # fmt: skip
+        handle["trajectories/a"].attrs["dt"] = 0.1
+    start = time.perf_counter()
+    info = load_trajectories(path).trajectories[0]
+    assert info.n_particles == 10**6 and time.perf_counter() - start < 5
+    with h5py.File(path, "a") as handle:  # a NaN fill value is caught without reading either
+        handle.create_dataset("trajectories/b/positions", shape=(10, 4, 3), dtype="<f8",
+                              fillvalue=np.nan)  # fmt: skip
+        handle["trajectories/b"].attrs["dt"] = 0.1
+    with pytest.raises(DataError, match="trajectory 'b'.*NaN"):
+        load_trajectories(path)
