@@ -61,6 +61,19 @@ class Report:
         active = {row.irrep for row in self.rows if row.active}
         return [name for name in relaxed_irrep_names(self.l_relaxed) if name in active]
 
+    def domains(self) -> list[dict]:
+        """The [G : H] symmetry-equivalent orientations of the residual group H in the input
+        group G, the data's own first (:func:`symbreak.symmetry.domains`); [] where either
+        group is continuous or H is not inside G."""
+        from symbreak.symmetry import domains
+
+        input_group, residual = self.groups.get("input"), self.groups.get("residual")
+        if input_group is None or not (input_group.is_finite and residual.is_finite):
+            return []
+        if not residual <= input_group:
+            return []
+        return [domain.to_dict() for domain in domains(input_group, residual)]
+
     @property
     def residual_group(self) -> PointGroup:
         return self.groups["residual"]
@@ -92,6 +105,7 @@ class Report:
             "parts": self.parts,
             "fields": self.fields,
             "threshold_ladder": [window.to_dict() for window in self.ladder],
+            "domains": self.domains(),
             "preparation": self.preparation,
         }
         return out

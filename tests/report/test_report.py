@@ -121,3 +121,13 @@ def test_residual_group_uses_the_data_groups_copy_of_each_element():
                for name, l in (("2o", 2), ("3o", 3), ("4e", 4))}  # fmt: skip
     assert residual_group(source_group, vectors, 1e-3).order < 6  # the defect
     assert residual_group(aligned(source_group, data), vectors, 1e-3).name == "D3"
+
+
+def test_json_lists_the_domains(prism):
+    """Group theory: D4h has index 3 in Oh; the prism's domains have their 4-fold axis along
+    z (the data's), x and y."""
+    domains = prism.to_dict()["domains"]
+    assert len(domains) == 3 and domains[0]["chosen"]
+    axes = {tuple(abs(round(c, 9)) for c in d["principal_axis"]) for d in domains}
+    assert axes == {(0.0, 0.0, 1.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0)}
+    assert tuple(domains[0]["principal_axis"]) in ((0.0, 0.0, 1.0), (0.0, 0.0, -1.0))
