@@ -177,6 +177,12 @@ def fit(
         help="Pairs: keep each target's rigid translation (by default it is removed and "
         "reported: a uniform shift is not a distortion).",
     ),
+    threads: int = typer.Option(
+        None,
+        help="Torch threads (default: one for small problems, else the free cores; "
+        "also $SYMBREAK_THREADS)",
+        show_default=False,
+    ),
     remove_rotation: bool = typer.Option(
         False,
         "--remove-rotation",
@@ -213,7 +219,8 @@ def fit(
     try:
         options = FitOptions(
             target=target.value, reg=reg.value, symmetry_adapted=not free_symmetry,
-            keep_translation=keep_translation, remove_rotation=remove_rotation, **values,
+            keep_translation=keep_translation, remove_rotation=remove_rotation,
+            threads=threads, **values,
         )  # fmt: skip
     except ValueError as error:
         fail(f"{error}.")

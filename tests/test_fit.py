@@ -142,3 +142,18 @@ def test_loaded_run_predicts_like_the_fitted_network(fitted_run):
         assert float(task.fit_loss(run.network)) == pytest.approx(
             run.config["fit"]["loss"], rel=1e-9
         )
+
+
+def test_threads_one_for_small_problems_unless_asked(sample_path, monkeypatch):
+    from symbreak.fit import SMALL_WORK, choose_threads
+
+    task = PairsTask(load_dataset(sample_path("cube_to_prism")))
+    assert len(task.graph.edge_vec) < SMALL_WORK
+    monkeypatch.delenv("SYMBREAK_THREADS", raising=False)
+    assert choose_threads(None, task) == 1
+    assert choose_threads(3, task) == 3
+    monkeypatch.setenv("SYMBREAK_THREADS", "2")
+    assert choose_threads(None, task) == 2
+    before = torch.get_num_threads()
+    fit(task, FitOptions(epochs=1, threads=1))
+    assert torch.get_num_threads() == before  # the caller's setting is restored
