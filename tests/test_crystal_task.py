@@ -109,3 +109,22 @@ def test_cli_fit_of_a_crystal_pair_writes_a_crystals_run(tmp_path):
     report = run.saved_report
     assert report["data_point_group"] == "C4v" and report["input_point_group"] == "Oh"
     assert report["parts"][0]["child_space_group"]["symbol"] == "P4mm"
+
+
+@pytest.mark.parametrize("name", ["BaTiO3_P4mm_Ti", "quartz_P3221_Si"])
+def test_fit_of_a_crystal_pair_gives_the_childs_crystal_class(tmp_path, name):
+    """Polar BaTiO3 (C4v) and chiral quartz (D3), each file in its own random frame: the fit
+    converges and its residual group is spglib's crystal class of the child."""
+    from typer.testing import CliRunner
+
+    from symbreak.cli import app
+    from symbreak.run import load_run
+
+    parent_path, child_path, _ = published_files(tmp_path, name, seed=len(name))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["fit", str(parent_path), str(child_path), "--out", str(out),
+                                      "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = load_run(out).saved_report
+    assert report["fit"]["converged"]
+    assert report["residual_point_group"] == report["data_point_group"] == EXPECTED[name][1]
