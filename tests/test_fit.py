@@ -123,15 +123,15 @@ def test_interrupt_keeps_the_last_good_state(sample_path):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
     seen = []
 
-    def stop_at_five(row):
-        seen.append(row.fit_loss)
-        if row.epoch == 5:
+    def stop_at_five(row):  # a row may close several epochs (one optimiser step)
+        seen.append((row.epoch, row.fit_loss))
+        if row.epoch >= 5:
             raise KeyboardInterrupt
 
     result = fit(task, FitOptions(), on_epoch=stop_at_five)
     assert result.interrupted_ and not result.converged_
-    assert result.epochs_ == 5
-    assert result.loss_ / result.initial_loss_ == pytest.approx(seen[-1], rel=1e-9)
+    assert result.epochs_ == seen[-1][0] >= 5
+    assert result.loss_ / result.initial_loss_ == pytest.approx(seen[-1][1], rel=1e-9)
 
 
 def test_loaded_run_predicts_like_the_fitted_network(fitted_run):
