@@ -244,6 +244,7 @@ class TrajectoryTask:
         network; the network's own read-out goes in ``fields``. ``tolerance`` (a length,
         for structures) does not apply to fields.
         """
+        from symbreak.data_symmetry import DataSymmetry
         from symbreak.fields import (
             describe_field_group,
             field_group,
@@ -251,7 +252,6 @@ class TrajectoryTask:
             fitted_fields,
             linear_response_fields,
         )
-        from symbreak.data_symmetry import DataSymmetry
         from symbreak.symmetry import PointGroup
 
         if getattr(self, "network", None) is None:
