@@ -26,7 +26,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from symbreak.conventions import parse_irrep, relaxed_irrep_names
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import frames_to_y
 from symbreak.symmetry._stabilizer import (

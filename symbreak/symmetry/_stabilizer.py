@@ -34,7 +34,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from symbreak.conventions import parse_irrep
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.symmetry._axial_analysis import (
     IrrepVectors,
     axis_generators,

@@ -26,7 +26,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import close_group, unique_indices
 
