@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from symbreak import __version__, _interrupts
+from symbreak.conventions import PAIR_TARGETS, REGULARISERS
 from symbreak.errors import DataError, RunError
 
 
@@ -82,15 +83,13 @@ def main(
     return None
 
 
-class Target(str, Enum):
-    displacement = "displacement"
-    signal = "signal"
+def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    """A typer choice from one of the conventions' tuples (one source of truth)."""
+    return Enum(name, [(value.replace("-", "_"), value) for value in values], type=str)
 
 
-class Regulariser(str, Enum):
-    group_lasso = "group-lasso"
-    l2 = "l2"
-    none = "none"
+Target = _choices("Target", PAIR_TARGETS)
+Regulariser = _choices("Regulariser", REGULARISERS)
 
 
 def fail(message: str, code: int = 2) -> None:

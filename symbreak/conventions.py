@@ -16,6 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+#: What a pairs fit can learn per node (symbreak.tasks): the displacement or the paper's signal.
+PAIR_TARGETS = ("displacement", "signal")
+
+#: Penalties on the non-scalar relaxed weights (symbreak.fit).
+REGULARISERS = ("group-lasso", "l2", "none")
+
 #: Length unit in which tolerances are given: the unit of the input positions.
 DEFAULT_SYMMETRY_TOLERANCE = 0.01
 

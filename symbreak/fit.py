@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from symbreak.conventions import REGULARISERS
 from symbreak.model import RelaxedNetwork
 
-REGULARISERS = ("group-lasso", "l2", "none")
 #: A noisy fit within this fraction of its floor has fitted the data: what remains is the
 #: group-symmetric part of the noise, which an over-parameterised network fits only by
 #: creeping (a noisy D3 cluster sat 1.8 % above its floor for 300 epochs).

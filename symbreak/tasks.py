@@ -24,11 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from symbreak.conventions import PAIR_TARGETS
 from symbreak.data import PairDataset
 from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
-
-PAIR_TARGETS = ("displacement", "signal")
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from symbreak.conventions import PAIR_TARGETS, REGULARISERS
 from symbreak.errors import RunError
 
 SWEEP_SCHEMA = 1
@@ -221,9 +222,8 @@ def open_sweep(out: str | os.PathLike, data: str | os.PathLike, grid: SweepGrid)
     return state
 
 
-#: Values of the string options (symbreak.fit.REGULARISERS and the pairs targets; repeated here
-#: so that the grid is checked before torch loads).
-CHOICES = {"reg": ("group-lasso", "l2", "none"), "target": ("displacement", "signal")}
+#: Values of the string options (from the conventions, so the grid is checked before torch loads).
+CHOICES = {"reg": REGULARISERS, "target": PAIR_TARGETS}
 
 
 def grid_from_options(lists: dict, seeds: int, fixed: dict | None = None) -> SweepGrid:
