@@ -57,7 +57,7 @@ class FitOptions:
     epochs: int = 400
     seed: int = 0
     lr: float = 1.0
-    hidden_mul: int = 8
+    hidden_mul: int = 12
     hidden_l: int = 2
     cutoff: float | None = None
     tolerance: float = 1e-10
