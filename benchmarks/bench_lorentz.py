@@ -24,9 +24,9 @@ import numpy as np
 import torch
 
 from symbreak.data import load_dataset, make_example
-from symbreak.fields import fitted_fields
+from symbreak.tasks.fields import fitted_fields
 from symbreak.fit import FitOptions, fit
-from symbreak.trajectory_task import TrajectoryTask
+from symbreak.tasks.trajectories import TrajectoryTask
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "lorentz.h5"
 TRUTH = (np.array([1.0, 0, 0]), np.array([0, 1.0, 0]))

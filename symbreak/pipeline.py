@@ -13,18 +13,18 @@ from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset, write_pairs
 from symbreak.fit import FitOptions, FitResult, HistoryRow, fit
 from symbreak.run import check_out, clean_leftovers, run_lock, write_run
-from symbreak.tasks import PairsTask
+from symbreak.tasks.pairs import PairsTask
 
 
 def make_task(dataset, options: FitOptions):
     """The learning task for a loaded dataset."""
     if isinstance(dataset, PairDataset) and dataset.periodic:  # symbreak/crystal_task.py
-        from symbreak.crystal_task import CrystalTask, crystal_tolerance
+        from symbreak.tasks.crystals import CrystalTask, crystal_tolerance
 
         return CrystalTask(dataset, options.cutoff, crystal_tolerance(options)["tolerance"])
     if isinstance(dataset, PairDataset):
         return PairsTask(dataset, options.target, options.cutoff)
-    from symbreak.trajectory_task import TrajectoryTask
+    from symbreak.tasks.trajectories import TrajectoryTask
 
     return TrajectoryTask(dataset, options)
 
@@ -61,7 +61,7 @@ def structure_tolerance(dataset: PairDataset, options: FitOptions) -> dict:
     symmetry-breaking visible). The returned dict (JSON) goes into ``config.preparation``.
     """
     if dataset.periodic:  # spglib's symprec for crystals (symbreak/crystal_task.py)
-        from symbreak.crystal_task import crystal_tolerance
+        from symbreak.tasks.crystals import crystal_tolerance
 
         return crystal_tolerance(options)
     if options.symmetry_tolerance is not None:
@@ -103,7 +103,7 @@ def symmetry_constraint(
         ),
     }
     if task.name == "crystals":  # what weights shared by every edge can see
-        from symbreak.crystal_symmetry import ZONE_BOUNDARY_NOTE
+        from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE
 
         note["sentence"] += " " + ZONE_BOUNDARY_NOTE[0].upper() + ZONE_BOUNDARY_NOTE[1:]
     return projectors, note
@@ -234,11 +234,11 @@ def task_for_run(run):
     """The task of a loaded run, on the data stored in the run (to evaluate its network)."""
     options = run.config["options"]
     if run.task == "crystals":  # symbreak/crystal_task.py
-        from symbreak.crystal_task import CrystalTask
+        from symbreak.tasks.crystals import CrystalTask
 
         return CrystalTask.from_run(run)
     if run.task == "pairs":
         return PairsTask(run.pairs, options["target"], options["cutoff"])
-    from symbreak.trajectory_task import TrajectoryTask
+    from symbreak.tasks.trajectories import TrajectoryTask
 
     return TrajectoryTask.from_samples(run.samples, FitOptions(**options), network=run.network)

@@ -10,7 +10,7 @@ from symbreak.data import load_dataset
 from symbreak.fit import FitOptions, fit, weight_groups
 from symbreak.model import wigner_D
 from symbreak.run import load_run
-from symbreak.tasks import PairsTask
+from symbreak.tasks.pairs import PairsTask
 
 
 def closure(generators: list[np.ndarray]) -> list[np.ndarray]:

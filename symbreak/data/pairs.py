@@ -121,7 +121,7 @@ class PairDataset:
 
     @property
     def periodic(self) -> bool:
-        """True when any pair is periodic (a crystal pair; ``symbreak.crystal_task``)."""
+        """True when any pair is periodic (a crystal pair; ``symbreak.tasks.crystals``)."""
         return any(pair.periodic for pair in self.pairs)
 
 

@@ -8,7 +8,7 @@
 'polar vector along +x, length 1'
 """
 
-from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
 from symbreak.report._interpretation import (
     axis_name,

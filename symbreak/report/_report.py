@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, relaxed_irrep_names
-from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
 from symbreak.report._data_checks import symmetry_residual
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder

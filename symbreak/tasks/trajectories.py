@@ -33,7 +33,7 @@ import torch
 
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
-from symbreak.tasks import node_mse
+from symbreak.tasks.pairs import node_mse
 
 #: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
 IN_MEMORY_SAMPLES = 200_000
@@ -240,12 +240,12 @@ class TrajectoryTask:
 
         Trajectories have no structure, so the input group is O(3). The symmetry the data
         keep is that of the fields fitted to the data directly (least squares of
-        a = E + J v, :func:`~symbreak.fields.linear_response_fields`), independent of the
+        a = E + J v, :func:`~symbreak.tasks.fields.linear_response_fields`), independent of the
         network; the network's own read-out goes in ``fields``. ``tolerance`` (a length,
         for structures) does not apply to fields.
         """
-        from symbreak.data_symmetry import DataSymmetry
-        from symbreak.fields import (
+        from symbreak.tasks.data_symmetry import DataSymmetry
+        from symbreak.tasks.fields import (
             describe_field_group,
             field_group,
             field_vectors,

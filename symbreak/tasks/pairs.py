@@ -26,7 +26,7 @@ import torch
 
 from symbreak.conventions import PAIR_TARGETS
 from symbreak.data import PairDataset
-from symbreak.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
 
 

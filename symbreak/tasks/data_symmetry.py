@@ -3,7 +3,7 @@
 Every task answers ``task.data_symmetry(tolerance) -> DataSymmetry``; the fit uses the data's
 group to keep the relaxed weights in its invariant subspace, and the report compares the
 network's residual group with it. Pairs are analysed here (:func:`pairs_symmetry`); trajectories
-fit their fields (:mod:`symbreak.trajectory_task`).
+fit their fields (:mod:`symbreak.tasks.trajectories`).
 
 For pairs, every pair is analysed about its own source centroid (the frame the network sees:
 :class:`symbreak.tasks.PairsTask` centres each pair on it, without rotating). Several pairs are

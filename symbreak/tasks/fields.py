@@ -119,7 +119,7 @@ def linear_response_fields(velocities: np.ndarray, accelerations: np.ndarray) ->
 def fitted_fields(network, task) -> Fields:
     """Fields of a fitted trajectories network, averaged over the species.
 
-    ``task`` is the :class:`~symbreak.trajectory_task.TrajectoryTask` the network was
+    ``task`` is the :class:`~symbreak.tasks.trajectories.TrajectoryTask` the network was
     fitted on (it knows the species and undoes the velocity/acceleration scaling).
     """
     probes = [

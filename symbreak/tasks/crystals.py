@@ -17,7 +17,7 @@ shortest interatomic distance (first shell and part of the second).
 The network is translation-invariant and its relaxed weights are shared by every edge, so the
 atoms one parent translation relates always get the same output: the translation average is
 exactly the part of the distortion it can represent, its zone-centre part plus the strain. The
-report therefore compares point groups (:mod:`symbreak.crystal_symmetry`): a zone-boundary
+report therefore compares point groups (:mod:`symbreak.tasks.crystal_symmetry`): a zone-boundary
 tilt shows up through the crystal class it leaves, not as a k-vector.
 """
 
@@ -26,11 +26,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from symbreak.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
+from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.data._lattice import strain_tensor
 from symbreak.data.errors import DataError
-from symbreak.data_symmetry import DataSymmetry
+from symbreak.tasks.data_symmetry import DataSymmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
 
 #: Default cutoff in units of the shortest interatomic distance.
@@ -142,7 +142,7 @@ class CrystalTask:
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Mean squared error of the node outputs against the targets."""
-        from symbreak.tasks import node_mse
+        from symbreak.tasks.pairs import node_mse
 
         return node_mse(self, network)
 

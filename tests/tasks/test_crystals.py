@@ -16,8 +16,8 @@ from ase.io import write  # noqa: E402
 from ase.spacegroup import crystal  # noqa: E402
 from scipy.spatial.transform import Rotation  # noqa: E402
 
-from symbreak.crystal_symmetry import cartesian_point_group, space_group  # noqa: E402
-from symbreak.crystal_task import CrystalTask, periodic_edges  # noqa: E402
+from symbreak.tasks.crystal_symmetry import cartesian_point_group, space_group  # noqa: E402
+from symbreak.tasks.crystals import CrystalTask, periodic_edges  # noqa: E402
 from symbreak.data.formats import read_structure_pair  # noqa: E402
 from symbreak.data.published import CASES, build_crystal  # noqa: E402
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from symbreak.data import _trajectory_schema, load_dataset
-from symbreak.fields import fitted_fields
+from symbreak.tasks.fields import fitted_fields
 from symbreak.fit import FitOptions, fit
 
 from .conftest import FAST
@@ -19,7 +19,7 @@ def long_file(simulate):
 
 
 def test_streaming_fit_reads_windows_and_recovers_the_fields(long_file, monkeypatch):
-    from symbreak.trajectory_task import TrajectoryTask
+    from symbreak.tasks.trajectories import TrajectoryTask
 
     monkeypatch.setattr(_trajectory_schema, "READ_BLOCK_BYTES", 10 * 3 * 8 * 256)  # 256 frames
     frames_read = []
@@ -48,7 +48,7 @@ def test_streaming_fit_reads_windows_and_recovers_the_fields(long_file, monkeypa
 
 
 def test_streaming_baseline_stays_high(long_file):
-    from symbreak.trajectory_task import TrajectoryTask
+    from symbreak.tasks.trajectories import TrajectoryTask
 
     options = FitOptions(**FAST, epochs=2, relaxed=False)
     task = TrajectoryTask(load_dataset(long_file), options, max_in_memory=0, minibatch_rows=1024)

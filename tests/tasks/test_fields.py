@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy.spatial.transform import Rotation
 
-from symbreak.fields import (
+from symbreak.tasks.fields import (
     Fields,
     axial_vector,
     describe_field_group,
@@ -108,7 +108,7 @@ def test_the_field_group_is_explained_in_words(vectors, words):
     [([0.3, -1.0, 0.5], [0.0, 0.0, 0.0], "Cinfv"), ([0.0, 0.0, 0.0], [1.0, 2.0, 0.5], "Cinfh")],
 )
 def test_data_fields_from_least_squares_give_the_data_group(E, B, name):
-    from symbreak.fields import field_group, field_vectors, linear_response_fields
+    from symbreak.tasks.fields import field_group, field_vectors, linear_response_fields
 
     v = np.random.default_rng(3).normal(size=(200, 3))
     a = np.asarray(E) + np.cross(v, B)
