@@ -24,8 +24,8 @@ import numpy as np
 import torch
 
 from symbreak.data import load_dataset, make_example
-from symbreak.tasks.fields import fitted_fields
 from symbreak.fit import FitOptions, fit
+from symbreak.tasks.fields import fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "lorentz.h5"

@@ -26,12 +26,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.data._lattice import strain_tensor
 from symbreak.data.errors import DataError
-from symbreak.tasks.data_symmetry import DataSymmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
+from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
+from symbreak.tasks.data_symmetry import DataSymmetry
 
 #: Default cutoff in units of the shortest interatomic distance.
 CUTOFF_FACTOR = 1.6
@@ -92,6 +92,8 @@ class CrystalTask:
     """
 
     name = "crystals"
+    streaming = False
+    minibatch_rows = None
     default_layers = 2
     irreps_out = "1x0e+1x1o+1x2e"
 
@@ -139,6 +141,10 @@ class CrystalTask:
         mean_neighbours = len(lengths) / max(len(self.graph.node_features), 1)
         return {"max_radius": float(lengths.max()) * 1.05,
                 "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5}  # fmt: skip
+
+    def size(self) -> int:
+        """Nodes plus edges of one evaluation of :meth:`fit_loss`."""
+        return len(self.graph.node_features) + len(self.graph.edge_vec)
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Mean squared error of the node outputs against the targets."""

@@ -26,8 +26,8 @@ import torch
 
 from symbreak.conventions import PAIR_TARGETS
 from symbreak.data import PairDataset
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
@@ -60,6 +60,8 @@ class PairsTask:
     dtype: torch.dtype = torch.float64
 
     name = "pairs"
+    streaming = False
+    minibatch_rows = None
     #: Two layers: messages from neighbours of neighbours, as in the paper.
     default_layers = 2
 
@@ -94,6 +96,10 @@ class PairsTask:
         max_radius = float(lengths.max()) * 1.05 if len(lengths) else 1.0
         mean_neighbours = len(lengths) / max(len(self.graph.node_features), 1)
         return {"max_radius": max_radius, "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5}
+
+    def size(self) -> int:
+        """Nodes plus edges of one evaluation of :meth:`fit_loss`."""
+        return len(self.graph.node_features) + len(self.graph.edge_vec)
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Mean squared error of the network's node outputs against the targets."""
