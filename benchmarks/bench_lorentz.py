@@ -41,7 +41,7 @@ def accurate(fields) -> bool:
 
 
 def time_to_accuracy(options: FitOptions) -> dict:
-    task = TrajectoryTask(load_dataset(SAMPLE), options)
+    task = TrajectoryTask.from_dataset(load_dataset(SAMPLE), options, options.seed)
     reached: list[float] = []
     start = time.perf_counter()
 
@@ -85,7 +85,7 @@ def throughput(n_samples: int, epochs: int = 1) -> dict:
         make_example("lorentz", path, n_particles=10, n_steps=n_samples // 10 - 1)
         written = time.perf_counter() - start
         options = FitOptions(layers=1, l_relaxed=1, epochs=epochs)
-        task = TrajectoryTask(load_dataset(path), options)
+        task = TrajectoryTask.from_dataset(load_dataset(path), options, options.seed)
         start = time.perf_counter()
         result = fit(task, options)
         seconds = time.perf_counter() - start

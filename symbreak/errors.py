@@ -16,4 +16,8 @@ class RunError(ValueError):
     """A run directory symbreak cannot read; the message is one sentence for the user."""
 
 
-__all__ = ["DataError", "RunError"]
+class UnexplainedTaskError(RunError):
+    """A run whose kind of task this version of symbreak does not know."""
+
+
+__all__ = ["DataError", "RunError", "UnexplainedTaskError"]

@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,8 @@ from symbreak.errors import DataError, RunError
 if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or read
     from symbreak.data import PairDataset
     from symbreak.model import RelaxedNetwork
+    from symbreak.options import FitOptions
+    from symbreak.tasks import Task
 
 RUN_SCHEMA = 1
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
@@ -58,13 +60,23 @@ class Run:
     config: dict
     network: RelaxedNetwork
     history: list[dict]
+    #: The learning task on the data stored in the run (:func:`symbreak.tasks.task_for_run`).
+    task: Task | None = None
+    #: The structure pairs the run was fitted to, where its task has structures to draw.
     pairs: PairDataset | None = None
-    samples: dict = field(default_factory=dict)
     saved_report: dict | None = None
 
     @property
-    def task(self) -> str:
+    def kind(self) -> str:
+        """The kind of task (``config.json``'s ``"task"``: a name in ``symbreak.tasks.TASKS``)."""
         return self.config["task"]
+
+    @property
+    def options(self) -> FitOptions:
+        """The fit's options (run schema 1 stored them flat; :meth:`FitOptions.from_dict`)."""
+        from symbreak.options import FitOptions
+
+        return FitOptions.from_dict(self.config.get("options", {}))
 
     def report(self) -> dict | None:
         """The saved ``report.json`` (read with the rest of the run), if the fit wrote one."""
@@ -296,15 +308,13 @@ def _read_run(path: Path, config_text: bytes) -> Run:
         ) from None
     network.eval()
     run = Run(path=path, config=config, network=network, history=_read_history(path))
-    if config.get("task") == "pairs":
-        from symbreak.data import load_pairs
+    from symbreak.tasks import task_for_run
 
-        try:
-            run.pairs = load_pairs(path / "data.h5")
-        except DataError as error:
-            raise RunError(f"{path} is not a complete run: {error}") from None
-    elif (path / "samples.npz").exists():
-        run.samples = _read_samples(path / "samples.npz")
+    try:
+        run.task = task_for_run(run)
+    except DataError as error:
+        raise RunError(f"{path} is not a complete run: {error}") from None
+    run.pairs = run.task.structures()
     run.saved_report = _read_report(path / "report.json")
     return run
 
@@ -324,18 +334,6 @@ def _read_history(path: Path) -> list[dict]:
     if not text.endswith("\n") or not set(HISTORY_COLUMNS) <= set(columns):
         raise damaged
     return history
-
-
-def _read_samples(file: Path) -> dict:
-    import zipfile
-
-    import numpy as np
-
-    try:
-        with np.load(file) as arrays:
-            return {key: arrays[key] for key in arrays.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-        raise RunError(f"{file} is truncated or corrupt; fit the run again.") from None
 
 
 def _read_report(file: Path) -> dict | None:

@@ -8,6 +8,7 @@
 'polar vector along +x, length 1'
 """
 
+from symbreak.errors import UnexplainedTaskError
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
 from symbreak.report._interpretation import (
     axis_name,
@@ -16,7 +17,7 @@ from symbreak.report._interpretation import (
     interpret_irrep,
     quadrupole_vector,
 )
-from symbreak.report._report import REPORT_SCHEMA, Report, UnexplainedTaskError, build_report
+from symbreak.report._report import REPORT_SCHEMA, Report, build_report
 from symbreak.report._rich import print_report
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
 from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry

@@ -10,22 +10,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, relaxed_irrep_names
+from symbreak.conventions import relaxed_irrep_names
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
-from symbreak.report._data_checks import symmetry_residual
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
-from symbreak.run import Run, RunError
+from symbreak.run import Run
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.tasks import task_for_run
+from symbreak.tasks.pairs import run_tolerance as tolerance_of_run
 
 #: Version of the ``to_dict`` layout; readers refuse larger numbers.
 REPORT_SCHEMA = 1
 
-
-
-class UnexplainedTaskError(RunError):
-    """The run's task has no symmetry analysis (its task object lacks ``data_symmetry``)."""
 
 
 _FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
@@ -140,16 +136,6 @@ class Report:
         )  # fmt: skip
 
 
-def data_symmetry(run: Run, task, tolerance: float) -> DataSymmetry:
-    """The data's groups: pairs analysed here, other tasks through ``task.data_symmetry``."""
-    if run.task == "pairs":
-        return pairs_symmetry(run.pairs, tolerance)
-    analyse = getattr(task, "data_symmetry", None)
-    if analyse is None:
-        raise UnexplainedTaskError(f"{run.path}: symbreak cannot yet explain a {run.task!r} run.")
-    return analyse(tolerance)
-
-
 def weights_vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
     """``{irrep: [vectors]}`` of the significant blocks, for the stabiliser."""
     vectors: dict[str, list[np.ndarray]] = {}
@@ -180,8 +166,7 @@ def aligned(group: PointGroup, reference: PointGroup) -> PointGroup:
 
 def run_tolerance(run: Run) -> float:
     """The structure tolerance the fit used (chosen from the data or given), else the default."""
-    chosen = run.config.get("preparation", {}).get("symmetry_tolerance") or {}
-    return float(chosen.get("tolerance", DEFAULT_SYMMETRY_TOLERANCE))
+    return tolerance_of_run(run.config)
 
 
 def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
@@ -197,11 +182,9 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     tolerance : symmetry tolerance for the structures, in their length unit; None: the one
         the fit used (:func:`run_tolerance`).
     """
-    from symbreak.pipeline import task_for_run  # the pipeline imports this module lazily
-
     tolerance = run_tolerance(run) if tolerance is None else tolerance
     task = task_for_run(run)
-    symmetry = data_symmetry(run, task, tolerance)
+    symmetry = task.data_symmetry(tolerance, run.network)
     fit = dict(run.config["fit"])
     rows = irrep_rows(run.network, task, symmetry.input_group, fit["initial_loss"], threshold)
     vectors = weights_vectors(rows)
@@ -218,14 +201,12 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     l_relaxed = int(run.config["network"]["l_relaxed"])
     predicted = predicted_irreps(symmetry.input_group, symmetry.data_group, l_relaxed)
     report = Report(
-        task=run.task, groups=groups, rows=rows, predicted_irreps=predicted, consistent=False,
+        task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted, consistent=False,
         verdict="", fit=fit, l_relaxed=l_relaxed, threshold=threshold, tolerance=tolerance,
         centre=symmetry.centre, parts=symmetry.parts, fields=symmetry.fields,
         preparation=run.config.get("preparation", {}),
     )  # fmt: skip
-    data_residual = None
-    if run.task == "pairs":
-        data_residual = symmetry_residual(run.pairs, symmetry.data_group, tolerance)
+    data_residual = task.data_residual(symmetry.data_group, tolerance)
     report.consistent, report.verdict = verdict(
         groups, report.activated_irreps, predicted, fit, l_relaxed, rows=rows,
         data_residual=data_residual, threshold=threshold,

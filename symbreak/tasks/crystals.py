@@ -30,8 +30,11 @@ from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.data._lattice import strain_tensor
 from symbreak.data.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
+from symbreak.options import TaskOptions
+from symbreak.symmetry import PointGroup
+from symbreak.tasks._protocol import SymmetryConstraint
 from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
-from symbreak.tasks.data_symmetry import DataSymmetry
+from symbreak.tasks.data_symmetry import DataSymmetry, invariant_constraint
 
 #: Default cutoff in units of the shortest interatomic distance.
 CUTOFF_FACTOR = 1.6
@@ -130,6 +133,7 @@ class CrystalTask:
         self.graph: Graph = batch_graphs(graphs)
         self.targets = torch.cat(targets)
         self._edge_cache: tuple | None = None
+        self.preparation: dict = {}
 
     @property
     def irreps_in(self) -> str:
@@ -152,7 +156,8 @@ class CrystalTask:
 
         return node_mse(self, network)
 
-    def data_symmetry(self, tolerance: float) -> DataSymmetry:
+    def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
+                      ) -> DataSymmetry:  # fmt: skip
         """Point groups of parent, child and map (spglib at ``tolerance``), user's frame."""
         inputs, targets, datas, parts = [], [], [], []
         for pair, cutoff in zip(self.dataset.pairs, self.cutoffs):
@@ -177,10 +182,47 @@ class CrystalTask:
     @classmethod
     def from_run(cls, run) -> CrystalTask:
         """The task of a saved crystal run, on the data stored in it."""
-        options = run.config["options"]
         tolerance = run.config.get("preparation", {}).get("symmetry_tolerance", {})
-        return cls(load_pairs(run.path / "data.h5"), options.get("cutoff"),
+        task = cls(load_pairs(run.path / "data.h5"), run.options.task.cutoff,
                    tolerance.get("tolerance", DEFAULT_CRYSTAL_TOLERANCE))  # fmt: skip
+        task.preparation = dict(run.config.get("preparation", {}))
+        return task
+
+    @classmethod
+    def accepts(cls, dataset) -> bool:
+        return isinstance(dataset, PairDataset) and dataset.periodic
+
+    @classmethod
+    def from_dataset(cls, dataset: PairDataset, options: TaskOptions, seed: int = 0
+                     ) -> CrystalTask:  # fmt: skip
+        """The task on loaded crystal pairs, rigid translation removed as for clusters."""
+        from symbreak.tasks.pairs import prepared_pairs
+
+        dataset, motions = prepared_pairs(dataset, options)
+        tolerance = crystal_tolerance(options)
+        task = cls(dataset, options.cutoff, tolerance["tolerance"])
+        task.preparation = {"rigid_motion": motions, "symmetry_tolerance": tolerance}
+        return task
+
+    def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:
+        """The point group the transformation keeps; weights shared by every edge see only
+        the point-group part of the breaking (:data:`ZONE_BOUNDARY_NOTE`)."""
+        group = self.data_symmetry(self.tolerance).data_group
+        return invariant_constraint(group, self.tolerance, l_relaxed, remark=ZONE_BOUNDARY_NOTE)
+
+    def data_checks(self) -> dict:
+        """Edges and contradicting pairs, as for clusters."""
+        from symbreak.tasks.pairs import pair_checks
+
+        return pair_checks(self.dataset, self.graph, self.cutoff, self.tolerance)
+
+    def structures(self) -> None:
+        """Crystal pairs are not drawn yet (a cluster picture would hide the cell)."""
+        return None
+
+    def data_residual(self, group: PointGroup, tolerance: float) -> None:
+        """Not measured for crystals yet: the verdict then names no noise floor."""
+        return None
 
 
 def _intersection(groups):
@@ -189,7 +231,7 @@ def _intersection(groups):
     return reduce(lambda a, b: a & b, groups)
 
 
-def crystal_tolerance(options) -> dict:
+def crystal_tolerance(options: TaskOptions) -> dict:
     """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or spglib's
     default symprec (:data:`DEFAULT_CRYSTAL_TOLERANCE`)."""
     given = options.symmetry_tolerance

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from symbreak.data import PairDataset
 from symbreak.symmetry import PointGroup, point_group, transformation_group
+
+if TYPE_CHECKING:
+    from symbreak.tasks._protocol import SymmetryConstraint
 
 
 @dataclass
@@ -86,3 +90,24 @@ def pairs_symmetry(pairs: PairDataset, tolerance: float) -> DataSymmetry:
         centre=centre.tolist() if len(pairs.pairs) == 1 else None,
         parts=parts,
     )
+
+
+def invariant_constraint(group: PointGroup, tolerance: float, l_relaxed: int, floor: float = 0.0,
+                         remark: str = "") -> SymmetryConstraint:  # fmt: skip
+    """Projectors onto ``group``'s invariant vectors of every relaxed irrep, and the sentence
+    the report prints of them (``config.preparation.symmetry_adapted``)."""
+    from symbreak.conventions import relaxed_irrep_names
+    from symbreak.symmetry import invariant_projector
+    from symbreak.tasks._protocol import SymmetryConstraint
+
+    projectors = {irrep: invariant_projector(irrep, group)
+                  for irrep in relaxed_irrep_names(l_relaxed)}  # fmt: skip
+    sentence = (
+        f"the relaxed weights were kept inside the {group.pretty_name}-invariant subspace, "
+        f"the symmetry the data keep within {tolerance:.3g} "
+        "(--free-symmetry lets them leave it)."
+    )
+    if remark:
+        sentence += " " + remark[0].upper() + remark[1:]
+    note = {"group": group.name, "tolerance": tolerance, "sentence": sentence, "floor": floor}
+    return SymmetryConstraint(group, projectors, floor, note)

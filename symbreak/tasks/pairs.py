@@ -19,15 +19,20 @@ signal target stops near 1e-7 (docs/fitting.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from symbreak.conventions import PAIR_TARGETS
-from symbreak.data import PairDataset
+from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
+from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.options import TaskOptions
+from symbreak.symmetry import PointGroup
+from symbreak.tasks._protocol import SymmetryConstraint
+from symbreak.tasks.data_checks import contradicting_pairs, symmetry_residual
+from symbreak.tasks.data_symmetry import DataSymmetry, invariant_constraint, pairs_symmetry
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
@@ -58,6 +63,10 @@ class PairsTask:
     target: str = "displacement"
     cutoff: float | None = None
     dtype: torch.dtype = torch.float64
+    #: Length within which the data's groups are found (input unit).
+    tolerance: float = DEFAULT_SYMMETRY_TOLERANCE
+    #: What was done to the data before the fit (``config.preparation``).
+    preparation: dict = field(default_factory=dict)
 
     name = "pairs"
     streaming = False
@@ -105,9 +114,119 @@ class PairsTask:
         """Mean squared error of the network's node outputs against the targets."""
         return node_mse(self, network)
 
-    def data_symmetry(self, tolerance: float) -> DataSymmetry:
+    # ------------------------------------------------------------------ made by the registry
+    @classmethod
+    def accepts(cls, dataset) -> bool:
+        return isinstance(dataset, PairDataset) and not dataset.periodic
+
+    @classmethod
+    def from_dataset(cls, dataset: PairDataset, options: TaskOptions, seed: int = 0) -> PairsTask:
+        """The task on loaded pairs: each target's rigid translation (and rotation, if asked)
+        removed, and the symmetry tolerance chosen, both recorded in :attr:`preparation`."""
+        dataset, motions = prepared_pairs(dataset, options)
+        tolerance = pairs_tolerance(dataset, options)
+        preparation = {"rigid_motion": motions, "symmetry_tolerance": tolerance}
+        return cls(dataset, options.target, options.cutoff, tolerance=tolerance["tolerance"],
+                   preparation=preparation)  # fmt: skip
+
+    @classmethod
+    def from_run(cls, run) -> PairsTask:
+        """The task on the pairs a run stored (already prepared), at the run's tolerance."""
+        options = run.options.task
+        return cls(load_pairs(Path(run.path) / "data.h5"), options.target, options.cutoff,
+                   tolerance=run_tolerance(run.config))  # fmt: skip
+
+    # ------------------------------------------------------------------ before the fit
+    def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:
+        """The pairs' transformation group, and the loss that its invariant subspace leaves."""
+        group = self.data_symmetry(self.tolerance).data_group
+        return invariant_constraint(group, self.tolerance, l_relaxed, self.symmetric_floor(group))
+
+    def symmetric_floor(self, group: PointGroup) -> float:
+        """The fit loss (MSE) no network inside ``group``'s invariant subspace can beat.
+
+        The part of the displacements that the data's group does not fix (noise, or breaking
+        below the tolerance) is out of reach of a symmetry-adapted fit; its mean square is the
+        loss floor. Displacement target only (0 for the signal target).
+        """
+        share = self.data_residual(group, self.tolerance)
+        if self.target != "displacement" or share is None:
+            return 0.0
+        displacements = [pair.target - pair.source for pair in self.dataset.pairs]
+        return share * float(np.mean(np.concatenate(displacements) ** 2))
+
+    def data_checks(self) -> dict:
+        """What the verdict needs to name a misfit's cause: edges, and pairs that contradict."""
+        return pair_checks(self.dataset, self.graph, self.cutoff, self.tolerance)
+
+    # ------------------------------------------------------------------ the run directory
+    def write_data(self, folder: Path) -> None:
+        """The pairs, as fitted, as the run's ``data.h5``."""
+        names = self.dataset.species_names
+        pairs = {pair.name: (pair.source, pair.target, [names[s] for s in pair.species])
+                 for pair in self.dataset.pairs}  # fmt: skip
+        write_pairs(Path(folder) / "data.h5", pairs, species_names=names)
+
+    # ------------------------------------------------------------------ for the report
+    def structures(self) -> PairDataset:
+        """The structure pairs to draw."""
+        return self.dataset
+
+    def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
+                      ) -> DataSymmetry:  # fmt: skip
         """Input, target and transformation groups of the pairs at ``tolerance`` (a length)."""
         return pairs_symmetry(self.dataset, tolerance)
+
+    def data_residual(self, group: PointGroup, tolerance: float) -> float | None:
+        """Share of the displacements' mean square that ``group`` does not fix."""
+        return symmetry_residual(self.dataset, group, tolerance)
+
+
+def prepared_pairs(dataset: PairDataset, options: TaskOptions) -> tuple[PairDataset, list[dict]]:
+    """The pairs as the network sees them: rigid translation (and rotation) removed as asked."""
+    from symbreak.data.rigid import remove_rigid_motion
+
+    dataset, motions = remove_rigid_motion(
+        dataset, translation=not options.keep_translation, rotation=options.remove_rotation
+    )
+    return dataset, [motion.to_dict() | {"sentence": motion.sentence()} for motion in motions]
+
+
+def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
+    """The symmetry tolerance of the run: the user's, or read off each pair's ladder.
+
+    With several pairs the smallest chosen tolerance serves them all (it keeps the most
+    symmetry-breaking visible). The returned dict (JSON) goes into ``config.preparation``.
+    """
+    if options.symmetry_tolerance is not None:
+        return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}
+    from symbreak.symmetry import choose_tolerance
+
+    pairs = []
+    for pair in dataset.pairs:
+        species = [dataset.species_names[s] for s in pair.species]
+        choice = choose_tolerance(pair.source, pair.target, species)
+        pairs.append({"pair": pair.name, **choice.to_dict()})
+    return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
+
+
+def run_tolerance(config: dict) -> float:
+    """The structure tolerance a run's fit used (chosen from the data or given), else the
+    default (runs written before the tolerance was recorded)."""
+    chosen = config.get("preparation", {}).get("symmetry_tolerance") or {}
+    return float(chosen.get("tolerance", DEFAULT_SYMMETRY_TOLERANCE))
+
+
+def pair_checks(dataset: PairDataset, graph: Graph, cutoff: float | None, tolerance: float
+                ) -> dict:  # fmt: skip
+    """Edges of the graph and pairs that contradict each other (``config.fit``)."""
+    sets, floor = contradicting_pairs(dataset, tolerance)
+    return {
+        "edges": int(graph.edge_vec.shape[0]),
+        "cutoff": cutoff,
+        "contradicting_pairs": sets,
+        "contradiction_floor": floor,
+    }
 
 
 def node_mse(task, network: RelaxedNetwork) -> torch.Tensor:

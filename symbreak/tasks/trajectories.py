@@ -33,6 +33,7 @@ import torch
 
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
+from symbreak.options import TaskOptions
 from symbreak.tasks.pairs import node_mse
 
 #: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
@@ -77,20 +78,31 @@ def _edges_within_frames(
 class TrajectoryTask:
     """Fit accelerations of trajectory particles; full-batch in memory or streamed.
 
+    Made by :meth:`from_dataset` (a loaded file) or :meth:`from_run` (the evaluation rows a
+    run stored); the constructor takes the rows themselves.
+
     Parameters
     ----------
+    species_names
+        One name per species index.
+    evaluation
+        A few thousand rows (columns :data:`_COLUMNS`): the loss of a streaming fit,
+        explain's probes and the run's ``samples.npz``.
+    velocity_scale, acceleration_scale
+        RMS norms that scale the inputs and targets (see the module docstring).
+    cutoff
+        Edges join particles of one frame closer than this; None: no edges.
+    seed
+        Orders the evaluation sample and the mini-batches.
     dataset
-        The trajectories; frames stay on disk until needed.
-    options
-        The fit options (``cutoff``, ``seed`` are read here).
-    max_in_memory
-        Datasets with more samples stream (default :data:`IN_MEMORY_SAMPLES`).
+        The trajectories on disk, when they stream (None: ``rows`` hold everything).
+    rows
+        The rows fitted full-batch; None with ``dataset``: stream the dataset.
     minibatch_rows
-        Rows per mini-batch when streaming (:mod:`symbreak.fit_minibatch`'s default if None).
+        Rows per mini-batch when streaming (the trainer's default if None).
     """
 
     name = "trajectories"
-    minibatch_rows: int | None = None
     #: One layer with no edges is exactly a = f(species) + M v: uniform fields need no more.
     #: Measured on the Lorentz sample (idle 2-core machine): one layer converges to a relative
     #: loss of 5e-14 in 1.5 s; two layers reach 1e-7 after the 400-epoch limit, in 143 s.
@@ -98,71 +110,64 @@ class TrajectoryTask:
 
     def __init__(
         self,
-        dataset: TrajectoryDataset | None,
-        options,
-        max_in_memory: int = IN_MEMORY_SAMPLES,
+        species_names: tuple[str, ...],
+        evaluation: dict,
+        velocity_scale: float,
+        acceleration_scale: float,
+        cutoff: float | None = None,
+        seed: int = 0,
+        dataset: TrajectoryDataset | None = None,
+        rows: dict | None = None,
         minibatch_rows: int | None = None,
         dtype: torch.dtype = torch.float64,
     ) -> None:
-        self.dataset, self.options, self.dtype = dataset, options, dtype
-        if minibatch_rows is not None:
-            self.minibatch_rows = minibatch_rows
-        self.cutoff = options.cutoff
-        if dataset is None:  # from_samples fills in the rest
-            return
-        self.n_species = dataset.n_species
-        self.species_names = tuple(dataset.species_names)
-        self.streaming = dataset.n_samples > max_in_memory
-        self.evaluation = self._evaluation_rows(dataset)
-        self.velocity_scale = _rms_norm(self.evaluation["velocities"])
-        self.acceleration_scale = _rms_norm(self.evaluation["accelerations"])
-        rows = self.evaluation if self.streaming else self._all_rows(dataset)
-        self._set_rows(rows)
+        if rows is None and dataset is None:
+            rows = evaluation
+        self.species_names = tuple(species_names)
+        self.n_species = len(self.species_names)
+        self.evaluation, self.cutoff, self.seed = evaluation, cutoff, seed
+        self.velocity_scale, self.acceleration_scale = velocity_scale, acceleration_scale
+        self.dataset, self.minibatch_rows, self.dtype = dataset, minibatch_rows, dtype
+        self.streaming = rows is None
+        self.graph, self.targets = self.graph_of(evaluation if rows is None else rows)
+        self._edge_cache: tuple | None = None
+        self.preparation: dict = {}
 
     @classmethod
-    def from_samples(cls, samples: dict, options, network=None) -> TrajectoryTask:
-        """The task on rows stored by :meth:`write_samples` (a run's ``samples.npz``).
+    def accepts(cls, dataset) -> bool:
+        return isinstance(dataset, TrajectoryDataset)
 
-        ``network``, the run's fitted network, lets :meth:`data_symmetry` read the fields.
-        """
-        task = cls(None, options)
-        task.network = network
-        task.species_names = tuple(str(s) for s in samples["species_names"])
-        task.n_species = len(task.species_names)
-        task.streaming = False
-        task.velocity_scale = float(samples["velocity_scale"])
-        task.acceleration_scale = float(samples["acceleration_scale"])
-        task.evaluation = {key: np.asarray(samples[key]) for key in _COLUMNS}
-        task._set_rows(task.evaluation)
-        return task
+    @classmethod
+    def from_dataset(
+        cls,
+        dataset: TrajectoryDataset,
+        options: TaskOptions,
+        seed: int = 0,
+        max_in_memory: int = IN_MEMORY_SAMPLES,
+        minibatch_rows: int | None = None,
+    ) -> TrajectoryTask:
+        """The task on a loaded file: in memory up to ``max_in_memory`` samples, else streamed."""
+        evaluation = _evaluation_rows(dataset, options.cutoff, seed)
+        streaming = dataset.n_samples > max_in_memory
+        return cls(
+            dataset.species_names, evaluation, _rms_norm(evaluation["velocities"]),
+            _rms_norm(evaluation["accelerations"]), options.cutoff, seed,
+            dataset=dataset if streaming else None,
+            rows=None if streaming else _all_rows(dataset), minibatch_rows=minibatch_rows,
+        )  # fmt: skip
+
+    @classmethod
+    def from_run(cls, run) -> TrajectoryTask:
+        """The task on the rows a run stored (:meth:`write_data`'s ``samples.npz``)."""
+        samples = _read_samples(Path(run.path) / "samples.npz")
+        return cls(
+            tuple(str(s) for s in samples["species_names"]),
+            {key: np.asarray(samples[key]) for key in _COLUMNS},
+            float(samples["velocity_scale"]), float(samples["acceleration_scale"]),
+            run.options.task.cutoff, run.options.optimiser.seed,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ rows and graphs
-    def _evaluation_rows(self, dataset: TrajectoryDataset) -> dict:
-        """A few thousand rows: random samples, or whole frames when particles interact."""
-        if self.cutoff is None:
-            return _rows_of_samples(dataset.sample(EVALUATION_SAMPLES, seed=self.options.seed))
-        n_particles = max(info.n_particles for info in dataset.trajectories)
-        frames = max(1, EVALUATION_SAMPLES // (8 * n_particles))
-        parts, total = [], 0
-        batches = dataset.iter_batches(frames, shuffle=True, seed=self.options.seed)
-        for batch in batches:
-            parts.append(_rows_of_batch(batch, offset=total))
-            total += parts[-1]["species"].size
-            if total >= EVALUATION_SAMPLES:
-                break
-        return _concatenate(parts)
-
-    def _all_rows(self, dataset: TrajectoryDataset) -> dict:
-        parts, offset = [], 0
-        for batch in dataset.iter_batches(frames_per_batch=4096):
-            parts.append(_rows_of_batch(batch, offset))
-            offset += batch.n_frames
-        return _concatenate(parts)
-
-    def _set_rows(self, rows: dict) -> None:
-        self.graph, self.targets = self.graph_of(rows)
-        self._edge_cache: tuple | None = None
-
     def graph_of(self, rows: dict) -> tuple[Graph, torch.Tensor]:
         """Graph (scaled features, edges within frames) and scaled targets of some rows."""
         one_hot = np.eye(self.n_species)[rows["species"]]
@@ -215,7 +220,7 @@ class TrajectoryTask:
             raise RuntimeError("a task rebuilt from stored samples has no file to stream")
         n_particles = max(info.n_particles for info in self.dataset.trajectories)
         frames = max(1, 32 * batch_size // n_particles)
-        seed = self.options.seed + 7919 * epoch
+        seed = self.seed + 7919 * epoch
         rng = np.random.default_rng(seed)
         batches = self.dataset.iter_batches(frames, shuffle=True, seed=seed)
         for batch in batches:
@@ -240,7 +245,22 @@ class TrajectoryTask:
         graph = Graph(features, empty, empty, torch.zeros(0, 3, dtype=velocities.dtype))
         return network(graph) * self.acceleration_scale
 
-    def data_symmetry(self, tolerance: float):
+    def symmetry_constraint(self, l_relaxed: int) -> None:
+        """None: trajectories have no geometric data group before the fit (see
+        :meth:`data_symmetry`)."""
+        return None
+
+    def data_checks(self) -> dict:
+        return {}
+
+    def structures(self) -> None:
+        """Trajectories have no structure pair to draw."""
+        return None
+
+    def data_residual(self, group, tolerance: float) -> None:
+        return None
+
+    def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None):
         """The report's hook: groups of the data and the fields read out of the network.
 
         Trajectories have no structure, so the input group is O(3). The symmetry the data
@@ -259,14 +279,14 @@ class TrajectoryTask:
             linear_response_fields,
         )
 
-        if getattr(self, "network", None) is None:
-            raise RuntimeError("data_symmetry needs the fitted network (from_samples(network=))")
+        if network is None:
+            raise ValueError("a trajectories task reads its data symmetry from the fitted network")
         scales = (self.acceleration_scale, self.velocity_scale)
         data = linear_response_fields(
             self.evaluation["velocities"], self.evaluation["accelerations"]
         )
         data_group = field_group(field_vectors(data, *scales))
-        fields = fitted_fields(self.network, self)
+        fields = fitted_fields(network, self)
         vectors = field_vectors(fields, *scales)
         group = field_group(vectors)
         summary = {
@@ -278,7 +298,7 @@ class TrajectoryTask:
         }
         return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary)
 
-    def write_samples(self, folder: Path) -> None:
+    def write_data(self, folder: Path) -> None:
         """``samples.npz``: the evaluation rows, the scales and the species names."""
         np.savez(
             Path(folder) / "samples.npz",
@@ -312,6 +332,42 @@ def _rows_of_batch(batch, offset: int, frames: np.ndarray | None = None) -> dict
         "species": np.tile(np.asarray(batch.species, dtype=np.int64), len(frames)),
         "frame_key": np.repeat(np.arange(len(frames), dtype=np.int64) + offset, n),
     }
+
+
+def _evaluation_rows(dataset: TrajectoryDataset, cutoff: float | None, seed: int) -> dict:
+    """A few thousand rows: random samples, or whole frames when particles interact."""
+    if cutoff is None:
+        return _rows_of_samples(dataset.sample(EVALUATION_SAMPLES, seed=seed))
+    n_particles = max(info.n_particles for info in dataset.trajectories)
+    frames = max(1, EVALUATION_SAMPLES // (8 * n_particles))
+    parts, total = [], 0
+    for batch in dataset.iter_batches(frames, shuffle=True, seed=seed):
+        parts.append(_rows_of_batch(batch, offset=total))
+        total += parts[-1]["species"].size
+        if total >= EVALUATION_SAMPLES:
+            break
+    return _concatenate(parts)
+
+
+def _all_rows(dataset: TrajectoryDataset) -> dict:
+    parts, offset = [], 0
+    for batch in dataset.iter_batches(frames_per_batch=4096):
+        parts.append(_rows_of_batch(batch, offset))
+        offset += batch.n_frames
+    return _concatenate(parts)
+
+
+def _read_samples(file: Path) -> dict:
+    """A run's ``samples.npz``; a damaged one is a RunError naming it."""
+    import zipfile
+
+    from symbreak.errors import RunError
+
+    try:
+        with np.load(file) as arrays:
+            return {key: arrays[key] for key in arrays.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        raise RunError(f"{file} is truncated or corrupt; fit the run again.") from None
 
 
 def _concatenate(parts: list[dict]) -> dict:

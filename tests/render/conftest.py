@@ -16,9 +16,9 @@ import torch
 from symbreak.data import load_pairs
 from symbreak.fit import FitOptions
 from symbreak.model import RelaxedNetwork
-from symbreak.pipeline import pairs_data_writer
 from symbreak.run import load_run, write_run
 from symbreak.symmetry import named_group
+from symbreak.tasks import PairsTask
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 NETWORK = {"irreps_in": "1x0e", "irreps_out": "1x1o", "l_relaxed": 2, "multiplicity": 1,
@@ -42,7 +42,7 @@ def prism_run_path(tmp_path_factory) -> Path:
                       "seconds": 0.4, "converged": True, "interrupted": False}}  # fmt: skip
     dataset = load_pairs(SAMPLES / "cube_to_prism.h5")
     out = tmp_path_factory.mktemp("render") / "prism"
-    return write_run(out, config, network, history, pairs_data_writer(dataset))
+    return write_run(out, config, network, history, PairsTask(dataset).write_data)
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,12 @@ import torch
 
 from symbreak.data import make_example
 from symbreak.fit import FitOptions
-from symbreak.pipeline import fit_file, task_for_run
+from symbreak.pipeline import fit_file
 from symbreak.report import build_report, irrep_rows, needed_margin
 from symbreak.report._activity import is_needed
 from symbreak.run import load_run
 from symbreak.symmetry import named_group
+from symbreak.tasks import task_for_run
 
 
 def _row(rows, layer, irrep):

@@ -16,7 +16,7 @@ from .conftest import FAST
 
 def fit_fields(path, **options):
     options = FitOptions(**{**FAST, **options})
-    task = TrajectoryTask(load_dataset(path), options)
+    task = TrajectoryTask.from_dataset(load_dataset(path), options, options.seed)
     result = fit(task, options)
     fields = fitted_fields(result.network_, task)
     vectors = field_vectors(fields, task.acceleration_scale, task.velocity_scale)
@@ -31,8 +31,8 @@ def assert_recovered(found, truth):
 
 
 def test_sample_fields_and_residual_group(sample_run):
-    from symbreak.pipeline import task_for_run
     from symbreak.run import load_run
+    from symbreak.tasks import task_for_run
 
     run = load_run(sample_run[0])
     task = task_for_run(run)
@@ -97,14 +97,14 @@ def test_scaling_is_isotropic_and_undone(tmp_path):
 
 
 def test_stored_samples_rebuild_the_same_task(sample_run, tmp_path):
-    from symbreak.pipeline import task_for_run
     from symbreak.run import load_run
+    from symbreak.tasks import task_for_run
 
     path, result = sample_run
     run = load_run(path)
     task = task_for_run(run)
     assert task.irreps_in == "1x0e + 1x1o" and len(task.targets) == 4096
-    assert run.samples["frame_key"].shape == (4096,)
+    assert run.task.evaluation["frame_key"].shape == (4096,)
     # The network reproduces the stored accelerations it was fitted to.
     assert float(task.fit_loss(run.network)) <= 1e-8 * result.initial_loss_
 
@@ -135,7 +135,7 @@ def test_a_cutoff_gives_messages_between_interacting_particles(tmp_path):
     path = tmp_path / "spring.h5"
     write_trajectories(path, {"s": {"positions": x, "velocities": v, "accelerations": a}})
     options = FitOptions(layers=1, l_relaxed=1, cutoff=5.0, epochs=60)
-    task = TrajectoryTask(load_dataset(path), options)
+    task = TrajectoryTask.from_dataset(load_dataset(path), options, options.seed)
     assert task.graph.edge_src.numel() == 2 * 50
     assert task.network_geometry() == {"max_radius": 5.0, "neighbour_norm": 1.0}
     result = fit(task, options)

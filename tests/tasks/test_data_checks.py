@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from symbreak.data.pairs import PairDataset, StructurePair
-from symbreak.report._data_checks import contradicting_pairs, symmetry_residual
 from symbreak.symmetry import named_group
+from symbreak.tasks.data_checks import contradicting_pairs, symmetry_residual
 
 CUBE = np.array([[x, y, z] for x in (-1.0, 1.0) for y in (-1.0, 1.0) for z in (-1.0, 1.0)])
 _Q = np.linalg.qr(np.random.default_rng(2).normal(size=(3, 3)))[0]
