@@ -84,6 +84,10 @@ def crystal_targets(pair, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return averaged, length * strain_tensor(pair.source_cell, pair.target_cell)
 
 
+#: The ``0e`` and ``2e`` columns of the ``1x0e + 1x1o + 1x2e`` output: the strain.
+_STRAIN_COLUMNS = [0, 4, 5, 6, 7, 8]
+
+
 class CrystalTask:
     """Fit the zone-centre distortion and the strain of crystal pairs on periodic graphs.
 
@@ -132,6 +136,10 @@ class CrystalTask:
             targets.append(per_node)
         self.graph: Graph = batch_graphs(graphs)
         self.targets = torch.cat(targets)
+        sizes = [len(pair.source) for pair in dataset.pairs]
+        self.cell_sizes = torch.as_tensor(sizes, dtype=dtype)
+        self.node_cell = torch.repeat_interleave(torch.arange(len(sizes)), torch.as_tensor(sizes))
+        self.cell_strains = torch.stack([t[0, _STRAIN_COLUMNS] for t in targets])
         self._edge_cache: tuple | None = None
         self.preparation: dict = {}
 
@@ -151,10 +159,24 @@ class CrystalTask:
         return len(self.graph.node_features) + len(self.graph.edge_vec)
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
-        """Mean squared error of the node outputs against the targets."""
-        from symbreak.tasks.pairs import node_mse
+        """Squared error of each node's displacement, and of each cell's strain read as the mean
+        of its nodes' ``0e + 2e`` outputs, over every target component (a mean square).
 
-        return node_mse(self, network)
+        The strain belongs to the cell, not to an atom: asked of every node, it made the
+        network output one tensor at sites of different species, and CaTiO3 Pm-3m -> Pnma
+        crept at a relative loss of 1e-9 to the 400-epoch cap (33 s). Read as the cell's mean,
+        the loss is the same wherever the nodes agree, and the network need not make them.
+        """
+        if self._edge_cache is None or self._edge_cache[0] is not network:
+            with torch.no_grad():
+                self._edge_cache = (network, network.edge_features(self.graph))
+        prediction = network(self.graph, self._edge_cache[1])
+        error = (prediction[:, 1:4] - self.targets[:, 1:4]).pow(2).sum()
+        strain = prediction[:, _STRAIN_COLUMNS]
+        cells = torch.zeros(len(self.cell_sizes), strain.shape[1], dtype=strain.dtype)
+        cells = cells.index_add(0, self.node_cell, strain) / self.cell_sizes[:, None]
+        error = error + (self.cell_sizes[:, None] * (cells - self.cell_strains).pow(2)).sum()
+        return error / self.targets.numel()
 
     def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
                       ) -> DataSymmetry:  # fmt: skip
