@@ -38,6 +38,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -583,6 +584,37 @@ def _contains(group_elements: np.ndarray, elements: np.ndarray) -> bool:
     return bool(np.all(difference.min(axis=1) < 1e-8))
 
 
+def write_crystal_pair(folder: str | os.PathLike, name: str, seed: int = 0):
+    """Parent and child cells of a catalogue case as ASE ``.traj`` files, each in its own
+    random frame and the child's atoms shuffled, as a user's two files would come.
+
+    A case without a parent phase gets the ideal cubic perovskite with the child's volume per
+    formula unit. Returns the parent's path, the child's path and the child as written.
+    """
+    from ase.io import write
+    from ase.spacegroup import crystal
+    from scipy.spatial.transform import Rotation
+
+    case = CASES[name]
+    child = build_crystal(case.child)
+    if case.parent is None:
+        a_site, b_site, x_site = _perovskite_elements(case.formula)
+        length = (child.get_volume() / (len(child) // 5)) ** (1 / 3)
+        parent = crystal([a_site, b_site, x_site], [(0, 0, 0), (0.5, 0.5, 0.5), (0, 0.5, 0.5)],
+                         spacegroup=221, cellpar=[length] * 3 + [90] * 3)  # fmt: skip
+    else:
+        parent = build_crystal(case.parent)
+    rng = np.random.default_rng(seed)
+    for atoms in (parent, child):
+        turn = Rotation.random(random_state=rng).as_matrix()
+        atoms.set_cell(np.asarray(atoms.cell) @ turn.T, scale_atoms=True)
+    child = child[rng.permutation(len(child))]
+    folder = Path(folder)
+    write(folder / f"{name}_parent.traj", parent)
+    write(folder / f"{name}_child.traj", child)
+    return folder / f"{name}_parent.traj", folder / f"{name}_child.traj", child
+
+
 __all__ = [
     "CASES",
     "HERMANN_MAUGUIN_TO_SCHOENFLIES",
@@ -601,6 +633,7 @@ __all__ = [
     "site_symmetry_group",
     "symmetric_distortion",
     "twisted_cube",
+    "write_crystal_pair",
     "write_distortion_pairs",
     "write_published_pairs",
 ]

@@ -5,19 +5,15 @@ by ASE in random frames with the child's atoms shuffled; spglib on the child alo
 child's own frame, is the independent oracle for the crystal class the map must keep.
 """
 
-import re
 
 import numpy as np
 import pytest
 
 pytest.importorskip("spglib")
 pytest.importorskip("ase")
-from ase.io import write  # noqa: E402
-from ase.spacegroup import crystal  # noqa: E402
-from scipy.spatial.transform import Rotation  # noqa: E402
 
 from symbreak.data.formats import read_structure_pair  # noqa: E402
-from symbreak.data.published import CASES, build_crystal  # noqa: E402
+from symbreak.data.published import write_crystal_pair  # noqa: E402
 from symbreak.tasks.crystal_symmetry import cartesian_point_group, space_group  # noqa: E402
 from symbreak.tasks.crystals import CrystalTask, periodic_edges  # noqa: E402
 
@@ -33,24 +29,8 @@ EXPECTED = {
 
 def published_files(folder, name, seed):
     """Parent and child of a catalogue case as .traj files, each in its own random frame,
-    the child's atoms shuffled. Returns the paths and the child's Atoms as written."""
-    case = CASES[name]
-    child = build_crystal(case.child)
-    if case.parent is None:  # the ideal cubic perovskite with the child's volume per formula
-        a_site, b_site, x_site = re.findall(r"[A-Z][a-z]?", case.formula)
-        length = (child.get_volume() / (len(child) // 5)) ** (1 / 3)
-        parent = crystal([a_site, b_site, x_site], [(0, 0, 0), (0.5, 0.5, 0.5), (0, 0.5, 0.5)],
-                         spacegroup=221, cellpar=[length] * 3 + [90] * 3)  # fmt: skip
-    else:
-        parent = build_crystal(case.parent)
-    rng = np.random.default_rng(seed)
-    for atoms in (parent, child):
-        turn = Rotation.random(random_state=rng).as_matrix()
-        atoms.set_cell(np.asarray(atoms.cell) @ turn.T, scale_atoms=True)
-    child = child[rng.permutation(len(child))]
-    write(folder / f"{name}_parent.traj", parent)
-    write(folder / f"{name}_child.traj", child)
-    return folder / f"{name}_parent.traj", folder / f"{name}_child.traj", child
+    the child's atoms shuffled (:func:`symbreak.data.published.write_crystal_pair`)."""
+    return write_crystal_pair(folder, name, seed)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -111,10 +91,11 @@ def test_cli_fit_of_a_crystal_pair_writes_a_crystals_run(tmp_path):
     assert report["parts"][0]["child_space_group"]["symbol"] == "P4mm"
 
 
-@pytest.mark.parametrize("name", ["BaTiO3_P4mm_Ti", "quartz_P3221_Si"])
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_fit_of_a_crystal_pair_gives_the_childs_crystal_class(tmp_path, name):
-    """Polar BaTiO3 (C4v) and chiral quartz (D3), each file in its own random frame: the fit
-    converges and its residual group is spglib's crystal class of the child."""
+    """Every published transition (polar BaTiO3, zone-boundary tilts of SrTiO3 and CaTiO3,
+    chiral quartz), each file in its own random frame: the fit converges and its residual
+    group is spglib's crystal class of the child."""
     from typer.testing import CliRunner
 
     from symbreak.cli import app
