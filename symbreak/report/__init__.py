@@ -17,16 +17,26 @@ from symbreak.report._interpretation import (
     interpret_irrep,
     quadrupole_vector,
 )
-from symbreak.report._report import REPORT_SCHEMA, Report, UnexplainedTaskError, build_report
+from symbreak.report._fit_summary import REPORT_FIT_KEYS, FitSummary
+from symbreak.report._report import (
+    REPORT_SCHEMA,
+    Report,
+    ReportGroups,
+    UnexplainedTaskError,
+    build_report,
+)
 from symbreak.report._rich import print_report
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "REPORT_FIT_KEYS",
     "REPORT_SCHEMA",
     "DataSymmetry",
+    "FitSummary",
     "IrrepRow",
     "Report",
+    "ReportGroups",
     "UnexplainedTaskError",
     "axis_name",
     "build_report",
