@@ -80,23 +80,14 @@ def parse_size(text: str) -> tuple[int, int]:
 def run_report(run) -> tuple[Report | None, str | None]:
     """The run's :class:`~symbreak.report.Report` and, if it could not be had, a note saying why.
 
-    The saved ``report.json`` when this version of symbreak wrote it
-    (:func:`symbreak.run.read_saved_report`) and it reads back (:meth:`Report.from_dict`);
-    otherwise the report is built from the run.
+    The saved ``report.json`` when this version of symbreak wrote it and it reads back
+    (:func:`symbreak.report.saved_report`); otherwise the report is built from the run.
     """
     try:
-        from symbreak.report import Report, build_report
+        from symbreak.report import build_report, saved_report
     except ImportError:
         return None, "no symbreak.report: active irreps and groups not drawn"
-    from symbreak.run import read_saved_report
-
-    saved = read_saved_report(run.path)
-    if saved is not None:
-        try:
-            return Report.from_dict(saved), None
-        except (KeyError, TypeError, ValueError):  # a layout of another version: rebuild
-            pass
-    return build_report(run), None
+    return saved_report(run.path) or build_report(run), None
 
 
 def _layers(run, layer: int | None) -> list[int]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,7 +23,7 @@ from symbreak.report._data_checks import symmetry_residual
 from symbreak.report._fit_summary import FitSummary
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
-from symbreak.run import Run, RunError
+from symbreak.run import Run, RunError, read_saved_report
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
 
 #: Version of the ``to_dict`` layout; readers refuse larger numbers.
@@ -209,6 +210,20 @@ class Report:
             ladder=ladder, domains=report_domains(groups) if saved_domains is None
             else saved_domains, preparation=data.get("preparation") or {},
         )  # fmt: skip
+
+
+def saved_report(path: str | os.PathLike, threshold: float | None = None,
+                 tolerance: float | None = None) -> Report | None:  # fmt: skip
+    """The run's saved ``report.json`` as a :class:`Report`, when it is current
+    (:func:`symbreak.run.read_saved_report`: this symbreak version, these options; None: any)
+    and reads back; else None, and the caller builds the report (:func:`build_report`)."""
+    saved = read_saved_report(path, threshold=threshold, tolerance=tolerance)
+    if saved is None:
+        return None
+    try:
+        return Report.from_dict(saved)
+    except (KeyError, TypeError, ValueError):  # a layout of another version: rebuild
+        return None
 
 
 def frozen_json(value: Any) -> Any:

@@ -128,15 +128,12 @@ def run_answer(name: str, values: dict, report: Report) -> RunAnswer:
 def _report_of(folder: Path, threshold: float | None, tolerance: float | None) -> Report:
     """The run's saved report when it fits the options and reads back, else rebuilt (loads
     torch)."""
-    from symbreak.report import DEFAULT_THRESHOLD, Report, build_report
-    from symbreak.run import load_run, read_saved_report
+    from symbreak.report import DEFAULT_THRESHOLD, build_report, saved_report
+    from symbreak.run import load_run
 
-    saved = read_saved_report(folder, threshold=threshold, tolerance=tolerance)
+    saved = saved_report(folder, threshold=threshold, tolerance=tolerance)
     if saved is not None:
-        try:
-            return Report.from_dict(saved)
-        except (KeyError, TypeError, ValueError):  # a layout of another version: rebuild
-            pass
+        return saved
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     return build_report(load_run(folder), threshold=threshold, tolerance=tolerance)
 

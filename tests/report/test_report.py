@@ -182,3 +182,16 @@ def test_one_source_for_the_fit_summary_keys(fitted, prism):
 
     assert tuple(fit_summary(Result())) == REPORT_FIT_KEYS
     assert fit_summary(Result())["relative_loss"] == pytest.approx(2e-3)
+
+
+def test_readers_get_the_saved_report_as_a_report(fitted):
+    """render and the sweep read report.json through Report.from_dict, not as a dict."""
+    from symbreak.render._render import run_report
+    from symbreak.report import saved_report
+
+    run = fitted("cube_to_prism")
+    report, note = run_report(run)
+    assert note is None and isinstance(report, Report)
+    assert report.to_dict() == run.report()  # the saved one, not rebuilt
+    assert saved_report(run.path).to_dict() == run.report()
+    assert saved_report(run.path, threshold=0.5) is None  # made with another threshold
