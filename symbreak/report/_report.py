@@ -121,7 +121,7 @@ class Report:
     fields: Mapping[str, Any] | None = None
     ladder: tuple[ThresholdWindow, ...] = ()
     domains: tuple[Mapping[str, Any], ...] = ()
-    preparation: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    preparation: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # whatever sequences and dicts a caller passes, the report holds tuples and read-only
@@ -186,10 +186,7 @@ class Report:
         ``symmetry_elements``, each row's ``cartesian``) is not read back; neither are the fit's
         data checks, which ``report.json`` does not hold. Raises KeyError, TypeError or
         ValueError for a dict of another layout (callers rebuild then).
-
-        >>> report = Report.from_dict(saved)  # doctest: +SKIP
-        >>> Report.from_dict(report.to_dict()).to_dict() == report.to_dict()  # doctest: +SKIP
-        True
+        ``Report.from_dict(report.to_dict()).to_dict() == report.to_dict()``.
         """
         from symbreak.symmetry import named_group
 
