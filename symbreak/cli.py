@@ -494,7 +494,7 @@ def _print_run_domains(report) -> None:
     """The domains of a single run's residual group in its input group (docs/sweep.md)."""
     from symbreak.sweep import print_domains, run_domains
 
-    print_domains(run_domains(report.to_dict()), _consoles.console)
+    print_domains(run_domains(report), _consoles.console)
 
 
 class Format(str, Enum):

@@ -15,15 +15,11 @@ from symbreak.tasks import task_for_dataset
 
 
 def fit_summary(result: FitResult) -> dict:
-    return {
-        "loss": result.loss_,
-        "initial_loss": result.initial_loss_,
-        "relative_loss": result.loss_ / result.initial_loss_ if result.initial_loss_ else 0.0,
-        "epochs": result.epochs_,
-        "seconds": result.seconds_,
-        "converged": result.converged_,
-        "interrupted": result.interrupted_,
-    }
+    """``config.json``'s fit summary of ``result`` (:class:`symbreak.report.FitSummary`,
+    the one source of its keys); :func:`data_checks` adds the optional ones."""
+    from symbreak.report._fit_summary import FitSummary
+
+    return FitSummary.from_result(result).to_dict()
 
 
 def fit_file(

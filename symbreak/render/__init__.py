@@ -1,7 +1,8 @@
 """Pictures of a fitted run: pyvista (off-screen) surfaces and structures, matplotlib curves.
 
 Reads a report, never re-derives science: active irreps, groups and symmetry elements come
-from the report dict (``report.json``); structures, history and relaxed weights from the run.
+from the :class:`symbreak.report.Report` (``report.json``); structures, history and relaxed
+weights from the run.
 See ``docs/render.md``.
 
 >>> from symbreak.render import parse_size

@@ -5,25 +5,26 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from symbreak.conventions import pretty_group_name
+if TYPE_CHECKING:
+    from symbreak.report import Report
 
 
-def report_summary(report: dict) -> str:
+def report_summary(report: Report | None) -> str:
     """One line of the report for the page header (empty without a report)."""
-    parts = []
-    for key, label in (("residual_point_group", "residual group"),
-                       ("data_point_group", "data's group"),
-                       ("input_point_group", "input's group")):  # fmt: skip
-        if report.get(key):
-            parts.append(f"{label} {pretty_group_name(report[key])}")
-    if "activated_irreps" in report:
-        parts.append("activated irreps: " + (", ".join(report["activated_irreps"]) or "none"))
+    if report is None:
+        return ""
+    groups = report.groups
+    parts = [f"{label} {group.pretty_name}" for label, group in (
+        ("residual group", groups.residual), ("data's group", groups.data),
+        ("input's group", groups.input))]  # fmt: skip
+    parts.append("activated irreps: " + (", ".join(report.activated_irreps) or "none"))
     return "; ".join(parts)
 
 
-def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: dict | None = None,
-                others: Sequence[str] = ()) -> Path:  # fmt: skip
+def write_index(out: Path, files: Sequence, notes: Sequence[str] = (),
+                report: Report | None = None, others: Sequence[str] = ()) -> Path:  # fmt: skip
     """Write ``out/index.html`` listing ``files`` (objects with ``name`` and ``description``).
 
     ``others`` are the folder's files that symbreak render did not write: listed at the end,
@@ -38,7 +39,7 @@ def write_index(out: Path, files: Sequence, notes: Sequence[str] = (), report: d
             f'<tr><td><a href="{name}">{name}</a></td><td>{html.escape(item.description)}</td>'
             f"<td>{preview}</td></tr>"
         )
-    summary = report_summary(report or {})
+    summary = report_summary(report)
     body = "\n".join(rows)
     notes_html = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
     if others:

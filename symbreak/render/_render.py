@@ -1,9 +1,9 @@
 """``render_run``: every picture of a fitted run, with stable names, and an index.
 
-Reads the report (``report.json``, or :func:`symbreak.report.build_report` when the run has
-none) for everything that is science: which irreps are active, the residual group and its
-symmetry elements, the fields of a trajectory run. Reads the run for the rest: structures,
-history, relaxed weights.
+Reads the :class:`~symbreak.report.Report` (``report.json`` when it is current, else
+:func:`symbreak.report.build_report`) for everything that is science: which irreps are active,
+the residual group and its symmetry elements, the fields of a trajectory run. Reads the run for
+the rest: structures, history, relaxed weights.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
@@ -22,6 +23,9 @@ from symbreak.render._sphere_signal import split_relaxed_weights
 from symbreak.render._structures import render_structures
 from symbreak.render._training import render_training
 from symbreak.render._webgl import set_page_text
+
+if TYPE_CHECKING:
+    from symbreak.report import Report
 
 FORMATS = ("png", "html")
 
@@ -73,16 +77,17 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def run_report(run) -> tuple[dict, str | None]:
-    """The run's report dict and, if it could not be had, a note saying why."""
-    saved = run.report()
-    if saved is not None:
-        return saved, None
+def run_report(run) -> tuple[Report | None, str | None]:
+    """The run's :class:`~symbreak.report.Report` and, if it could not be had, a note saying why.
+
+    The saved ``report.json`` when this version of symbreak wrote it and it reads back
+    (:func:`symbreak.report.saved_report`); otherwise the report is built from the run.
+    """
     try:
-        from symbreak.report import build_report
+        from symbreak.report import build_report, saved_report
     except ImportError:
-        return {}, "no report.json and no symbreak.report: active irreps and groups not drawn"
-    return build_report(run).to_dict(), None
+        return None, "no symbreak.report: active irreps and groups not drawn"
+    return saved_report(run.path) or build_report(run), None
 
 
 def _layers(run, layer: int | None) -> list[int]:
@@ -98,7 +103,7 @@ def _layers(run, layer: int | None) -> list[int]:
 
 
 def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None = None,
-               size: tuple[int, int] = DEFAULT_SIZE, report: dict | None = None,
+               size: tuple[int, int] = DEFAULT_SIZE, report: Report | None = None,
                resolution: int = 96, elements: str = "auto") -> Rendering:  # fmt: skip
     """Draw the pictures of a loaded run into the folder ``out`` and write its index.
 
@@ -118,7 +123,7 @@ def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None 
     size
         (width, height) in pixels of each picture.
     report
-        The report dict; by default :func:`run_report`.
+        The :class:`~symbreak.report.Report`; by default :func:`run_report`.
     resolution
         Points around the equator of the sphere meshes.
     elements
@@ -174,10 +179,10 @@ def _plan(run, report, layers, fmt, size, resolution, elements, notes) -> list[t
         jobs += _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution)
     if run.pairs is not None and run.pairs.pairs:
         jobs.append(_pairs_job(run, report, fmt, size, elements, notes))
-    if report.get("fields"):
+    if report is not None and report.fields:
         copies = [split_relaxed_weights(weights[k].numpy(), irreps)[0] for k in layers]
         inactive = _inactive_vectors(activity, layers)
-        panels = field_panels(report["fields"], copies, layers, inactive)
+        panels = field_panels(report.fields, copies, layers, inactive)
         jobs.append((f"fields.{fmt}", _FIELDS_TEXT,
                      partial(render_vectors, panels, size=size)))  # fmt: skip
     if run.history:
@@ -187,22 +192,17 @@ def _plan(run, report, layers, fmt, size, resolution, elements, notes) -> list[t
     return jobs
 
 
-def active_irreps(report: dict) -> dict[int, dict[int, dict[str, bool]]] | None:
+def active_irreps(report: Report | None) -> dict[int, dict[int, dict[str, bool]]] | None:
     """The report's activity flags as ``{layer: {copy: {irrep: active}}}``.
 
-    ``None`` when the report has no irrep rows (then nothing is known to be inactive and every
+    ``None`` without a report or irrep rows (then nothing is known to be inactive and every
     irrep is drawn).
-
-    >>> active_irreps({"irreps": [{"layer": 0, "irrep": "4e", "copy": 0, "active": False}]})
-    {0: {0: {'4e': False}}}
     """
-    rows = report.get("irreps")
-    if not rows:
+    if report is None or not report.rows:
         return None
     flags: dict[int, dict[int, dict[str, bool]]] = {}
-    for row in rows:
-        by_copy = flags.setdefault(int(row["layer"]), {})
-        by_copy.setdefault(int(row.get("copy", 0)), {})[row["irrep"]] = bool(row.get("active"))
+    for row in report.rows:
+        flags.setdefault(row.layer, {}).setdefault(row.copy, {})[row.irrep] = row.active
     return flags
 
 
@@ -232,16 +232,17 @@ _FIELDS_TEXT = (
 _TRAINING_TEXT = "Total, fit and regularisation loss per epoch (log scale)."
 
 
-def _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution) -> list[tuple]:
+def _active_irrep_jobs(report: Report | None, k, theta, irreps, fmt, size,
+                       resolution) -> list[tuple]:  # fmt: skip
     copies = split_relaxed_weights(theta, irreps)
     jobs = []
-    for row in report.get("irreps", []):
-        if row.get("layer") != k or not row.get("active"):
+    for row in report.rows if report is not None else ():
+        if row.layer != k or not row.active:
             continue
-        irrep, copy = row["irrep"], int(row.get("copy", 0))
+        irrep, copy = row.irrep, row.copy
         suffix = f"_copy{copy}" if len(copies) > 1 else ""
-        vector = copies[copy].get(irrep, row.get("vector"))
-        text = row.get("interpretation") or ""
+        vector = copies[copy].get(irrep, row.vector)
+        text = row.interpretation
         which = f" (copy {copy})" if suffix else ""
         meaning = text or "no interpretation given"
         description = _IRREP_TEXT.format(k=k, irrep=irrep, copy=which, meaning=meaning)
@@ -251,17 +252,19 @@ def _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution) -> list[
     return jobs
 
 
-def _pairs_job(run, report, fmt, size, elements, notes) -> tuple:
+def _pairs_job(run, report: Report | None, fmt, size, elements, notes) -> tuple:
     pair = run.pairs.pairs[0]
-    group = report.get("residual_point_group", "unknown")
-    if not report:
+    group = report.residual_group.name if report is not None else "unknown"
+    symmetry_elements = report.symmetry_elements if report is not None else []
+    centre = report.centre if report is not None else None
+    if report is None:
         notes.append("structures drawn without symmetry elements (no report)")
     if len(run.pairs.pairs) > 1:
         notes.append(
             f"structures.{fmt} shows the first of {len(run.pairs.pairs)} pairs ({pair.name})"
         )
     draw = partial(render_structures, pair.source, pair.target, pair.species,
-                   run.pairs.species_names, report.get("symmetry_elements", []), group,
-                   size=size, pair_name=pair.name, centre=report.get("centre"),
+                   run.pairs.species_names, symmetry_elements, group,
+                   size=size, pair_name=pair.name, centre=centre,
                    view=elements)  # fmt: skip
     return (f"structures.{fmt}", _STRUCTURES_TEXT.format(pair=pair.name, group=group), draw)

@@ -10,6 +10,7 @@
 
 from symbreak.errors import UnexplainedTaskError
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
+from symbreak.report._fit_summary import REPORT_FIT_KEYS, FitSummary
 from symbreak.report._interpretation import (
     axis_name,
     cartesian_form,
@@ -17,17 +18,26 @@ from symbreak.report._interpretation import (
     interpret_irrep,
     quadrupole_vector,
 )
-from symbreak.report._report import REPORT_SCHEMA, Report, build_report
+from symbreak.report._report import (
+    REPORT_SCHEMA,
+    Report,
+    ReportGroups,
+    build_report,
+    saved_report,
+)
 from symbreak.report._rich import print_report
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
 from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "REPORT_FIT_KEYS",
     "REPORT_SCHEMA",
     "DataSymmetry",
+    "FitSummary",
     "IrrepRow",
     "Report",
+    "ReportGroups",
     "UnexplainedTaskError",
     "axis_name",
     "build_report",
@@ -42,4 +52,5 @@ __all__ = [
     "predicted_irreps",
     "print_report",
     "quadrupole_vector",
+    "saved_report",
 ]

@@ -46,18 +46,19 @@ _DATA_FRACTION = 1e-2
 _ROUNDING_FRACTION = 1e-12
 
 
-@dataclass
+@dataclass(frozen=True)
 class IrrepRow:
     """One block of relaxed weights and what the analysis says about it.
 
     ``needed`` is the loss test of the module docstring (False where it was not run, i.e. for
-    ``0e`` blocks and blocks with ``relative_norm`` at or below the threshold).
+    ``0e`` blocks and blocks with ``relative_norm`` at or below the threshold). ``vector`` (the
+    e3nn-basis weight) is a tuple, so that a row, like the report holding it, cannot change.
     """
 
     layer: int
     irrep: str
     copy: int
-    vector: list[float]
+    vector: tuple[float, ...]
     norm: float
     breaking_norm: float
     relative_norm: float
@@ -81,7 +82,7 @@ class IrrepRow:
             "needed": self.needed,
             "significant": self.significant,
             "active": self.active,
-            "vector": self.vector,
+            "vector": list(self.vector),
             "cartesian": cartesian_form(self.irrep, self.vector),
             "interpretation": self.interpretation,
         }
@@ -90,7 +91,8 @@ class IrrepRow:
     def from_dict(cls, data: dict) -> IrrepRow:
         """The row :meth:`to_dict` wrote (``cartesian`` follows from the vector: not read)."""
         names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in data.items() if key in names})
+        row = {key: value for key, value in data.items() if key in names}
+        return cls(**row | {"vector": tuple(data["vector"])})
 
 
 def relaxed_blocks(network) -> list[tuple[int, str, int, slice]]:
@@ -172,7 +174,7 @@ def irrep_rows(network, task, input_group: PointGroup, initial_loss: float,
             loss_zeroed = _loss_without(task, network, layer, where)
         needed = is_needed(loss_zeroed, loss, initial_loss, threshold)
         rows.append(IrrepRow(
-            layer=layer, irrep=irrep, copy=copy, vector=vector.tolist(), norm=norm,
+            layer=layer, irrep=irrep, copy=copy, vector=tuple(vector.tolist()), norm=norm,
             breaking_norm=breaking, relative_norm=norm / scale,
             relative_breaking_norm=breaking / scale, loss_zeroed=loss_zeroed,
             significant=needed and norm / scale > threshold,

@@ -6,15 +6,22 @@
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from symbreak.conventions import relaxed_irrep_names
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
+from symbreak.report._fit_summary import FitSummary
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
-from symbreak.run import Run
+from symbreak.run import Run, read_saved_report
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
 from symbreak.tasks import task_for_run
 from symbreak.tasks.pairs import run_tolerance as tolerance_of_run
@@ -24,60 +31,123 @@ REPORT_SCHEMA = 1
 
 
 
-_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
-             "interrupted")  # fmt: skip
+#: The report's groups, in their order in ``report.json`` (docs/report.md, "Groups").
+GROUP_KEYS = ("input", "target", "data", "relaxed_weights", "residual")
 
 
-@dataclass
+@dataclass(frozen=True)
+class ReportGroups(Mapping):
+    """The five point groups of a report, by attribute or by key (``groups["data"]``).
+
+    Attributes
+    ----------
+    input : the input's (source structure's) group G.
+    target : the target's group; ``None`` for tasks without targets.
+    data : the symmetry the data keep D.
+    relaxed_weights : the stabiliser of the significant relaxed weights.
+    residual : G ∩ that stabiliser, the symmetry the fitted network keeps R.
+    """
+
+    input: PointGroup
+    target: PointGroup | None
+    data: PointGroup
+    relaxed_weights: PointGroup
+    residual: PointGroup
+
+    def __getitem__(self, key: str) -> PointGroup | None:
+        if key not in GROUP_KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(GROUP_KEYS)
+
+    def __len__(self) -> int:
+        return len(GROUP_KEYS)
+
+    def to_dict(self) -> dict:
+        """``report.json``'s ``groups``: every group in full (``PointGroup.to_dict``)."""
+        return {key: (group.to_dict() if group is not None else None)
+                for key, group in self.items()}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReportGroups:
+        return cls(**{key: (None if data[key] is None else PointGroup.from_dict(data[key]))
+                      for key in GROUP_KEYS})  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything ``symbreak explain`` says about a run; :meth:`to_dict` is ``report.json``."""
+    """Everything ``symbreak explain`` says about a run; :meth:`to_dict` is ``report.json``.
+
+    Built once, complete (:func:`build_report`, or :meth:`from_dict` of a saved one), and
+    immutable: the JSON payloads (``parts``, ``fields``, ``domains``, ``preparation``) are
+    read-only mappings and tuples; :meth:`to_dict` gives them back as plain dicts and lists.
+
+    Attributes
+    ----------
+    task : the run's task name (``pairs``, ``trajectories``, ``crystals``).
+    groups : the input, target, data, relaxed-weights and residual point groups.
+    rows : one :class:`IrrepRow` per block of relaxed weights (layer, irrep, copy order).
+    predicted_irreps : the irreps group theory says can break the input group to the data's.
+    consistent, verdict : the verdict (:func:`symbreak.report._verdict.verdict`).
+    fit : how the fit went (:class:`FitSummary`).
+    l_relaxed, threshold, tolerance : the network's highest relaxed l, the report's
+        threshold and structure tolerance.
+    centre : the point the groups act about; ``None`` for several pairs or no structures.
+    parts : each pair's own groups and centre.
+    fields : the trajectories' fields read out of the network; ``None`` for other tasks.
+    ladder : threshold windows and the residual group in each (:func:`threshold_ladder`).
+    domains : the residual group's domains in the input group (``Domain.to_dict`` each).
+    preparation : what the fit did to the data first (``config.preparation``).
+    """
 
     task: str
-    groups: dict[str, PointGroup | None]
-    rows: list[IrrepRow]
-    predicted_irreps: list[str]
+    groups: ReportGroups
+    rows: tuple[IrrepRow, ...]
+    predicted_irreps: tuple[str, ...]
     consistent: bool
     verdict: str
-    fit: dict
+    fit: FitSummary
     l_relaxed: int
     threshold: float
     tolerance: float
-    centre: list[float] | None = None
-    parts: list[dict] = field(default_factory=list)
-    fields: dict | None = None
-    #: Threshold windows and the residual group in each (:func:`threshold_ladder`).
-    ladder: list[ThresholdWindow] = field(default_factory=list)
-    #: What the fit did to the data first: rigid motion removed, tolerance chosen,
-    #: symmetry-adapted subspace (``config.preparation``).
-    preparation: dict = field(default_factory=dict)
+    centre: tuple[float, ...] | None = None
+    parts: tuple[Mapping[str, Any], ...] = ()
+    fields: Mapping[str, Any] | None = None
+    ladder: tuple[ThresholdWindow, ...] = ()
+    domains: tuple[Mapping[str, Any], ...] = ()
+    preparation: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # whatever sequences and dicts a caller passes, the report holds tuples and read-only
+        # mappings (object.__setattr__: the one way to normalise a frozen dataclass's fields)
+        set_field = partial(object.__setattr__, self)
+        set_field("rows", tuple(self.rows))
+        set_field("predicted_irreps", tuple(self.predicted_irreps))
+        set_field("centre", None if self.centre is None else tuple(self.centre))
+        set_field("ladder", tuple(self.ladder))
+        for name in ("parts", "fields", "domains", "preparation"):
+            set_field(name, frozen_json(getattr(self, name)))
 
     @property
     def activated_irreps(self) -> list[str]:
         """Irreps active in any layer, in the conventions order."""
-        active = {row.irrep for row in self.rows if row.active}
-        return [name for name in relaxed_irrep_names(self.l_relaxed) if name in active]
-
-    def domains(self) -> list[dict]:
-        """The [G : H] symmetry-equivalent orientations of the residual group H in the input
-        group G, the data's own first (:func:`symbreak.symmetry.domains`); [] where either
-        group is continuous or H is not inside G."""
-        from symbreak.symmetry import domains
-
-        input_group, residual = self.groups.get("input"), self.groups.get("residual")
-        if input_group is None or not (input_group.is_finite and residual.is_finite):
-            return []
-        if not residual <= input_group:
-            return []
-        return [domain.to_dict() for domain in domains(input_group, residual)]
+        return activated_irreps(self.rows, self.l_relaxed)
 
     @property
     def residual_group(self) -> PointGroup:
-        return self.groups["residual"]
+        return self.groups.residual
+
+    @property
+    def symmetry_elements(self) -> list[dict]:
+        """The residual group's symmetry elements (:meth:`PointGroup.symmetry_elements`)."""
+        return self.residual_group.symmetry_elements()
 
     def to_dict(self) -> dict:
         """The JSON contract documented in docs/report.md."""
         names = {key: (g.name if g is not None else None) for key, g in self.groups.items()}
-        out = {
+        return {
             "schema": REPORT_SCHEMA,
             "task": self.task,
             "residual_point_group": names["residual"],
@@ -89,54 +159,113 @@ class Report:
             "predicted_irreps": list(self.predicted_irreps),
             "consistent": self.consistent,
             "verdict": self.verdict,
-            "symmetry_elements": self.residual_group.symmetry_elements(),
-            "centre": self.centre,
+            "symmetry_elements": self.symmetry_elements,
+            "centre": None if self.centre is None else list(self.centre),
             "irreps": [row.to_dict() for row in self.rows],
-            "fit": {key: self.fit.get(key) for key in _FIT_KEYS},
+            "fit": self.fit.to_dict(),
             "l_relaxed": self.l_relaxed,
             "threshold": self.threshold,
             "tolerance": self.tolerance,
-            "groups": {key: (g.to_dict() if g is not None else None)
-                       for key, g in self.groups.items()},  # fmt: skip
-            "parts": self.parts,
-            "fields": self.fields,
+            "groups": self.groups.to_dict(),
+            "parts": plain_json(self.parts),
+            "fields": plain_json(self.fields),
             "threshold_ladder": [window.to_dict() for window in self.ladder],
-            "domains": self.domains(),
-            "preparation": self.preparation,
+            "domains": plain_json(self.domains),
+            "preparation": plain_json(self.preparation),
         }
-        return out
 
     @classmethod
-    def from_dict(cls, data: dict) -> Report:
-        """The Report a saved ``report.json`` describes, to print it again without the run.
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        """The Report a saved ``report.json`` describes, to print or draw it without the run.
 
         What :meth:`to_dict` derives (group names, ``activated_irreps``, the residual group's
-        ``symmetry_elements``, each row's ``cartesian``) is not read back. Raises KeyError,
-        TypeError or ValueError for a dict of another layout (callers rebuild then).
+        ``symmetry_elements``, each row's ``cartesian``) is not read back; neither are the fit's
+        data checks, which ``report.json`` does not hold. Raises KeyError, TypeError or
+        ValueError for a dict of another layout (callers rebuild then).
+        ``Report.from_dict(report.to_dict()).to_dict() == report.to_dict()``.
         """
-        import math
-
         from symbreak.symmetry import named_group
 
         if data.get("schema") != REPORT_SCHEMA:
             raise ValueError(f"report schema {data.get('schema')!r}, not {REPORT_SCHEMA}")
-        groups = {key: None if group is None else PointGroup.from_dict(group)
-                  for key, group in data["groups"].items()}  # fmt: skip
+        groups = ReportGroups.from_dict(data["groups"])
         ladder = [ThresholdWindow(window["low"], math.inf if window["high"] is None
                                   else window["high"], named_group(window["group"]))
                   for window in data.get("threshold_ladder") or []]  # fmt: skip
+        saved_domains = data.get("domains")
         return cls(
             task=data["task"], groups=groups, rows=[IrrepRow.from_dict(row) for row in
-            data["irreps"]], predicted_irreps=list(data["predicted_irreps"]),
-            consistent=bool(data["consistent"]), verdict=data["verdict"], fit=dict(data["fit"]),
-            l_relaxed=int(data["l_relaxed"]), threshold=float(data["threshold"]),
-            tolerance=float(data["tolerance"]), centre=data.get("centre"),
-            parts=list(data.get("parts") or []), fields=data.get("fields"), ladder=ladder,
-            preparation=dict(data.get("preparation") or {}),
+            data["irreps"]], predicted_irreps=data["predicted_irreps"],
+            consistent=bool(data["consistent"]), verdict=data["verdict"],
+            fit=FitSummary.from_dict(data["fit"]), l_relaxed=int(data["l_relaxed"]),
+            threshold=float(data["threshold"]), tolerance=float(data["tolerance"]),
+            centre=data.get("centre"), parts=data.get("parts") or (), fields=data.get("fields"),
+            ladder=ladder, domains=report_domains(groups) if saved_domains is None
+            else saved_domains, preparation=data.get("preparation") or {},
         )  # fmt: skip
 
 
-def weights_vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
+def saved_report(path: str | os.PathLike, threshold: float | None = None,
+                 tolerance: float | None = None) -> Report | None:  # fmt: skip
+    """The run's saved ``report.json`` as a :class:`Report`, when it is current
+    (:func:`symbreak.run.read_saved_report`: this symbreak version, these options; None: any)
+    and reads back; else None, and the caller builds the report (:func:`build_report`)."""
+    saved = read_saved_report(path, threshold=threshold, tolerance=tolerance)
+    if saved is None:
+        return None
+    try:
+        return Report.from_dict(saved)
+    except (KeyError, TypeError, ValueError):  # a layout of another version: rebuild
+        return None
+
+
+def frozen_json(value: Any) -> Any:
+    """A JSON value made read-only: dicts as ``MappingProxyType``, lists as tuples.
+
+    >>> frozen_json({"polar": [1.0, 0.0, 0.0]})["polar"]
+    (1.0, 0.0, 0.0)
+    """
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: frozen_json(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen_json(item) for item in value)
+    return value
+
+
+def plain_json(value: Any) -> Any:
+    """:func:`frozen_json` undone: plain dicts and lists, ready for ``json.dumps``.
+
+    >>> plain_json(frozen_json({"pairs": [{"gap": [1e-09, 0.1]}]}))
+    {'pairs': [{'gap': [1e-09, 0.1]}]}
+    """
+    if isinstance(value, Mapping):
+        return {key: plain_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(item) for item in value]
+    return value
+
+
+def activated_irreps(rows: Iterable[IrrepRow], l_relaxed: int) -> list[str]:
+    """Irreps active in any layer, in the conventions order."""
+    active = {row.irrep for row in rows if row.active}
+    return [name for name in relaxed_irrep_names(l_relaxed) if name in active]
+
+
+def report_domains(groups: ReportGroups) -> tuple[dict, ...]:
+    """The [G : H] symmetry-equivalent orientations of the residual group H in the input
+    group G, the data's own first (:func:`symbreak.symmetry.domains`), as ``Domain.to_dict``;
+    () where either group is continuous or H is not inside G."""
+    from symbreak.symmetry import domains
+
+    input_group, residual = groups.input, groups.residual
+    if input_group is None or not (input_group.is_finite and residual.is_finite):
+        return ()
+    if not residual <= input_group:
+        return ()
+    return tuple(domain.to_dict() for domain in domains(input_group, residual))
+
+
+def weights_vectors(rows: Iterable[IrrepRow]) -> dict[str, list[np.ndarray]]:
     """``{irrep: [vectors]}`` of the significant blocks, for the stabiliser."""
     vectors: dict[str, list[np.ndarray]] = {}
     for row in rows:
@@ -185,32 +314,28 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     tolerance = run_tolerance(run) if tolerance is None else tolerance
     task = task_for_run(run)
     symmetry = task.data_symmetry(tolerance, run.network)
-    fit = dict(run.config["fit"])
-    rows = irrep_rows(run.network, task, symmetry.input_group, fit["initial_loss"], threshold)
+    fit = FitSummary.from_dict(run.config["fit"])
+    rows = irrep_rows(run.network, task, symmetry.input_group, fit.initial_loss, threshold)
     vectors = weights_vectors(rows)
     weights_group = stabilizer(vectors, threshold) if vectors else PointGroup.spherical(True)
     input_group = aligned(symmetry.input_group, symmetry.data_group)
     residual = residual_group(input_group, vectors, threshold) if vectors else input_group
-    groups = {
-        "input": symmetry.input_group,
-        "target": symmetry.target_group,
-        "data": symmetry.data_group,
-        "relaxed_weights": weights_group,
-        "residual": residual,
-    }
+    groups = ReportGroups(
+        input=symmetry.input_group, target=symmetry.target_group, data=symmetry.data_group,
+        relaxed_weights=weights_group, residual=residual,
+    )  # fmt: skip
     l_relaxed = int(run.config["network"]["l_relaxed"])
     predicted = predicted_irreps(symmetry.input_group, symmetry.data_group, l_relaxed)
-    report = Report(
-        task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted, consistent=False,
-        verdict="", fit=fit, l_relaxed=l_relaxed, threshold=threshold, tolerance=tolerance,
-        centre=symmetry.centre, parts=symmetry.parts, fields=symmetry.fields,
+    data_residual = task.data_residual(symmetry.data_group, tolerance)
+    consistent, paragraph = verdict(
+        groups, activated_irreps(rows, l_relaxed), predicted, fit.to_config(), l_relaxed,
+        rows=rows, data_residual=data_residual, threshold=threshold,
+    )  # fmt: skip
+    ladder = threshold_ladder(rows, symmetry.input_group, fit.loss, fit.initial_loss, threshold)
+    return Report(
+        task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted,
+        consistent=consistent, verdict=paragraph, fit=fit, l_relaxed=l_relaxed,
+        threshold=threshold, tolerance=tolerance, centre=symmetry.centre, parts=symmetry.parts,
+        fields=symmetry.fields, ladder=ladder, domains=report_domains(groups),
         preparation=run.config.get("preparation", {}),
     )  # fmt: skip
-    data_residual = task.data_residual(symmetry.data_group, tolerance)
-    report.consistent, report.verdict = verdict(
-        groups, report.activated_irreps, predicted, fit, l_relaxed, rows=rows,
-        data_residual=data_residual, threshold=threshold,
-    )  # fmt: skip
-    report.ladder = threshold_ladder(rows, symmetry.input_group, fit["loss"],
-                                     fit["initial_loss"], threshold)  # fmt: skip
-    return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -32,7 +33,7 @@ def _irreps_table(report: Report) -> Table:
     return table
 
 
-def ladder_table(windows: list[ThresholdWindow], threshold: float | None = None) -> Table:
+def ladder_table(windows: Sequence[ThresholdWindow], threshold: float | None = None) -> Table:
     """The threshold ladder: each window of ``--threshold`` and the residual group it gives;
     the window holding ``threshold`` (the report's) is marked.
 
@@ -72,7 +73,7 @@ def _groups_table(report: Report) -> Table:
         labels["data"] = "data (kept by the recovered fields)"
         del labels["target"]
     for key, label in labels.items():
-        group = report.groups.get(key)
+        group = report.groups[key]
         name = pretty_group_name(group.name) if group is not None else "—"
         table.add_row(label, f"[bold]{name}[/]" if key == "residual" else name)
     table.add_row("predicted breaking irreps", ", ".join(report.predicted_irreps) or "none")
@@ -86,7 +87,7 @@ def _elements_table(report: Report) -> Table:
     table = Table(title=f"Symmetry elements of the residual group{where}")
     table.add_column("element")
     table.add_column("vector")
-    for element in report.residual_group.symmetry_elements():
+    for element in report.symmetry_elements:
         vector = next((element[k] for k in ("axis", "normal", "containing_axis",
                                             "perpendicular_to") if k in element), None)  # fmt: skip
         text = "" if vector is None else "(" + ", ".join(f"{c:.4g}" for c in vector) + ")"
@@ -96,7 +97,7 @@ def _elements_table(report: Report) -> Table:
     return table
 
 
-def _fields_table(fields: dict) -> Table:
+def _fields_table(fields: Mapping) -> Table:
     title = "Fields read out of the network (Cartesian)"
     table = Table(title=title, caption=fields.get("description"))
     table.add_column("field")
@@ -109,7 +110,7 @@ def _fields_table(fields: dict) -> Table:
     return table
 
 
-def preparation_sentences(preparation: dict) -> list[str]:
+def preparation_sentences(preparation: Mapping) -> list[str]:
     """What the fit did to the data before fitting, one sentence each (``config.preparation``).
 
     >>> preparation_sentences({"symmetry_tolerance": {"tolerance": 2e-05, "chosen": True,
@@ -135,9 +136,9 @@ def print_report(report: Report, console: Console) -> None:
     """Print the irrep table, the groups, the residual group's elements and the verdict."""
     fit = report.fit
     console.print(
-        f"[bold]{report.task}[/] run: loss {fit['loss']:.3e} "
-        f"({fit.get('relative_loss', 0.0):.1e} of the initial), {fit['epochs']} epochs, "
-        f"{'converged' if fit.get('converged') else 'not converged'}; "
+        f"[bold]{report.task}[/] run: loss {fit.loss:.3e} "
+        f"({fit.relative_loss:.1e} of the initial), {fit.epochs} epochs, "
+        f"{'converged' if fit.converged else 'not converged'}; "
         f"threshold {report.threshold:g}, structure tolerance {report.tolerance:g}."
     )
     console.print(_irreps_table(report))
@@ -145,9 +146,8 @@ def print_report(report: Report, console: Console) -> None:
     console.print(_elements_table(report))
     if report.fields:  # trajectory runs: the uniform fields read out of the network
         console.print(_fields_table(report.fields))
-    ladder = getattr(report, "ladder", None)  # list[ThresholdWindow], where the report has one
-    if ladder:
-        console.print(ladder_table(ladder, report.threshold))
+    if report.ladder:
+        console.print(ladder_table(report.ladder, report.threshold))
     for sentence in preparation_sentences(report.preparation):
         console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"

@@ -25,11 +25,15 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from symbreak.sweep._grid import SweepGrid, format_value, is_finished, read_sweep
 from symbreak.symmetry import Domain, PointGroup, breaking_part, domains
+
+if TYPE_CHECKING:
+    from symbreak.report import Report
 
 STABILITY_SCHEMA = 1
 #: Breaking parts shorter than this fraction of their block are rounding, not a direction.
@@ -96,42 +100,42 @@ class Stability:
         }
 
 
-def run_answer(name: str, values: dict, report: dict) -> RunAnswer:
-    """The answer of one run from its report (``report.json`` layout, docs/report.md)."""
-    groups = report["groups"]
-    input_group = PointGroup.from_dict(groups["input"])
+def run_answer(name: str, values: dict, report: Report) -> RunAnswer:
+    """The answer of one run from its :class:`~symbreak.report.Report`."""
+    from symbreak.report import cartesian_form
+
+    input_group = report.groups.input
     vectors, polar = {}, None
-    for row in report["irreps"]:
-        if not row["active"]:
+    for row in report.rows:
+        if not row.active:
             continue
         # the breaking part: a block may also hold input-invariant directions (4e has one
         # under Oh) that mix freely with the breaking one; only the breaking one is an answer
-        vector = breaking_part(row["irrep"], row["vector"], input_group)
+        vector = breaking_part(row.irrep, row.vector, input_group)
         norm = np.linalg.norm(vector)
-        if norm > BREAKING_FLOOR * max(np.linalg.norm(row["vector"]), 1e-300) and vector.size > 1:
-            copy = f" copy {row['copy']}" if row["copy"] else ""
-            vectors[f"{row['irrep']} layer {row['layer']}{copy}"] = vector / norm
-        if row["irrep"] == "1o" and polar is None:
-            polar = row.get("cartesian")
+        if norm > BREAKING_FLOOR * max(np.linalg.norm(row.vector), 1e-300) and vector.size > 1:
+            copy = f" copy {row.copy}" if row.copy else ""
+            vectors[f"{row.irrep} layer {row.layer}{copy}"] = vector / norm
+        if row.irrep == "1o" and polar is None:
+            polar = cartesian_form(row.irrep, row.vector)
     return RunAnswer(
-        name=name, values=values, residual=report["residual_point_group"],
-        residual_group=PointGroup.from_dict(groups["residual"]), input_group=input_group,
-        activated=list(report["activated_irreps"]), vectors=vectors, polar_reference=polar,
+        name=name, values=values, residual=report.residual_group.name,
+        residual_group=report.residual_group, input_group=input_group,
+        activated=report.activated_irreps, vectors=vectors, polar_reference=polar,
     )  # fmt: skip
 
 
-def _report_of(folder: Path, threshold: float | None, tolerance: float | None) -> dict:
-    """The run's saved report when it fits the options, else rebuilt (loads torch)."""
-    from symbreak.run import read_saved_report
-
-    saved = read_saved_report(folder, threshold=threshold, tolerance=tolerance)
-    if saved is not None:
-        return saved
-    from symbreak.report import DEFAULT_THRESHOLD, build_report
+def _report_of(folder: Path, threshold: float | None, tolerance: float | None) -> Report:
+    """The run's saved report when it fits the options and reads back, else rebuilt (loads
+    torch)."""
+    from symbreak.report import DEFAULT_THRESHOLD, build_report, saved_report
     from symbreak.run import load_run
 
+    saved = saved_report(folder, threshold=threshold, tolerance=tolerance)
+    if saved is not None:
+        return saved
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    return build_report(load_run(folder), threshold=threshold, tolerance=tolerance).to_dict()
+    return build_report(load_run(folder), threshold=threshold, tolerance=tolerance)
 
 
 def analyse_sweep(path: str | os.PathLike, threshold: float | None = None,
@@ -324,8 +328,8 @@ def _flag(name: str, changes: list[dict]) -> dict:
     return {"parameter": name, "changes": changes, "sentence": sentence}
 
 
-def run_domains(report: dict) -> list[Domain]:
-    """The domains of a single run's residual group in its input group (``report.json``).
+def run_domains(report: Report) -> list[Domain]:
+    """The domains of a single run's residual group in its input group.
 
     Empty when the input group is continuous and larger than the residual group.
     """

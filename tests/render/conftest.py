@@ -1,4 +1,4 @@
-"""A run directory with known relaxed weights (no fit needed), and a hand-made report for it.
+"""A run directory with known relaxed weights (no fit needed), and a hand-made Report for it.
 
 The run holds the cube -> prism pair and a two-layer network whose layer-1 relaxed weights are
 set by hand to 0e = 1 and 2e = (0, 0, 1, 0, 0) (m = 0 about e3nn's y axis): render draws weights,
@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from symbreak.data import load_pairs
 from symbreak.fit import FitOptions
 from symbreak.model import RelaxedNetwork
+from symbreak.report import FitSummary, IrrepRow, Report, ReportGroups
 from symbreak.run import load_run, write_run
 from symbreak.symmetry import named_group
 from symbreak.tasks import PairsTask
@@ -57,24 +59,31 @@ def prism_run(_loaded_run):
 
 
 @pytest.fixture()
-def prism_report() -> dict:
-    """The documented report keys render reads, written by hand (D4h, 2e active in layer 1)."""
+def prism_report() -> Report:
+    """The report render reads, written by hand (D4h, 2e active in layer 1)."""
     return hand_made_report()
 
 
-def hand_made_report() -> dict:
-    """:func:`prism_report`'s dict, for fixtures of wider scope."""
-    return {
-        "schema": 1,
-        "task": "pairs",
-        "residual_point_group": "D4h",
-        "data_point_group": "D4h",
-        "input_point_group": "Oh",
-        "activated_irreps": ["2e"],
-        "symmetry_elements": named_group("D4h").symmetry_elements(),
-        "irreps": [
-            {"layer": 1, "irrep": "2e", "copy": 0, "active": True,
-             "interpretation": "symmetric traceless tensor, principal axis y"},
-            {"layer": 1, "irrep": "1o", "copy": 0, "active": False, "interpretation": ""},
-        ],  # fmt: skip
-    }
+def _row(irrep: str, active: bool, interpretation: str, vector=(0.0, 0.0, 1.0, 0.0, 0.0)):
+    size = float(np.linalg.norm(vector)) if active else 0.0
+    return IrrepRow(layer=1, irrep=irrep, copy=0, vector=tuple(vector), norm=size,
+                    breaking_norm=size, relative_norm=size, relative_breaking_norm=size,
+                    loss_zeroed=None, significant=active, active=active,
+                    interpretation=interpretation, needed=active)  # fmt: skip
+
+
+def hand_made_report(**changes) -> Report:
+    """:func:`prism_report`, for fixtures of wider scope; ``changes`` replace its fields."""
+    d4h = named_group("D4h")
+    report = Report(
+        task="pairs",
+        groups=ReportGroups(input=named_group("Oh"), target=d4h, data=d4h, relaxed_weights=d4h,
+                            residual=d4h),
+        rows=(_row("2e", True, "symmetric traceless tensor, principal axis y"),
+              _row("1o", False, "", (0.0, 0.0, 0.0))),
+        predicted_irreps=("2e", "4e"), consistent=True, verdict="Consistent.",
+        fit=FitSummary(loss=1e-4, initial_loss=1.0, relative_loss=1e-4, epochs=5, seconds=0.4,
+                       converged=True),
+        l_relaxed=2, threshold=1e-3, tolerance=1e-2,
+    )  # fmt: skip
+    return dataclasses.replace(report, **changes)

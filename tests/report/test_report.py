@@ -1,11 +1,12 @@
 """Acceptance: the sample runs, the same data in another frame, and the JSON contract."""
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
-from symbreak.report import REPORT_SCHEMA, build_report
+from symbreak.report import REPORT_FIT_KEYS, REPORT_SCHEMA, FitSummary, Report, build_report
 from tests.report.conftest import FRAME, SHIFT
 
 CONTRACT = {
@@ -135,3 +136,62 @@ def test_json_lists_the_domains(prism):
     axes = {tuple(abs(round(c, 9)) for c in d["principal_axis"]) for d in domains}
     assert axes == {(0.0, 0.0, 1.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0)}
     assert tuple(domains[0]["principal_axis"]) in ((0.0, 0.0, 1.0), (0.0, 0.0, -1.0))
+
+
+# ---------------------------------------------------------------- one typed, immutable Report
+@pytest.mark.parametrize("name, options", [("cube_to_prism", {}), ("lorentz", {"epochs": 20})])
+def test_to_dict_and_from_dict_round_trip(fitted, name, options):
+    report = build_report(fitted(name, **options))
+    d = report.to_dict()
+    assert Report.from_dict(d).to_dict() == d
+    saved = json.loads(json.dumps(d))  # as report.json stores it: lists, not tuples
+    assert Report.from_dict(saved).to_dict() == saved
+    again = Report.from_dict(saved)
+    assert again.groups == report.groups and again.rows == report.rows
+    assert again.fit.to_dict() == report.fit.to_dict()
+
+
+def test_report_is_frozen(prism):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prism.verdict = "Consistent."
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prism.rows[0].active = True
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prism.fit.converged = False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prism.groups.residual = prism.groups.input
+    with pytest.raises(TypeError):  # the JSON payloads are read-only too
+        prism.preparation["symmetry_adapted"] = None
+    assert isinstance(prism.rows, tuple) and isinstance(prism.ladder, tuple)
+    assert isinstance(prism.parts[0]["centre"], tuple)
+
+
+def test_one_source_for_the_fit_summary_keys(fitted, prism):
+    from symbreak.pipeline import fit_summary
+
+    run = fitted("cube_to_prism")
+    assert tuple(prism.to_dict()["fit"]) == REPORT_FIT_KEYS
+    assert tuple(run.report()["fit"]) == REPORT_FIT_KEYS
+    assert set(run.config["fit"]) >= set(REPORT_FIT_KEYS)
+    assert prism.fit == FitSummary.from_dict(run.config["fit"])
+    assert prism.fit.edges == run.config["fit"]["edges"] > 0  # the data checks, typed
+
+    class Result:  # what fit_summary reads of a FitResult
+        loss_, initial_loss_, epochs_, seconds_, converged_, interrupted_ = 1e-3, 0.5, 7, 1.0, \
+            True, False
+
+    assert tuple(fit_summary(Result())) == REPORT_FIT_KEYS
+    assert fit_summary(Result())["relative_loss"] == pytest.approx(2e-3)
+
+
+def test_readers_get_the_saved_report_as_a_report(fitted):
+    """render and the sweep read report.json through Report.from_dict, not as a dict."""
+    from symbreak.render._render import run_report
+    from symbreak.report import saved_report
+
+    run = fitted("cube_to_prism")
+    report, note = run_report(run)
+    assert note is None and isinstance(report, Report)
+    assert report.to_dict() == run.report()  # the saved one, not rebuilt
+    assert saved_report(run.path).to_dict() == run.report()
+    assert saved_report(run.path, threshold=0.5) is None  # made with another threshold

@@ -5,7 +5,7 @@ import math
 from rich.console import Console
 
 from symbreak.report import build_report, print_report
-from symbreak.report._ladder import ThresholdWindow, threshold_ladder
+from symbreak.report._ladder import ThresholdWindow
 from symbreak.report._rich import ladder_table
 from symbreak.symmetry import named_group
 
@@ -29,10 +29,8 @@ def test_ladder_table_marks_the_reports_window():
 
 def test_print_report_shows_the_ladder_and_relative_norms(fitted):
     run = fitted("cube_to_prism")
-    report = build_report(run)
-    fit = run.config["fit"]
-    report.ladder = threshold_ladder(report.rows, report.groups["input"], fit["loss"],
-                                     fit["initial_loss"], report.threshold)  # fmt: skip
+    report = build_report(run)  # with its ladder: built complete, once
+    assert report.ladder
     console = Console(record=True, width=200)
     print_report(report, console)
     text = console.export_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from symbreak.report import FitSummary, IrrepRow, Report, ReportGroups
 from symbreak.sweep import SweepGrid
 from symbreak.sweep._stability import RunAnswer, stability
 from symbreak.symmetry import named_group
@@ -121,14 +122,21 @@ def test_a_distortion_near_the_symmetry_tolerance_is_flagged(tmp_path):
     assert table == {1e-4: {"D4h": 2}, 1e-2: {"Oh": 2}}
 
 
-def _report(vector_4e) -> dict:
-    """A minimal report dict (docs/report.md layout) with one active 4e block."""
-    return {
-        "groups": {"input": named_group("Oh").to_dict(), "residual": named_group("D4h").to_dict()},
-        "residual_point_group": "D4h", "activated_irreps": ["4e"],
-        "irreps": [{"irrep": "4e", "layer": 1, "copy": 0, "active": True,
-                    "vector": list(vector_4e)}],
-    }  # fmt: skip
+def _report(vector_4e) -> Report:
+    """A minimal Report with one active 4e block (D4h in Oh)."""
+    d4h = named_group("D4h")
+    row = IrrepRow(layer=1, irrep="4e", copy=0, vector=tuple(vector_4e), norm=1.0,
+                   breaking_norm=1.0, relative_norm=1.0, relative_breaking_norm=1.0,
+                   loss_zeroed=1.0, significant=True, active=True, interpretation="",
+                   needed=True)  # fmt: skip
+    return Report(
+        task="pairs", groups=ReportGroups(input=named_group("Oh"), target=d4h, data=d4h,
+                                          relaxed_weights=d4h, residual=d4h),
+        rows=(row,), predicted_irreps=("2e", "4e"), consistent=True, verdict="",
+        fit=FitSummary(loss=0.0, initial_loss=1.0, relative_loss=0.0, epochs=1, seconds=0.0,
+                       converged=True),
+        l_relaxed=4, threshold=1e-3, tolerance=1e-2,
+    )  # fmt: skip
 
 
 def test_spread_ignores_the_input_invariant_part_of_a_block():
