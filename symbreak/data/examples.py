@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from symbreak.data.errors import DataError
 from symbreak.data.pairs import write_pairs
 from symbreak.data.trajectories import write_trajectories
+from symbreak.errors import DataError
 
 #: Scale of the cube-to-prism deformation: x and y halved, z doubled (the paper's prism).
 PRISM_SCALE = np.array([0.5, 0.5, 2.0])

@@ -43,8 +43,8 @@ import numpy as np
 
 from symbreak.data._lattice import match_atoms
 from symbreak.data._lattice import minimum_image as _minimum_image
-from symbreak.data.errors import DataError
 from symbreak.data.pairs import write_pairs
+from symbreak.errors import DataError
 
 # ----------------------------------------------------------------------------- point-group names
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from symbreak.errors import RenderError
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
 from symbreak.render._index import report_summary, write_index
@@ -27,10 +28,6 @@ FORMATS = ("png", "html")
 
 #: (width, height) of each picture: wide, because most views are two panels side by side.
 DEFAULT_SIZE = (1200, 600)
-
-
-class RenderError(ValueError):
-    """Rendering options symbreak cannot honour; the message is one sentence for the user."""
 
 
 @dataclass

@@ -11,22 +11,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, relaxed_irrep_names
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
+from symbreak.errors import UnexplainedTaskError
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
 from symbreak.report._data_checks import symmetry_residual
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
-from symbreak.run import Run, RunError
+from symbreak.run import Run
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 
 #: Version of the ``to_dict`` layout; readers refuse larger numbers.
 REPORT_SCHEMA = 1
-
-
-
-class UnexplainedTaskError(RunError):
-    """The run's task has no symmetry analysis (its task object lacks ``data_symmetry``)."""
-
 
 _FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
              "interrupted")  # fmt: skip

@@ -26,12 +26,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.data._lattice import strain_tensor
-from symbreak.data.errors import DataError
-from symbreak.tasks.data_symmetry import DataSymmetry
+from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
+from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
+from symbreak.tasks.data_symmetry import DataSymmetry
 
 #: Default cutoff in units of the shortest interatomic distance.
 CUTOFF_FACTOR = 1.6
