@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 from symbreak.data._hdf5 import SCHEMA_VERSION, open_hdf5
+from symbreak.data._shapes import cube
 from symbreak.data.examples import (
     EXAMPLES,
-    cube,
     cube_to_cube,
     cube_to_prism,
     cube_to_random,

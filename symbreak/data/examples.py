@@ -8,13 +8,13 @@ trajectories of charged particles (Sec. 4.2). These generators rebuild that data
 from __future__ import annotations
 
 import inspect
-import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from symbreak.data._shapes import cube
 from symbreak.data.pairs import write_pairs
 from symbreak.data.trajectories import write_trajectories
 from symbreak.errors import DataError
@@ -24,16 +24,6 @@ PRISM_SCALE = np.array([0.5, 0.5, 2.0])
 
 #: Standard deviation of the random vertex displacements of :func:`cube_to_random`.
 RANDOM_SHAPE_SIGMA = 0.3
-
-
-def cube() -> np.ndarray:
-    """The 8 vertices of the cube :math:`[-1, 1]^3`, in ``itertools.product`` order.
-
-    >>> cube()[:2]
-    array([[-1., -1., -1.],
-           [-1., -1.,  1.]])
-    """
-    return np.array(list(itertools.product((-1.0, 1.0), repeat=3)), dtype=np.float64)
 
 
 def cube_to_cube() -> dict[str, tuple[np.ndarray, np.ndarray]]:
