@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from symbreak.conventions import PAPER_EXAMPLES, PUBLISHED_EXAMPLES
 from symbreak.data._shapes import cube
 from symbreak.data.pairs import write_pairs
 from symbreak.data.trajectories import write_trajectories
@@ -199,19 +200,18 @@ def _published_writer(name: str) -> Callable[..., None]:
     return write
 
 
-def _published_names() -> tuple[str, ...]:
-    from symbreak.data.published import CASES
-
-    return tuple(CASES)
-
-
-#: Example name -> function ``write(path, **params)`` that writes its file.
-EXAMPLES: dict[str, Callable[..., None]] = {
+_PAPER_WRITERS = {
     "cube_to_cube": _pairs_writer(cube_to_cube),
     "cube_to_prism": _pairs_writer(cube_to_prism),
     "cube_to_random": _pairs_writer(cube_to_random),
     "lorentz": _write_lorentz,
-    **{name: _published_writer(name) for name in _published_names()},
+}
+
+#: Example name -> function ``write(path, **params)`` that writes its file; the names and their
+#: order are :data:`symbreak.conventions.EXAMPLE_NAMES`.
+EXAMPLES: dict[str, Callable[..., None]] = {
+    **{name: _PAPER_WRITERS[name] for name in PAPER_EXAMPLES},
+    **{name: _published_writer(name) for name in PUBLISHED_EXAMPLES},
 }
 
 

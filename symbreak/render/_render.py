@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from symbreak.conventions import RENDER_FORMATS
 from symbreak.errors import RenderError
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
@@ -24,7 +25,7 @@ from symbreak.render._structures import render_structures
 from symbreak.render._training import render_training
 from symbreak.render._webgl import set_page_text
 
-FORMATS = ("png", "html")
+FORMATS = RENDER_FORMATS
 
 #: (width, height) of each picture: wide, because most views are two panels side by side.
 DEFAULT_SIZE = (1200, 600)
