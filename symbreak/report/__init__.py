@@ -8,7 +8,6 @@
 'polar vector along +x, length 1'
 """
 
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
 from symbreak.report._interpretation import (
     axis_name,
@@ -20,6 +19,7 @@ from symbreak.report._interpretation import (
 from symbreak.report._report import REPORT_SCHEMA, Report, UnexplainedTaskError, build_report
 from symbreak.report._rich import print_report
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 
 __all__ = [
     "DEFAULT_THRESHOLD",

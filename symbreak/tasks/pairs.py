@@ -26,8 +26,8 @@ import torch
 
 from symbreak.conventions import PAIR_TARGETS
 from symbreak.data import PairDataset
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
+from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:

@@ -244,6 +244,7 @@ class TrajectoryTask:
         network; the network's own read-out goes in ``fields``. ``tolerance`` (a length,
         for structures) does not apply to fields.
         """
+        from symbreak.symmetry import PointGroup
         from symbreak.tasks.data_symmetry import DataSymmetry
         from symbreak.tasks.fields import (
             describe_field_group,
@@ -252,7 +253,6 @@ class TrajectoryTask:
             fitted_fields,
             linear_response_fields,
         )
-        from symbreak.symmetry import PointGroup
 
         if getattr(self, "network", None) is None:
             raise RuntimeError("data_symmetry needs the fitted network (from_samples(network=))")

@@ -16,10 +16,10 @@ from ase.io import write  # noqa: E402
 from ase.spacegroup import crystal  # noqa: E402
 from scipy.spatial.transform import Rotation  # noqa: E402
 
-from symbreak.tasks.crystal_symmetry import cartesian_point_group, space_group  # noqa: E402
-from symbreak.tasks.crystals import CrystalTask, periodic_edges  # noqa: E402
 from symbreak.data.formats import read_structure_pair  # noqa: E402
 from symbreak.data.published import CASES, build_crystal  # noqa: E402
+from symbreak.tasks.crystal_symmetry import cartesian_point_group, space_group  # noqa: E402
+from symbreak.tasks.crystals import CrystalTask, periodic_edges  # noqa: E402
 
 #: Published case -> (parent crystal class, child crystal class) as the issue states them.
 EXPECTED = {
