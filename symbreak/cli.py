@@ -15,7 +15,13 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from symbreak import __version__, _interrupts
-from symbreak.conventions import PAIR_TARGETS, REGULARISERS
+from symbreak.conventions import (
+    PAIR_TARGETS,
+    PAPER_EXAMPLES,
+    PUBLISHED_EXAMPLES,
+    REGULARISERS,
+    RENDER_FORMATS,
+)
 from symbreak.errors import DataError, RunError
 
 
@@ -90,6 +96,7 @@ def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
 
 Target = _choices("Target", PAIR_TARGETS)
 Regulariser = _choices("Regulariser", REGULARISERS)
+Format = _choices("Format", RENDER_FORMATS)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -282,10 +289,8 @@ def example(
     name: str = typer.Argument(
         ...,
         metavar="NAME",
-        help="cube_to_cube, cube_to_prism, cube_to_random, lorentz, or a published phase "
-        "transition cut as a cluster (needs symbreak[crystals]): BaTiO3_P4mm_Ti, "
-        "BaTiO3_Amm2_Ti, PbTiO3_P4mm_Pb, SrTiO3_I4mcm_Ti, SrTiO3_I4mcm_Sr, KCuF3_I4mcm_K, "
-        "KCuF3_I4mcm_Cu, LaMnO3_Pnma_Mn, CaTiO3_Pnma_Ti, quartz_P3221_Si.",
+        help=f"{', '.join(PAPER_EXAMPLES)}, or a published phase transition cut as a cluster "
+        f"(needs symbreak[crystals]): {', '.join(PUBLISHED_EXAMPLES)}.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="HDF5 file to write."),
     E: str = typer.Option(None, "--E", help="lorentz only: electric field 'x,y,z'."),
@@ -412,12 +417,16 @@ def sweep(
     seeds: int = typer.Option(4, help="Seeds 0 .. N-1 at every hyper-parameter point."),
     l_relaxed: str = typer.Option("2,4,6", help="Comma list of highest relaxed l."),
     reg_strength: str = typer.Option("1e-4,1e-3,1e-2", help="Comma list of λ."),
-    reg: str = typer.Option(None, help="Comma list: group-lasso, l2, none.", show_default=False),
+    reg: str = typer.Option(
+        None, help=f"Comma list: {', '.join(REGULARISERS)}.", show_default=False
+    ),
     multiplicity: str = typer.Option(None, help="Comma list.", show_default=False),
     layers: str = typer.Option(None, help="Comma list.", show_default=False),
     epochs: str = typer.Option(None, help="Comma list.", show_default=False),
     lr: str = typer.Option(None, help="Comma list.", show_default=False),
-    target: str = typer.Option(None, help="Comma list: displacement, signal.", show_default=False),
+    target: str = typer.Option(
+        None, help=f"Comma list: {', '.join(PAIR_TARGETS)}.", show_default=False
+    ),
     cutoff: str = typer.Option(None, help="Comma list.", show_default=False),
     symmetry_tolerance: str = typer.Option(None, help="Comma list.", show_default=False),
     workers: int = typer.Option(
@@ -495,11 +504,6 @@ def _print_run_domains(report) -> None:
     from symbreak.sweep import print_domains, run_domains
 
     print_domains(run_domains(report), _consoles.console)
-
-
-class Format(str, Enum):
-    png = "png"
-    html = "html"
 
 
 @app.command(cls=Command)

@@ -22,6 +22,23 @@ PAIR_TARGETS = ("displacement", "signal")
 #: Penalties on the non-scalar relaxed weights (symbreak.fit).
 REGULARISERS = ("group-lasso", "l2", "none")
 
+#: The paper's example datasets (symbreak.data.examples): the cube deformations of its Sec. 4.1
+#: and the charged particles of Sec. 4.2.
+PAPER_EXAMPLES = ("cube_to_cube", "cube_to_prism", "cube_to_random", "lorentz")
+
+#: Published phase transitions cut as clusters around a site, parent -> child
+#: (symbreak.data.published.CASES, in its order; writing them needs symbreak[crystals]).
+PUBLISHED_EXAMPLES = (
+    "BaTiO3_P4mm_Ti", "BaTiO3_Amm2_Ti", "PbTiO3_P4mm_Pb", "SrTiO3_I4mcm_Ti", "SrTiO3_I4mcm_Sr",
+    "KCuF3_I4mcm_K", "KCuF3_I4mcm_Cu", "LaMnO3_Pnma_Mn", "CaTiO3_Pnma_Ti", "quartz_P3221_Si",
+)  # fmt: skip
+
+#: What ``symbreak example NAME`` writes (symbreak.data.examples.EXAMPLES).
+EXAMPLE_NAMES = PAPER_EXAMPLES + PUBLISHED_EXAMPLES
+
+#: Picture formats of ``symbreak render`` (symbreak.render): pictures, or interactive pages.
+RENDER_FORMATS = ("png", "html")
+
 #: Length unit in which tolerances are given: the unit of the input positions.
 DEFAULT_SYMMETRY_TOLERANCE = 0.01
 

@@ -8,7 +8,7 @@ import torch
 
 from symbreak.data import load_dataset
 from symbreak.fit import FitOptions, fit, weight_groups
-from symbreak.model import wigner_D
+from symbreak.model import representation_matrix
 from symbreak.run import load_run
 from symbreak.tasks.pairs import PairsTask
 
@@ -38,7 +38,7 @@ def breaking_norm(network, group: list[np.ndarray]) -> float:
     """Norm of the part of every layer's θ that the group does not fix (Reynolds projector)."""
     total = 0.0
     for theta in network.relaxed_weights():
-        D = [wigner_D(network.irreps_relaxed, torch.as_tensor(g)) for g in group]
+        D = [representation_matrix(network.irreps_relaxed, torch.as_tensor(g)) for g in group]
         invariant = sum(d @ theta for d in D) / len(D)
         total += float((theta - invariant).norm())
     return total

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 
 from symbreak.data._hdf5 import SCHEMA_VERSION, open_hdf5
-from symbreak.data.errors import DataError
+from symbreak.data._shapes import cube
 from symbreak.data.examples import (
     EXAMPLES,
-    cube,
     cube_to_cube,
     cube_to_prism,
     cube_to_random,
@@ -29,6 +28,7 @@ from symbreak.data.trajectories import (
     load_trajectories,
     write_trajectories,
 )
+from symbreak.errors import DataError
 
 #: The kinds of data symbreak learns from, by the name of their top-level HDF5 group.
 TASKS = ("pairs", "trajectories")

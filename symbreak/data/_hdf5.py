@@ -16,7 +16,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 #: Version of the on-disk layout written by this symbreak (file attribute ``symbreak_schema``).
 SCHEMA_VERSION = 1

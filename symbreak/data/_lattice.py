@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 
 def minimum_image(delta: np.ndarray) -> np.ndarray:

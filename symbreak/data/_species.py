@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import h5py
 import numpy as np
 
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 #: Label of nodes whose file gives no species.
 DEFAULT_SPECIES = "X"

@@ -20,7 +20,7 @@ from symbreak.data._hdf5 import (
     require_group,
 )
 from symbreak.data._species import read_species
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 #: Bytes of float64 data read at once when validating or sampling (about 8 MiB).
 READ_BLOCK_BYTES = 8 << 20

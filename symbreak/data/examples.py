@@ -8,32 +8,23 @@ trajectories of charged particles (Sec. 4.2). These generators rebuild that data
 from __future__ import annotations
 
 import inspect
-import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from symbreak.data.errors import DataError
+from symbreak.conventions import PAPER_EXAMPLES, PUBLISHED_EXAMPLES
+from symbreak.data._shapes import cube
 from symbreak.data.pairs import write_pairs
 from symbreak.data.trajectories import write_trajectories
+from symbreak.errors import DataError
 
 #: Scale of the cube-to-prism deformation: x and y halved, z doubled (the paper's prism).
 PRISM_SCALE = np.array([0.5, 0.5, 2.0])
 
 #: Standard deviation of the random vertex displacements of :func:`cube_to_random`.
 RANDOM_SHAPE_SIGMA = 0.3
-
-
-def cube() -> np.ndarray:
-    """The 8 vertices of the cube :math:`[-1, 1]^3`, in ``itertools.product`` order.
-
-    >>> cube()[:2]
-    array([[-1., -1., -1.],
-           [-1., -1.,  1.]])
-    """
-    return np.array(list(itertools.product((-1.0, 1.0), repeat=3)), dtype=np.float64)
 
 
 def cube_to_cube() -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -209,19 +200,18 @@ def _published_writer(name: str) -> Callable[..., None]:
     return write
 
 
-def _published_names() -> tuple[str, ...]:
-    from symbreak.data.published import CASES
-
-    return tuple(CASES)
-
-
-#: Example name -> function ``write(path, **params)`` that writes its file.
-EXAMPLES: dict[str, Callable[..., None]] = {
+_PAPER_WRITERS = {
     "cube_to_cube": _pairs_writer(cube_to_cube),
     "cube_to_prism": _pairs_writer(cube_to_prism),
     "cube_to_random": _pairs_writer(cube_to_random),
     "lorentz": _write_lorentz,
-    **{name: _published_writer(name) for name in _published_names()},
+}
+
+#: Example name -> function ``write(path, **params)`` that writes its file; the names and their
+#: order are :data:`symbreak.conventions.EXAMPLE_NAMES`.
+EXAMPLES: dict[str, Callable[..., None]] = {
+    **{name: _PAPER_WRITERS[name] for name in PAPER_EXAMPLES},
+    **{name: _published_writer(name) for name in PUBLISHED_EXAMPLES},
 }
 
 

@@ -21,9 +21,9 @@ import numpy as np
 
 from symbreak.data._species import build_vocabulary, encode_species
 from symbreak.data.cells import DEFAULT_MATCH_TOLERANCE, CellMapping, map_cells
-from symbreak.data.errors import DataError
 from symbreak.data.pairs import PairDataset, StructurePair, check_distinct_points, write_pairs
 from symbreak.data.structures import Structure, check_file, read_one_structure, read_structures
+from symbreak.errors import DataError
 
 #: Name of the file attribute holding each crystal pair's mapping as JSON.
 MAPPING_ATTRIBUTE = "cell_mappings"

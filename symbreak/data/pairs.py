@@ -36,7 +36,7 @@ from symbreak.data._species import (
     read_species,
     species_for_writing,
 )
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 #: Two source points closer than this fraction of the cloud's size count as one point.
 COINCIDENCE_TOLERANCE = 1e-8

@@ -44,8 +44,9 @@ import numpy as np
 
 from symbreak.data._lattice import match_atoms
 from symbreak.data._lattice import minimum_image as _minimum_image
-from symbreak.data.errors import DataError
+from symbreak.data._shapes import cube
 from symbreak.data.pairs import write_pairs
+from symbreak.errors import DataError
 
 # ----------------------------------------------------------------------------- point-group names
 
@@ -456,8 +457,6 @@ def frustum_cube(shrink: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
 
     The frustum keeps :math:`C_{4v}`: the four vertical mirrors, no horizontal one.
     """
-    from symbreak.data.examples import cube
-
     source = cube()
     target = source.copy()
     top = source[:, 2] > 0
@@ -471,8 +470,6 @@ def twisted_cube(angle: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
     The twist keeps :math:`C_4`: mirrors reverse its sense and the half-turns about x and y swap
     the twisted and untwisted faces.
     """
-    from symbreak.data.examples import cube
-
     source = cube()
     c, s = np.cos(angle), np.sin(angle)
     turn = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])

@@ -5,7 +5,7 @@ tested against them, they know the dozens of dialects (CIF loops and symmetry op
 VASP 4 and 5 POSCARs, extxyz's key=value comment lines), and they are already a dependency
 of the published catalogue. symbreak therefore parses nothing itself: it asks ASE for
 ``Atoms`` and turns each into a :class:`Structure`, and turns every failure into one
-sentence (:class:`~symbreak.data.errors.DataError`).
+sentence (:class:`~symbreak.errors.DataError`).
 
 ASE is optional (``pip install symbreak[crystals]``); it is imported only when such a file
 is read.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import numpy as np
 from symbreak.data._hdf5 import atomic_hdf5, file_sha256, open_hdf5
 from symbreak.data._species import build_vocabulary, encode_species, species_for_writing
 from symbreak.data._trajectory_schema import OPTIONAL_ARRAYS, frames_per_read, inspect_file
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 
 
 @dataclass(frozen=True)

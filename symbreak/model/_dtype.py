@@ -20,13 +20,16 @@ def default_dtype(dtype: torch.dtype) -> Iterator[None]:
         torch.set_default_dtype(previous)
 
 
-def wigner_D(irreps: o3.Irreps | str, matrix: torch.Tensor) -> torch.Tensor:
-    """Representation matrix of an O(3) element in float64, exact to rounding.
+def representation_matrix(irreps: o3.Irreps | str, matrix: torch.Tensor) -> torch.Tensor:
+    """The matrix by which the O(3) element ``matrix`` acts on features of type ``irreps``:
+    block diagonal, one Wigner D block per irrep, in float64 and exact to rounding.
 
-    e3nn's ``D_from_matrix`` follows the default dtype; in float32 it is off by 1e-7.
+    This is e3nn's ``Irreps.D_from_matrix``, which follows the default dtype (in float32 it is
+    off by 1e-7). Not to be confused with :func:`symbreak.symmetry.wigner_D`, the numpy D of one
+    irrep for a batch of elements.
 
     >>> R = torch.eye(3, dtype=torch.float64)
-    >>> float((wigner_D("2e", -R) - torch.eye(5)).abs().max()) < 1e-12
+    >>> float((representation_matrix("2e", -R) - torch.eye(5)).abs().max()) < 1e-12
     True
     """
     with default_dtype(torch.float64):

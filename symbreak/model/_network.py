@@ -10,7 +10,7 @@ from e3nn.math import soft_one_hot_linspace
 from e3nn.nn import Gate
 
 from symbreak.model._convolution import RelaxedConvolution
-from symbreak.model._dtype import default_dtype, wigner_D
+from symbreak.model._dtype import default_dtype, representation_matrix
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Graph:
 
     def transformed(self, rotation: torch.Tensor, irreps_in: o3.Irreps) -> Graph:
         """The same graph with positions and features acted on by an O(3) element."""
-        D = wigner_D(irreps_in, rotation).to(self.node_features.dtype)
+        D = representation_matrix(irreps_in, rotation).to(self.node_features.dtype)
         return Graph(
             self.node_features @ D.T,
             self.edge_src,

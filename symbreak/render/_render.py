@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from symbreak.conventions import RENDER_FORMATS
+from symbreak.errors import RenderError
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
 from symbreak.render._index import report_summary, write_index
@@ -27,14 +29,10 @@ from symbreak.render._webgl import set_page_text
 if TYPE_CHECKING:
     from symbreak.report import Report
 
-FORMATS = ("png", "html")
+FORMATS = RENDER_FORMATS
 
 #: (width, height) of each picture: wide, because most views are two panels side by side.
 DEFAULT_SIZE = (1200, 600)
-
-
-class RenderError(ValueError):
-    """Rendering options symbreak cannot honour; the message is one sentence for the user."""
 
 
 @dataclass

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from symbreak.errors import RunError
+from symbreak.errors import RayMissingError, RunError
 from symbreak.sweep._grid import (
     RUNNING_FOLDER,
     SweepGrid,
@@ -34,10 +34,6 @@ from symbreak.sweep._grid import (
 from symbreak.sweep._worker import fit_point
 
 INSTALL_HINT = 'symbreak sweep runs on Ray, which is not installed: pip install "symbreak[sweep]".'
-
-
-class RayMissingError(RunError):
-    """Ray is not installed; the message says how to install it."""
 
 
 def ray_available() -> bool:

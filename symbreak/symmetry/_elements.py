@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from symbreak.symmetry._axial import axial_classes
 from symbreak.symmetry._rotations import describe_operation
 
 _KIND_ORDER = {"rotation": 0, "mirror": 1, "inversion": 2, "rotoreflection": 3}
@@ -56,7 +57,7 @@ def continuous_elements(group) -> list[dict]:
             out += [{"kind": "all_mirrors"}, {"kind": "inversion"}]
         return out
     u = [round(float(c), 12) + 0.0 for c in group.axis]
-    classes = group._axial_classes
+    classes = axial_classes(group.elements, group.axis)
     out = [{"kind": "rotation", "order": "inf", "axis": u}]
     if (-1, 1) in classes:
         out.append({"kind": "rotation_family", "order": 2, "perpendicular_to": u})

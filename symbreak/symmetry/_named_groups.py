@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from symbreak.conventions import PRETTY_GROUP_NAMES
+from symbreak.symmetry._axial import AXIAL_CLASSES
 from symbreak.symmetry._naming import parse_group_name
-from symbreak.symmetry._point_group import AXIAL_CLASSES, PointGroup
+from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import mirror_matrix, rotation_matrix
 
 _Z = np.array([0.0, 0.0, 1.0])

@@ -25,42 +25,21 @@ from functools import cached_property
 import numpy as np
 
 from symbreak.conventions import pretty_group_name
+from symbreak.symmetry._axial import (
+    AXIAL_CLASSES,
+    AXIAL_NAMES,
+    axial_classes,
+    axial_representatives,
+    line_keepers,
+)
 from symbreak.symmetry._naming import HERMANN_MAUGUIN, finite_group_name
 from symbreak.symmetry._rotations import (
     ELEMENT_TOLERANCE,
     canonical_axis,
     describe_operation,
     find_matrix,
-    mirror_matrix,
     rotation_matrix,
 )
-
-# (s, det) classes of an axial group -> name; s = +1 if the element keeps the axis, -1 if it
-# flips it
-_AXIAL_NAMES = {
-    frozenset({(1, 1)}): "Cinf",
-    frozenset({(1, 1), (1, -1)}): "Cinfv",
-    frozenset({(1, 1), (-1, 1)}): "Dinf",
-    frozenset({(1, 1), (-1, -1)}): "Cinfh",
-    frozenset({(1, 1), (1, -1), (-1, 1), (-1, -1)}): "Dinfh",
-}
-AXIAL_CLASSES = {name: classes for classes, name in _AXIAL_NAMES.items()}
-
-
-def perpendicular_unit(axis) -> np.ndarray:
-    """A deterministic unit vector perpendicular to ``axis``."""
-    u = canonical_axis(axis)
-    helper = np.eye(3)[int(np.argmin(np.abs(u)))]
-    e = np.cross(u, helper)
-    return e / np.linalg.norm(e)
-
-
-def axial_representatives(axis, classes) -> np.ndarray:
-    """One element per (s, det) class: I, mirror with normal e, half-turn about e, -I."""
-    e = perpendicular_unit(axis)
-    by_class = {(1, 1): np.eye(3), (1, -1): mirror_matrix(e),
-                (-1, 1): rotation_matrix(e, np.pi), (-1, -1): -np.eye(3)}  # fmt: skip
-    return np.array([by_class[c] for c in sorted(classes, reverse=True)])
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +95,7 @@ class PointGroup:
         if self.continuous == "spherical":
             return "O3" if len(self.elements) == 2 else "SO3"
         if self.continuous == "axial":
-            return _AXIAL_NAMES[self._axial_classes]
+            return AXIAL_NAMES[self._axial_classes]
         return finite_group_name(self.elements)
 
     @property
@@ -140,10 +119,7 @@ class PointGroup:
 
     @cached_property
     def _axial_classes(self) -> frozenset:
-        u = np.array(self.axis)
-        return frozenset(
-            (int(np.sign(u @ m @ u)), int(np.sign(np.linalg.det(m)))) for m in self.elements
-        )
+        return axial_classes(self.elements, self.axis)
 
     def __repr__(self) -> str:
         return f"PointGroup({self.name})"
@@ -194,10 +170,35 @@ class PointGroup:
         return self.name == other.name
 
     def __and__(self, other: PointGroup) -> PointGroup:
-        """Intersection of two closed subgroups of O(3)."""
-        from symbreak.symmetry._intersection import intersect
+        """Intersection :math:`G \\cap H` of two closed subgroups of O(3).
 
-        return intersect(self, other)
+        Finite with anything: keep the finite elements the other group contains. Two axial
+        groups with the same axis: intersect their component classes. Two axial groups with
+        different axes: every common element keeps both lines, so it is one of
+        :func:`~symbreak.symmetry._axial.line_keepers` (a finite group); filter those.
+
+        >>> from symbreak.symmetry import named_group
+        >>> (named_group("Oh") & named_group("D4h")).name
+        'D4h'
+        """
+        if self.is_finite:
+            return PointGroup.finite([m for m in self.elements if other.contains(m)])
+        if other.is_finite:
+            return other & self
+        if "spherical" in (self.continuous, other.continuous):
+            sphere, rest = (self, other) if self.continuous == "spherical" else (other, self)
+            if sphere.name == "O3":
+                return rest
+            if rest.continuous == "spherical":
+                return PointGroup.spherical(improper=False)
+            proper = frozenset(c for c in rest._axial_classes if c[1] == 1)
+            return PointGroup.axial(AXIAL_NAMES[proper], rest.axis)
+        u, w = np.array(self.axis), np.array(other.axis)
+        if abs(np.dot(u, w)) > 1.0 - 1e-9:
+            return PointGroup.axial(AXIAL_NAMES[self._axial_classes & other._axial_classes], u)
+        return PointGroup.finite(
+            [m for m in line_keepers(u, w) if self.contains(m) and other.contains(m)]
+        )
 
     def rotated(self, q) -> PointGroup:
         """The conjugate group :math:`Q G Q^T` (the same symmetry seen after applying Q)."""

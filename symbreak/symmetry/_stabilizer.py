@@ -35,6 +35,7 @@ import numpy as np
 
 from symbreak.conventions import parse_irrep
 from symbreak.errors import DataError
+from symbreak.symmetry._axial import AXIAL_CLASSES, axial_representatives
 from symbreak.symmetry._axial_analysis import (
     IrrepVectors,
     axis_generators,
@@ -48,7 +49,7 @@ from symbreak.symmetry._critical_points import (
     distinct_lines,
     refine_points,
 )
-from symbreak.symmetry._point_group import AXIAL_CLASSES, PointGroup, axial_representatives
+from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import close_group
 from symbreak.symmetry._wigner import so3_generators
 

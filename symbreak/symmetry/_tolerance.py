@@ -15,9 +15,9 @@ distance (a noise floor any larger than that is no symmetry at all), and returns
 geometric middle of the gap. Errors below :data:`ROUNDING` of the structure's size count as
 zero, so the spread of rounding errors is never taken for a gap.
 
+>>> import itertools
 >>> import numpy as np
->>> from symbreak.data.examples import cube
->>> source = cube()
+>>> source = np.array(list(itertools.product((-1.0, 1.0), repeat=3)))  # the cube's vertices
 >>> target = source * [1.0, 1.0, 1.01]          # a 1 % tetragonal strain
 >>> choice = choose_tolerance(source, target)
 >>> choice.group.name, 1e-6 < choice.tolerance < 0.02

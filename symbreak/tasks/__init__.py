@@ -11,8 +11,9 @@ from typing import Any
 
 from symbreak.errors import DataError, UnexplainedTaskError
 from symbreak.options import TaskOptions
-from symbreak.tasks._protocol import SymmetryConstraint, Task
+from symbreak.tasks._protocol import Task
 from symbreak.tasks.crystals import CrystalTask
+from symbreak.tasks.data_symmetry import SymmetryConstraint
 from symbreak.tasks.pairs import PairsTask, node_mse
 from symbreak.tasks.trajectories import TrajectoryTask
 

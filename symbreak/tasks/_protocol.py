@@ -10,35 +10,17 @@ registry (docs/architecture.md walks through one).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    import numpy as np
     import torch
 
     from symbreak.model import Graph, RelaxedNetwork
     from symbreak.options import TaskOptions
     from symbreak.symmetry import PointGroup
-    from symbreak.tasks.data_symmetry import DataSymmetry
-
-
-@dataclass(frozen=True)
-class SymmetryConstraint:
-    """What symmetry-adapted fitting needs: the data's group, found before the fit.
-
-    ``projectors`` maps each relaxed irrep to the orthogonal projector onto the vectors
-    ``group`` fixes; the fit keeps θ there. ``floor`` is the fit loss (absolute MSE) that no
-    network inside that subspace can beat: the data's own deviation from the group.
-    ``note`` is what the report says of it (``config.preparation.symmetry_adapted``).
-    """
-
-    group: PointGroup
-    projectors: Mapping[str, np.ndarray]
-    floor: float = 0.0
-    note: dict = field(default_factory=dict)
+    from symbreak.tasks.data_symmetry import DataSymmetry, SymmetryConstraint
 
 
 @runtime_checkable

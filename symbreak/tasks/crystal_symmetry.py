@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from symbreak.data._lattice import minimum_image, nearest_rotation
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.symmetry import PointGroup
 
 #: Said in ``explain`` and docs/report.md: what a shared set of relaxed weights can see.

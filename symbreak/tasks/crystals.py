@@ -28,13 +28,12 @@ import torch
 
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.data._lattice import strain_tensor
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
 from symbreak.options import TaskOptions
 from symbreak.symmetry import PointGroup
-from symbreak.tasks._protocol import SymmetryConstraint
 from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
-from symbreak.tasks.data_symmetry import DataSymmetry, invariant_constraint
+from symbreak.tasks.data_symmetry import DataSymmetry, SymmetryConstraint, invariant_constraint
 
 #: Default cutoff in units of the shortest interatomic distance.
 CUTOFF_FACTOR = 1.6

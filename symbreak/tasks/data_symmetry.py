@@ -13,17 +13,14 @@ pairs; each pair's own groups are listed too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from symbreak.data import PairDataset
 from symbreak.symmetry import PointGroup, point_group, transformation_group
-
-if TYPE_CHECKING:
-    from symbreak.tasks._protocol import SymmetryConstraint
 
 
 @dataclass
@@ -92,13 +89,29 @@ def pairs_symmetry(pairs: PairDataset, tolerance: float) -> DataSymmetry:
     )
 
 
+@dataclass(frozen=True)
+class SymmetryConstraint:
+    """What symmetry-adapted fitting needs: the data's group, found before the fit.
+
+    ``projectors`` maps each relaxed irrep to the orthogonal projector onto the vectors
+    ``group`` fixes; the fit keeps θ there. ``floor`` is the fit loss (absolute MSE) that no
+    network inside that subspace can beat: the data's own deviation from the group.
+    ``note`` is what the report says of it (``config.preparation.symmetry_adapted``).
+    """
+
+    group: PointGroup
+    projectors: Mapping[str, np.ndarray]
+    floor: float = 0.0
+    note: dict = field(default_factory=dict)
+
+
+
 def invariant_constraint(group: PointGroup, tolerance: float, l_relaxed: int, floor: float = 0.0,
                          remark: str = "") -> SymmetryConstraint:  # fmt: skip
     """Projectors onto ``group``'s invariant vectors of every relaxed irrep, and the sentence
     the report prints of them (``config.preparation.symmetry_adapted``)."""
     from symbreak.conventions import relaxed_irrep_names
     from symbreak.symmetry import invariant_projector
-    from symbreak.tasks._protocol import SymmetryConstraint
 
     projectors = {irrep: invariant_projector(irrep, group)
                   for irrep in relaxed_irrep_names(l_relaxed)}  # fmt: skip

@@ -30,9 +30,13 @@ from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
 from symbreak.options import TaskOptions
 from symbreak.symmetry import PointGroup
-from symbreak.tasks._protocol import SymmetryConstraint
 from symbreak.tasks.data_checks import contradicting_pairs, symmetry_residual
-from symbreak.tasks.data_symmetry import DataSymmetry, invariant_constraint, pairs_symmetry
+from symbreak.tasks.data_symmetry import (
+    DataSymmetry,
+    SymmetryConstraint,
+    invariant_constraint,
+    pairs_symmetry,
+)
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:

@@ -13,8 +13,8 @@ from ase.spacegroup import crystal  # noqa: E402
 from scipy.spatial.transform import Rotation  # noqa: E402
 
 from symbreak.data.cells import map_cells, supercell_candidates  # noqa: E402
-from symbreak.data.errors import DataError  # noqa: E402
 from symbreak.data.structures import Structure  # noqa: E402
+from symbreak.errors import DataError  # noqa: E402
 
 A = 3.9
 

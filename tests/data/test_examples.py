@@ -140,6 +140,15 @@ def test_make_example_writes_every_registered_file(tmp_path):
             json.loads(handle.attrs["example_params"])
 
 
+def test_the_examples_are_the_names_the_cli_offers():
+    """The CLI lists conventions.EXAMPLE_NAMES (it cannot import h5py for --help)."""
+    from symbreak.conventions import EXAMPLE_NAMES, PUBLISHED_EXAMPLES
+    from symbreak.data.published import CASES
+
+    assert tuple(EXAMPLES) == EXAMPLE_NAMES
+    assert tuple(CASES) == PUBLISHED_EXAMPLES
+
+
 def test_make_example_refuses_unknown_names_and_parameters(tmp_path):
     with pytest.raises(DataError, match="unknown example 'sphere'"):
         make_example("sphere", tmp_path / "x.h5")

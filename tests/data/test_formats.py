@@ -14,8 +14,8 @@ from typer.testing import CliRunner  # noqa: E402
 
 from symbreak.cli import app  # noqa: E402
 from symbreak.data import load_pairs  # noqa: E402
-from symbreak.data.errors import DataError  # noqa: E402
 from symbreak.data.formats import convert, load_input, read_structure_pair  # noqa: E402
+from symbreak.errors import DataError  # noqa: E402
 
 RNG = np.random.default_rng(7)
 SYMBOLS = ["C", "O", "O", "H", "H", "N"]

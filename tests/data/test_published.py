@@ -10,7 +10,6 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from symbreak.data import load_pairs
-from symbreak.data.errors import DataError
 from symbreak.data.published import (
     CASES,
     HERMANN_MAUGUIN_TO_SCHOENFLIES,
@@ -20,6 +19,7 @@ from symbreak.data.published import (
     symmetric_distortion,
     twisted_cube,
 )
+from symbreak.errors import DataError
 from symbreak.symmetry import named_group, point_group, transformation_group
 
 #: Angstrom; the smallest symmetry-breaking displacement in the catalogue is SrTiO3's 0.068 A.

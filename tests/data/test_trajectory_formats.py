@@ -15,9 +15,9 @@ from typer.testing import CliRunner  # noqa: E402
 
 from symbreak.cli import app  # noqa: E402
 from symbreak.data import load_trajectories  # noqa: E402
-from symbreak.data.errors import DataError  # noqa: E402
 from symbreak.data.formats import load_input  # noqa: E402
 from symbreak.data.trajectory_formats import convert_trajectory  # noqa: E402
+from symbreak.errors import DataError  # noqa: E402
 
 T, N, DT = 12, 3, 0.05
 TIME = np.arange(T) * DT

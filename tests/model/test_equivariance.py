@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from symbreak.model import RelaxedNetwork, default_dtype, point_cloud_graph, wigner_D
+from symbreak.model import RelaxedNetwork, default_dtype, point_cloud_graph, representation_matrix
 
 
 def random_o3(rng: np.random.Generator, improper: bool) -> torch.Tensor:
@@ -33,7 +33,7 @@ def equivariance_error(network: RelaxedNetwork, graph, R: torch.Tensor) -> float
     with torch.no_grad():
         out = network(graph)
         moved = network(graph.transformed(R, network.irreps_in))
-    D_out = wigner_D(network.irreps_out, R)
+    D_out = representation_matrix(network.irreps_out, R)
     return float((moved - out @ D_out.T).abs().max())
 
 
@@ -58,9 +58,9 @@ def test_relaxed_weights_and_input_transformed_together_give_equivariance(cloud)
     with torch.no_grad():
         out = network(cloud)
         for conv, theta in zip(network.convolutions, thetas):
-            conv.relaxed_weights.data = theta @ wigner_D(conv.irreps_relaxed, R).T
+            conv.relaxed_weights.data = theta @ representation_matrix(conv.irreps_relaxed, R).T
         moved = network(cloud.transformed(R, network.irreps_in))
-    assert float((moved - out @ wigner_D(network.irreps_out, R).T).abs().max()) < 1e-9
+    assert float((moved - out @ representation_matrix(network.irreps_out, R).T).abs().max()) < 1e-9
 
 
 def test_a_2e_relaxed_weight_keeps_only_the_rotations_that_fix_it(cloud):

@@ -5,7 +5,7 @@ import pytest
 import torch
 from e3nn import o3
 
-from symbreak.model import default_dtype, wigner_D
+from symbreak.model import default_dtype, representation_matrix
 from symbreak.model._tensor_product import WeightedTensorProduct
 
 
@@ -31,7 +31,8 @@ def test_product_is_equivariant(product, improper, shared_second_input):
     x2 = product.irreps_in2.randn(*shape, dtype=torch.float64)
     R = random_rotation(1) * (-1 if improper else 1)
     D1, D2, Dout = (
-        wigner_D(i, R) for i in (product.irreps_in1, product.irreps_in2, product.irreps_out)
+        representation_matrix(irreps, R)
+        for irreps in (product.irreps_in1, product.irreps_in2, product.irreps_out)
     )
     out = product(x1, x2)
     moved = product(x1 @ D1.T, x2 @ D2.T)

@@ -7,7 +7,7 @@ import pytest
 import torch
 from e3nn import o3
 
-from symbreak.model import wigner_D
+from symbreak.model import representation_matrix
 from symbreak.render import parity_parts, signal_surface, sphere_signal, split_relaxed_weights
 
 
@@ -39,7 +39,7 @@ def test_signal_is_equivariant(irrep):
     # f_{D(R) θ}(R u) = f_θ(u) for a proper rotation R.
     rotation = o3.rand_matrix(dtype=torch.float64)
     theta = np.random.default_rng(2).normal(size=o3.Irrep(irrep).dim)
-    D = wigner_D(o3.Irreps(irrep), rotation).numpy()
+    D = representation_matrix(o3.Irreps(irrep), rotation).numpy()
     u = unit_points(30, seed=3)
     moved = sphere_signal({irrep: D @ theta}, u @ rotation.numpy().T)
     assert np.allclose(moved, sphere_signal({irrep: theta}, u), atol=1e-10)

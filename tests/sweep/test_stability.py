@@ -101,7 +101,7 @@ def test_cube_to_prism_is_stable_over_l_lambda_and_seeds(prism_sweep):
 
 @needs_ray
 def test_a_distortion_near_the_symmetry_tolerance_is_flagged(tmp_path):
-    from symbreak.data.examples import cube
+    from symbreak.data import cube
     from symbreak.data.pairs import write_pairs
     from symbreak.sweep import analyse_sweep, run_sweep
 

@@ -81,14 +81,3 @@ def test_bad_names_raise():
     with pytest.raises(ValueError):
         named_group("S5")
 
-
-def test_symmetry_stands_alone_without_torch_h5py_or_the_data_package():
-    """symmetry/ is the bottom layer: importing it pulls in none of the layers above it."""
-    import subprocess
-    import sys
-
-    probe = ("import sys, symbreak.symmetry; "
-             "print(sorted(m for m in ('h5py', 'torch', 'e3nn', 'symbreak.data', 'symbreak.fit')"
-             " if m in sys.modules))")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from symbreak.conventions import relaxed_irrep_names
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.symmetry import PointGroup, named_group, stabilizer, wigner_D
 
 from .helpers import (

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from symbreak.data.errors import DataError
+from symbreak.errors import DataError
 from symbreak.symmetry import point_group, transformation_group
 from symbreak.symmetry._rotations import rotation_matrix
 
