@@ -118,6 +118,8 @@ class Report:
     ladder: tuple[ThresholdWindow, ...] = ()
     domains: tuple[Mapping[str, Any], ...] = ()
     preparation: Mapping[str, Any] = field(default_factory=dict)
+    #: The task's own names of the groups (:class:`~symbreak.tasks.data_symmetry.DataSymmetry`).
+    group_labels: Mapping[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # whatever sequences and dicts a caller passes, the report holds tuples and read-only
@@ -127,7 +129,7 @@ class Report:
         set_field("predicted_irreps", tuple(self.predicted_irreps))
         set_field("centre", None if self.centre is None else tuple(self.centre))
         set_field("ladder", tuple(self.ladder))
-        for name in ("parts", "fields", "domains", "preparation"):
+        for name in ("parts", "fields", "domains", "preparation", "group_labels"):
             set_field(name, frozen_json(getattr(self, name)))
 
     @property
@@ -172,6 +174,7 @@ class Report:
             "threshold_ladder": [window.to_dict() for window in self.ladder],
             "domains": plain_json(self.domains),
             "preparation": plain_json(self.preparation),
+            "group_labels": plain_json(self.group_labels),
         }
 
     @classmethod
@@ -202,6 +205,7 @@ class Report:
             centre=data.get("centre"), parts=data.get("parts") or (), fields=data.get("fields"),
             ladder=ladder, domains=report_domains(groups) if saved_domains is None
             else saved_domains, preparation=data.get("preparation") or {},
+            group_labels=data.get("group_labels") or {},
         )  # fmt: skip
 
 
@@ -337,5 +341,5 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         consistent=consistent, verdict=paragraph, fit=fit, l_relaxed=l_relaxed,
         threshold=threshold, tolerance=tolerance, centre=symmetry.centre, parts=symmetry.parts,
         fields=symmetry.fields, ladder=ladder, domains=report_domains(groups),
-        preparation=run.config.get("preparation", {}),
+        preparation=run.config.get("preparation", {}), group_labels=symmetry.group_labels,
     )  # fmt: skip

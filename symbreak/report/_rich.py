@@ -68,11 +68,10 @@ def _groups_table(report: Report) -> Table:
         "relaxed_weights": "relaxed weights alone",
         "residual": "residual = input ∩ weights",
     }
-    if report.task == "trajectories":  # no structures: the particles alone are isotropic
-        labels["input"] = "input (free particles)"
-        labels["data"] = "data (kept by the recovered fields)"
-        del labels["target"]
+    labels.update(report.group_labels)  # the task's own wording (no structures, ...)
     for key, label in labels.items():
+        if label is None:
+            continue
         group = report.groups[key]
         name = pretty_group_name(group.name) if group is not None else "—"
         table.add_row(label, f"[bold]{name}[/]" if key == "residual" else name)

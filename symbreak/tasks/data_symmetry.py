@@ -35,6 +35,9 @@ class DataSymmetry:
     centre : the point the group elements act about (source centroid), or ``None``.
     parts : per pair (or per trajectory) names and groups, JSON-ready.
     fields : task-specific extra entries for the report (e.g. trajectories' fields).
+    group_labels : how the report names the groups of these data where the structures'
+        wording does not fit (``{"input": "input (free particles)", "target": None}``;
+        None: the data have no such group to show).
     """
 
     input_group: PointGroup
@@ -43,6 +46,7 @@ class DataSymmetry:
     centre: list[float] | None = None
     parts: list[dict] = field(default_factory=list)
     fields: dict | None = None
+    group_labels: dict = field(default_factory=dict)
 
 
 def _common(groups: list[PointGroup]) -> PointGroup:

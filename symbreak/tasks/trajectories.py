@@ -41,6 +41,10 @@ IN_MEMORY_SAMPLES = 200_000
 #: Rows kept for evaluation (loss of a streaming fit, explain's probes, ``samples.npz``).
 EVALUATION_SAMPLES = 4096
 
+#: The report's names of the groups: no structures, the particles alone are isotropic.
+_GROUP_LABELS = {"input": "input (free particles)", "target": None,
+                 "data": "data (kept by the recovered fields)"}  # fmt: skip
+
 _COLUMNS = ("positions", "velocities", "accelerations", "species", "frame_key")
 
 
@@ -296,7 +300,8 @@ class TrajectoryTask:
             "description": describe_field_group(vectors, group),
             "data": {**data.to_dict(), "group": data_group.name},
         }
-        return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary)
+        return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary,
+                            group_labels=_GROUP_LABELS)  # fmt: skip
 
     def write_data(self, folder: Path) -> None:
         """``samples.npz``: the evaluation rows, the scales and the species names."""

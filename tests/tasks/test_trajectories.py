@@ -152,3 +152,19 @@ def test_report_carries_the_fields_and_the_residual_group(sample_run):
     assert fields["group"] == "Cs" and "normal to B" in fields["description"]
     assert fields["symmetric_fraction"] < 1e-4
     assert report["consistent"]
+
+
+def test_report_names_the_groups_of_free_particles(sample_run):
+    """The trajectories' own wording reaches the report and its table: no target structure."""
+    from rich.console import Console
+
+    from symbreak.report import Report, build_report, print_report
+    from symbreak.run import load_run
+
+    report = build_report(load_run(sample_run[0]))
+    assert report.group_labels["target"] is None
+    assert Report.from_dict(report.to_dict()).group_labels == report.group_labels
+    console = Console(record=True, width=200)
+    print_report(report, console)
+    text = console.export_text()
+    assert "input (free particles)" in text and "target structure" not in text
