@@ -29,7 +29,10 @@ from collections.abc import Callable
 
 import torch
 
-from symbreak.fit import ActiveSet, FitOptions, FitResult, HistoryRow, build_network
+from symbreak.fit._active_set import ActiveSet
+from symbreak.fit._network import build_network
+from symbreak.fit._options import FitOptions
+from symbreak.fit._result import FitResult, HistoryRow
 
 #: Adam's learning rate is this times ``FitOptions.lr`` (whose default suits L-BFGS).
 ADAM_LR_SCALE = 1e-2
