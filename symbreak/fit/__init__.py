@@ -22,7 +22,7 @@ Full-batch tasks are optimised with L-BFGS in float64; one epoch is one L-BFGS i
 
 from __future__ import annotations
 
-from symbreak.fit._active_set import ActiveSet, Projectors, WeightGroup, weight_groups
+from symbreak.fit._active_set import ActiveSet, Projectors
 from symbreak.fit._network import build_network
 from symbreak.fit._options import FitOptions
 from symbreak.fit._result import FitResult, HistoryRow
@@ -35,9 +35,7 @@ __all__ = [
     "FitResult",
     "HistoryRow",
     "Projectors",
-    "WeightGroup",
     "build_network",
     "choose_threads",
     "fit",
-    "weight_groups",
 ]

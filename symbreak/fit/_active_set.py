@@ -3,38 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from symbreak.fit._options import FitOptions
 from symbreak.model import RelaxedNetwork
-
-
-@dataclass(frozen=True)
-class WeightGroup:
-    """One penalised block of relaxed weights: a copy of one irrep in one layer."""
-
-    layer: int
-    irrep: str
-    copy: int
-    start: int
-    stop: int
-
-
-def weight_groups(network: RelaxedNetwork) -> list[WeightGroup]:
-    """The non-scalar relaxed-weight groups of every layer, in the conventional order."""
-    groups = []
-    for layer, conv in enumerate(network.convolutions):
-        for (mul, ir), block in zip(conv.irreps_relaxed, conv.irreps_relaxed.slices()):
-            if ir.l == 0 and ir.p == 1:
-                continue
-            for c in range(mul):
-                start = block.start + c * ir.dim
-                groups.append(WeightGroup(layer, str(ir), c, start, start + ir.dim))
-    return groups
-
 
 #: Irrep name -> orthogonal projector (d, d) onto the vectors the data's group fixes.
 Projectors = Mapping[str, np.ndarray]
@@ -60,7 +34,8 @@ class ActiveSet:
                  projectors: Projectors | None = None) -> None:  # fmt: skip
         self.reg_strength = options.reg_strength
         self.thetas = [conv.relaxed_weights for conv in network.convolutions]
-        self.groups = weight_groups(network) if options.relaxed else []
+        blocks = network.relaxed_blocks() if options.relaxed else ()
+        self.groups = [block for block in blocks if not block.invariant]
         self.lasso = options.reg == "group-lasso" and options.relaxed
         self.masks = [torch.ones_like(t) for t in self.thetas]
         if self.lasso:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from symbreak.data import load_dataset
-from symbreak.fit import FitOptions, fit, weight_groups
+from symbreak.fit import FitOptions, fit
 from symbreak.model import wigner_D
 from symbreak.run import load_run
 from symbreak.tasks.pairs import PairsTask
@@ -46,10 +46,12 @@ def breaking_norm(network, group: list[np.ndarray]) -> float:
 
 def irrep_norms(network) -> dict[str, float]:
     norms: dict[str, float] = {}
-    for group in weight_groups(network):
-        theta = network.convolutions[group.layer].relaxed_weights.detach()
-        norm = float(theta[group.start : group.stop].norm())
-        norms[group.irrep] = max(norms.get(group.irrep, 0.0), norm)
+    for block in network.relaxed_blocks():
+        if block.invariant:
+            continue
+        theta = network.convolutions[block.layer].relaxed_weights.detach()
+        norm = float(theta[block.where].norm())
+        norms[block.irrep] = max(norms.get(block.irrep, 0.0), norm)
     return norms
 
 
