@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset, write_pairs
-from symbreak.fit import FitOptions, FitResult, HistoryRow, fit
+from symbreak.fit import FitResult, HistoryRow, fit
+from symbreak.options import FitOptions
 from symbreak.run import check_out, clean_leftovers, run_lock, write_run
 from symbreak.tasks.pairs import PairsTask
 
@@ -21,12 +21,14 @@ def make_task(dataset, options: FitOptions):
     if isinstance(dataset, PairDataset) and dataset.periodic:  # symbreak/crystal_task.py
         from symbreak.tasks.crystals import CrystalTask, crystal_tolerance
 
-        return CrystalTask(dataset, options.cutoff, crystal_tolerance(options)["tolerance"])
+        return CrystalTask(
+            dataset, options.task.cutoff, crystal_tolerance(options.task)["tolerance"]
+        )
     if isinstance(dataset, PairDataset):
-        return PairsTask(dataset, options.target, options.cutoff)
+        return PairsTask(dataset, options.task.target, options.task.cutoff)
     from symbreak.tasks.trajectories import TrajectoryTask
 
-    return TrajectoryTask(dataset, options)
+    return TrajectoryTask(dataset, options.task, seed=options.optimiser.seed)
 
 
 def pairs_data_writer(dataset: PairDataset) -> Callable[[Path], None]:
@@ -49,7 +51,9 @@ def prepare_pairs(dataset: PairDataset, options: FitOptions) -> tuple[PairDatase
     from symbreak.data.rigid import remove_rigid_motion
 
     dataset, motions = remove_rigid_motion(
-        dataset, translation=not options.keep_translation, rotation=options.remove_rotation
+        dataset,
+        translation=not options.task.keep_translation,
+        rotation=options.task.remove_rotation,
     )
     return dataset, [motion.to_dict() | {"sentence": motion.sentence()} for motion in motions]
 
@@ -63,9 +67,9 @@ def structure_tolerance(dataset: PairDataset, options: FitOptions) -> dict:
     if dataset.periodic:  # spglib's symprec for crystals (symbreak/crystal_task.py)
         from symbreak.tasks.crystals import crystal_tolerance
 
-        return crystal_tolerance(options)
-    if options.symmetry_tolerance is not None:
-        return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}
+        return crystal_tolerance(options.task)
+    if options.task.symmetry_tolerance is not None:
+        return {"tolerance": options.task.symmetry_tolerance, "chosen": False, "pairs": []}
     from symbreak.symmetry import choose_tolerance
 
     pairs = []
@@ -84,14 +88,15 @@ def symmetry_constraint(
     ``(None, None)`` when symmetry-adapted fitting is off or the task has no geometric
     data group before the fit (trajectories read their group from fitted fields).
     """
-    if not options.symmetry_adapted or task.name not in ("pairs", "crystals"):
+    if not options.optimiser.symmetry_adapted or task.name not in ("pairs", "crystals"):
         return None, None
     from symbreak.conventions import relaxed_irrep_names
     from symbreak.symmetry import invariant_projector
 
     group = task.data_symmetry(tolerance).data_group
     projectors = {
-        irrep: invariant_projector(irrep, group) for irrep in relaxed_irrep_names(options.l_relaxed)
+        irrep: invariant_projector(irrep, group)
+        for irrep in relaxed_irrep_names(options.model.l_relaxed)
     }
     note = {
         "group": group.name,
@@ -116,7 +121,7 @@ def symmetric_floor(task, dataset: PairDataset, options: FitOptions, tolerance: 
     below the tolerance) is out of reach of a symmetry-adapted fit; its mean square is the
     loss floor. Displacement target only (0 for the signal target).
     """
-    if options.target != "displacement" or task.name != "pairs":  # clusters only
+    if options.task.target != "displacement" or task.name != "pairs":  # clusters only
         return 0.0
     from symbreak.report._data_checks import symmetry_residual
 
@@ -137,7 +142,7 @@ def data_checks(task, dataset, options: FitOptions, tolerance: float | None) -> 
     sets, floor = contradicting_pairs(dataset, tolerance or DEFAULT_SYMMETRY_TOLERANCE)
     return {
         "edges": int(task.graph.edge_vec.shape[0]),
-        "cutoff": options.cutoff,
+        "cutoff": options.task.cutoff,
         "contradicting_pairs": sets,
         "contradiction_floor": floor,
     }
@@ -200,7 +205,7 @@ def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analys
     config = {
         "task": task.name,
         "input": {"path": str(Path(data_path).resolve()), "sha256": sha256},
-        "options": asdict(options),
+        "options": options.to_dict(),
         "network": result.network_config_,
         "fit": fit_summary(result) | data_checks(task, dataset, options, tolerance),
         "preparation": preparation,
@@ -232,13 +237,13 @@ def _write_report(path: Path) -> None:
 
 def task_for_run(run):
     """The task of a loaded run, on the data stored in the run (to evaluate its network)."""
-    options = run.config["options"]
+    options = run.options
     if run.task == "crystals":  # symbreak/crystal_task.py
         from symbreak.tasks.crystals import CrystalTask
 
         return CrystalTask.from_run(run)
     if run.task == "pairs":
-        return PairsTask(run.pairs, options["target"], options["cutoff"])
+        return PairsTask(run.pairs, options.task.target, options.task.cutoff)
     from symbreak.tasks.trajectories import TrajectoryTask
 
-    return TrajectoryTask.from_samples(run.samples, FitOptions(**options), network=run.network)
+    return TrajectoryTask.from_samples(run.samples, options.task, network=run.network)

@@ -37,12 +37,14 @@ from typing import TYPE_CHECKING
 import symbreak
 from symbreak._run_dir import check_out, clean_leftovers, looks_like_run, run_lock
 from symbreak.errors import DataError, RunError
+from symbreak.options import FitOptions
 
 if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or read
     from symbreak.data import PairDataset
     from symbreak.model import RelaxedNetwork
 
-RUN_SCHEMA = 1
+#: 2: ``options`` nested by part (:meth:`symbreak.options.FitOptions.to_dict`); 1: flat.
+RUN_SCHEMA = 2
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
 HISTORY_COLUMNS = ["epoch", "loss", "fit_loss", "reg_loss", "seconds"]
 
@@ -65,6 +67,11 @@ class Run:
     @property
     def task(self) -> str:
         return self.config["task"]
+
+    @property
+    def options(self) -> FitOptions:
+        """The fit's options, from either schema's ``config.json`` (schema 1 stored them flat)."""
+        return FitOptions.from_dict(self.config.get("options", {}))
 
     def report(self) -> dict | None:
         """The saved ``report.json`` (read with the rest of the run), if the fit wrote one."""

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from symbreak.fit._active_set import ActiveSet, Projectors
 from symbreak.fit._network import build_network
-from symbreak.fit._options import FitOptions
 from symbreak.fit._result import FitResult, HistoryRow
 from symbreak.fit._trainer import SMALL_WORK, choose_threads, fit
+from symbreak.options import FitOptions
 
 __all__ = [
     "SMALL_WORK",

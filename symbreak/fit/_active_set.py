@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
-from symbreak.fit._options import FitOptions
 from symbreak.model import RelaxedNetwork
+from symbreak.options import FitOptions
 
 #: Irrep name -> orthogonal projector (d, d) onto the vectors the data's group fixes.
 Projectors = Mapping[str, np.ndarray]
@@ -32,11 +32,11 @@ class ActiveSet:
 
     def __init__(self, network: RelaxedNetwork, options: FitOptions,
                  projectors: Projectors | None = None) -> None:  # fmt: skip
-        self.reg_strength = options.reg_strength
+        self.reg_strength = options.optimiser.reg_strength
         self.thetas = [conv.relaxed_weights for conv in network.convolutions]
-        blocks = network.relaxed_blocks() if options.relaxed else ()
+        blocks = network.relaxed_blocks() if options.model.relaxed else ()
         self.groups = [block for block in blocks if not block.invariant]
-        self.lasso = options.reg == "group-lasso" and options.relaxed
+        self.lasso = options.optimiser.reg == "group-lasso" and options.model.relaxed
         self.masks = [torch.ones_like(t) for t in self.thetas]
         if self.lasso:
             for group in self.groups:

@@ -10,9 +10,9 @@ import torch
 
 from symbreak.fit._network import build_network
 from symbreak.fit._objective import _fitted, _Objective
-from symbreak.fit._options import FitOptions
 from symbreak.fit._result import FitResult, HistoryRow
 from symbreak.model import RelaxedNetwork
+from symbreak.options import FitOptions
 
 #: Relative improvement over 10 epochs below which the active set is screened again.
 _SCREENING_TOLERANCE = 1e-2
@@ -20,7 +20,7 @@ _SCREENING_TOLERANCE = 1e-2
 
 def _fit_full_batch(task, options: FitOptions, on_epoch, projectors, floor) -> FitResult:
     network = build_network(task, options)
-    if not options.relaxed:
+    if not options.model.relaxed:
         for conv in network.convolutions:
             conv.relaxed_weights.requires_grad_(False)
     objective = _Objective(task, network, options, projectors, floor)
@@ -31,14 +31,14 @@ def _fit_full_batch(task, options: FitOptions, on_epoch, projectors, floor) -> F
         # progress slows to a crawl, screen again (a fit creeping along a floor that a
         # missing group would remove: BaTiO3 Amm2 crept from 2.9e-8 to 2.0e-8 over 300
         # epochs), and stop when a converged fit admits no further group.
-        screening = _SCREENING_TOLERANCE if objective.active.lasso else options.tolerance
+        screening = _SCREENING_TOLERANCE if objective.active.lasso else options.optimiser.tolerance
         objective.admit_groups()
         while not run.out_of_epochs():
             if not run.descend(screening):
                 break
             if objective.admit_groups():
                 continue
-            if run.descend(options.tolerance) and not objective.admit_groups():
+            if run.descend(options.optimiser.tolerance) and not objective.admit_groups():
                 converged = True
                 break
     except KeyboardInterrupt:
@@ -72,7 +72,7 @@ class _Descent:
         self.last_good = copy.deepcopy(self.network.state_dict())
 
     def out_of_epochs(self) -> bool:
-        return self.epoch >= self.options.epochs
+        return self.epoch >= self.options.optimiser.epochs
 
     def descend(self, tolerance: float) -> bool:
         """Run L-BFGS until the objective stalls (True) or the epochs run out (False)."""
@@ -81,7 +81,9 @@ class _Descent:
         with torch.no_grad():
             previous = float(self.objective.evaluate()[0])
         while not self.out_of_epochs():
-            self.epoch += _lbfgs_step(optimiser, self.objective, self.options.epochs - self.epoch)
+            self.epoch += _lbfgs_step(
+                optimiser, self.objective, self.options.optimiser.epochs - self.epoch
+            )
             self.objective.active.project_weights()
             row = _record(self.history, self.epoch, self.objective, self.start)
             if not math.isfinite(row.loss):
@@ -119,7 +121,7 @@ _ITERATIONS_PER_STEP = 4
 def _lbfgs(network: RelaxedNetwork, options: FitOptions) -> torch.optim.LBFGS:
     return torch.optim.LBFGS(
         network.parameters(),
-        lr=options.lr,
+        lr=options.optimiser.lr,
         max_iter=_ITERATIONS_PER_STEP,
         # the default, max_iter * 5 // 4, would leave the line search too few evaluations
         max_eval=25 * _ITERATIONS_PER_STEP,

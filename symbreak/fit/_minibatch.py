@@ -2,7 +2,7 @@ r"""Mini-batch training for tasks whose data stream from disk (``task.streaming`
 
 The objective is the one of :mod:`symbreak.fit`: the fit loss relative to its value at
 initialisation plus :math:`\lambda R(\theta)`. The optimiser is Adam with step
-``ADAM_LR_SCALE * options.lr`` (so the default ``lr = 1`` means Adam's usual 1e-2),
+``ADAM_LR_SCALE * options.optimiser.lr`` (so the default ``lr = 1`` means Adam's usual 1e-2),
 halved whenever an epoch fails to improve the evaluation loss.
 
 *Group lasso* keeps the active-set semantics of the full-batch fit: a non-scalar group
@@ -31,8 +31,8 @@ import torch
 
 from symbreak.fit._active_set import ActiveSet
 from symbreak.fit._network import build_network
-from symbreak.fit._options import FitOptions
 from symbreak.fit._result import FitResult, HistoryRow
+from symbreak.options import FitOptions
 
 #: Adam's learning rate is this times ``FitOptions.lr`` (whose default suits L-BFGS).
 ADAM_LR_SCALE = 1e-2
@@ -52,7 +52,7 @@ class _GroupLasso(ActiveSet):
         self.options = options
 
     def penalty(self) -> float:
-        lam, reg = self.options.reg_strength, self.options.reg
+        lam, reg = self.options.optimiser.reg_strength, self.options.optimiser.reg
         with torch.no_grad():
             if reg == "l2":
                 return lam * float(sum(b.pow(2).sum() for b in self.blocks()))
@@ -62,9 +62,9 @@ class _GroupLasso(ActiveSet):
 
     def l2_term(self) -> torch.Tensor | float:
         """The differentiable penalty of the l2 regulariser (the lasso acts by proximal steps)."""
-        if self.options.reg != "l2" or not self.groups:
+        if self.options.optimiser.reg != "l2" or not self.groups:
             return 0.0
-        return self.options.reg_strength * sum(b.pow(2).sum() for b in self.blocks())
+        return self.options.optimiser.reg_strength * sum(b.pow(2).sum() for b in self.blocks())
 
     def retire(self, threshold: float) -> None:
         """Groups the proximal steps drove below ``threshold`` become exactly zero, inactive."""
@@ -86,7 +86,7 @@ class _GroupLasso(ActiveSet):
             for block in self.blocks():
                 norm = float(block.norm())
                 if norm > 0:
-                    block.mul_(max(0.0, 1 - step * self.options.reg_strength / norm))
+                    block.mul_(max(0.0, 1 - step * self.options.optimiser.reg_strength / norm))
 
 
 def fit_minibatch(
@@ -94,21 +94,21 @@ def fit_minibatch(
 ) -> FitResult:
     """Fit a streaming task with Adam on mini-batches; Ctrl-C keeps the best state."""
     network = build_network(task, options)
-    if not options.relaxed:
+    if not options.model.relaxed:
         for conv in network.convolutions:
             conv.relaxed_weights.requires_grad_(False)
     lasso = _GroupLasso(network, options)
     with torch.no_grad():
         initial = float(task.fit_loss(network))
     scale = 1.0 / max(initial, 1e-300)
-    lr = ADAM_LR_SCALE * options.lr
+    lr = ADAM_LR_SCALE * options.optimiser.lr
     optimiser = torch.optim.Adam([p for p in network.parameters() if p.requires_grad], lr=lr)
     history: list[HistoryRow] = []
     best = (float("inf"), copy.deepcopy(network.state_dict()))
     start, epoch, stale = time.perf_counter(), 0, 0
     interrupted = False
     try:
-        while epoch < options.epochs and stale < PATIENCE:
+        while epoch < options.optimiser.epochs and stale < PATIENCE:
             lasso.admit(task.fit_loss(network) * scale)
             rows = getattr(task, "minibatch_rows", MINIBATCH_ROWS)
             for graph, target in task.minibatches(epoch, rows):
@@ -127,7 +127,7 @@ def fit_minibatch(
             history.append(row)
             if on_epoch is not None:
                 on_epoch(row)
-            improved = row.loss < best[0] * (1 - options.tolerance)
+            improved = row.loss < best[0] * (1 - options.optimiser.tolerance)
             if row.loss < best[0]:
                 best = (row.loss, copy.deepcopy(network.state_dict()))
             stale = 0 if improved else stale + 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from symbreak.fit._options import FitOptions
 from symbreak.model import RelaxedNetwork
+from symbreak.options import FitOptions
 
 
 def build_network(task, options: FitOptions) -> RelaxedNetwork:
@@ -13,14 +13,14 @@ def build_network(task, options: FitOptions) -> RelaxedNetwork:
     config = dict(
         irreps_in=task.irreps_in,
         irreps_out=task.irreps_out,
-        l_relaxed=options.l_relaxed,
-        multiplicity=options.multiplicity,
-        layers=options.layers or task.default_layers,
-        hidden_mul=options.hidden_mul,
-        hidden_l=options.hidden_l,
+        l_relaxed=options.model.l_relaxed,
+        multiplicity=options.model.multiplicity,
+        layers=options.model.layers or task.default_layers,
+        hidden_mul=options.model.hidden_mul,
+        hidden_l=options.model.hidden_l,
         **task.network_geometry(),
     )
-    torch.manual_seed(options.seed)
+    torch.manual_seed(options.optimiser.seed)
     network = RelaxedNetwork(**config)
     network.config = config
     return network

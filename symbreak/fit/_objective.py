@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from symbreak.fit._active_set import ActiveSet, Projectors
-from symbreak.fit._options import FitOptions
 from symbreak.model import RelaxedNetwork
+from symbreak.options import FitOptions
 
 #: A noisy fit within this fraction of its floor has fitted the data: what remains is the
 #: group-symmetric part of the noise, which an over-parameterised network fits only by
@@ -27,10 +27,10 @@ class _Objective:
         self.scale = 1.0 / max(self.initial_fit, 1e-300)
         self.floor = floor * self.scale  # relative, like the fit loss
         # group lasso: the penalty screens (admit_groups) but is not minimised; see above
-        self.penalised = options.reg != "group-lasso"
+        self.penalised = options.optimiser.reg != "group-lasso"
 
     def penalty(self) -> torch.Tensor:
-        lam, reg = self.options.reg_strength, self.options.reg
+        lam, reg = self.options.optimiser.reg_strength, self.options.optimiser.reg
         blocks = self.active.blocks()
         if reg == "none" or not blocks:
             return torch.zeros((), dtype=torch.float64)
@@ -59,7 +59,9 @@ class _Objective:
             return False
         fit = self.task.fit_loss(self.network) * self.scale
         remaining = float(fit.detach())
-        if _fitted(remaining, self.options.tolerance, self.floor):  # nothing left to explain
+        if _fitted(
+            remaining, self.options.optimiser.tolerance, self.floor
+        ):  # nothing left to explain
             return False
         return self.active.admit(fit / remaining)
 

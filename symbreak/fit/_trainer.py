@@ -9,8 +9,8 @@ import torch
 
 from symbreak.fit._active_set import Projectors
 from symbreak.fit._lbfgs import _fit_full_batch
-from symbreak.fit._options import FitOptions
 from symbreak.fit._result import FitResult, HistoryRow
+from symbreak.options import FitOptions
 
 
 def fit(
@@ -28,7 +28,7 @@ def fit(
     (absolute) that no network inside it can go below, the data's deviation from the group.
     """
     previous = torch.get_num_threads()
-    torch.set_num_threads(choose_threads(options.threads, task))
+    torch.set_num_threads(choose_threads(options.optimiser.threads, task))
     try:
         if getattr(task, "streaming", False):  # data too large for one batch: mini-batches
             from symbreak.fit._minibatch import fit_minibatch

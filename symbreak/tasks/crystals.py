@@ -30,6 +30,7 @@ from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.data._lattice import strain_tensor
 from symbreak.data.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
+from symbreak.options import TaskOptions
 from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
 from symbreak.tasks.data_symmetry import DataSymmetry
 
@@ -177,9 +178,9 @@ class CrystalTask:
     @classmethod
     def from_run(cls, run) -> CrystalTask:
         """The task of a saved crystal run, on the data stored in it."""
-        options = run.config["options"]
+        options = run.options.task
         tolerance = run.config.get("preparation", {}).get("symmetry_tolerance", {})
-        return cls(load_pairs(run.path / "data.h5"), options.get("cutoff"),
+        return cls(load_pairs(run.path / "data.h5"), options.cutoff,
                    tolerance.get("tolerance", DEFAULT_CRYSTAL_TOLERANCE))  # fmt: skip
 
 
@@ -189,7 +190,7 @@ def _intersection(groups):
     return reduce(lambda a, b: a & b, groups)
 
 
-def crystal_tolerance(options) -> dict:
+def crystal_tolerance(options: TaskOptions) -> dict:
     """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or spglib's
     default symprec (:data:`DEFAULT_CRYSTAL_TOLERANCE`)."""
     given = options.symmetry_tolerance

@@ -33,6 +33,7 @@ import torch
 
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
+from symbreak.options import TaskOptions
 from symbreak.tasks.pairs import node_mse
 
 #: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
@@ -82,7 +83,9 @@ class TrajectoryTask:
     dataset
         The trajectories; frames stay on disk until needed.
     options
-        The fit options (``cutoff``, ``seed`` are read here).
+        The task's options (``cutoff`` is read here).
+    seed
+        Orders the evaluation sample and the mini-batches (the fit's seed).
     max_in_memory
         Datasets with more samples stream (default :data:`IN_MEMORY_SAMPLES`).
     minibatch_rows
@@ -99,12 +102,13 @@ class TrajectoryTask:
     def __init__(
         self,
         dataset: TrajectoryDataset | None,
-        options,
+        options: TaskOptions,
+        seed: int = 0,
         max_in_memory: int = IN_MEMORY_SAMPLES,
         minibatch_rows: int | None = None,
         dtype: torch.dtype = torch.float64,
     ) -> None:
-        self.dataset, self.options, self.dtype = dataset, options, dtype
+        self.dataset, self.options, self.seed, self.dtype = dataset, options, seed, dtype
         if minibatch_rows is not None:
             self.minibatch_rows = minibatch_rows
         self.cutoff = options.cutoff
@@ -120,7 +124,7 @@ class TrajectoryTask:
         self._set_rows(rows)
 
     @classmethod
-    def from_samples(cls, samples: dict, options, network=None) -> TrajectoryTask:
+    def from_samples(cls, samples: dict, options: TaskOptions, network=None) -> TrajectoryTask:
         """The task on rows stored by :meth:`write_samples` (a run's ``samples.npz``).
 
         ``network``, the run's fitted network, lets :meth:`data_symmetry` read the fields.
@@ -140,11 +144,11 @@ class TrajectoryTask:
     def _evaluation_rows(self, dataset: TrajectoryDataset) -> dict:
         """A few thousand rows: random samples, or whole frames when particles interact."""
         if self.cutoff is None:
-            return _rows_of_samples(dataset.sample(EVALUATION_SAMPLES, seed=self.options.seed))
+            return _rows_of_samples(dataset.sample(EVALUATION_SAMPLES, seed=self.seed))
         n_particles = max(info.n_particles for info in dataset.trajectories)
         frames = max(1, EVALUATION_SAMPLES // (8 * n_particles))
         parts, total = [], 0
-        batches = dataset.iter_batches(frames, shuffle=True, seed=self.options.seed)
+        batches = dataset.iter_batches(frames, shuffle=True, seed=self.seed)
         for batch in batches:
             parts.append(_rows_of_batch(batch, offset=total))
             total += parts[-1]["species"].size
@@ -215,7 +219,7 @@ class TrajectoryTask:
             raise RuntimeError("a task rebuilt from stored samples has no file to stream")
         n_particles = max(info.n_particles for info in self.dataset.trajectories)
         frames = max(1, 32 * batch_size // n_particles)
-        seed = self.options.seed + 7919 * epoch
+        seed = self.seed + 7919 * epoch
         rng = np.random.default_rng(seed)
         batches = self.dataset.iter_batches(frames, shuffle=True, seed=seed)
         for batch in batches:

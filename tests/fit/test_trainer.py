@@ -85,7 +85,8 @@ def test_cube_to_cube_keeps_weights_in_the_oh_invariant_subspace(sample_path):
 
 
 def test_cube_to_random_activates_odd_and_even_irreps_of_several_l(sample_path):
-    result = fit(PairsTask(load_dataset(sample_path("cube_to_random"))), FitOptions(epochs=60))
+    task = PairsTask(load_dataset(sample_path("cube_to_random")))
+    result = fit(task, FitOptions.from_flat(epochs=60))
     norms = irrep_norms(result.network_)
     active = {name for name, n in norms.items() if n > 1e-3}
     assert len({name for name in active if name.endswith("o")}) >= 2
@@ -96,7 +97,7 @@ def test_cube_to_random_activates_odd_and_even_irreps_of_several_l(sample_path):
 
 def test_plain_equivariant_network_cannot_fit_the_prism(sample_path, prism):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
-    frozen = fit(task, FitOptions(relaxed=False, epochs=100))
+    frozen = fit(task, FitOptions.from_flat(relaxed=False, epochs=100))
     assert breaking_norm(frozen.network_, OH) == 0.0
     assert frozen.loss_ > 0.1 * frozen.initial_loss_
     assert frozen.loss_ > 1e4 * prism.loss_
@@ -104,15 +105,15 @@ def test_plain_equivariant_network_cannot_fit_the_prism(sample_path, prism):
 
 def test_signal_target_also_converges_on_the_prism(sample_path):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")), target="signal")
-    result = fit(task, FitOptions(target="signal"))
+    result = fit(task, FitOptions.from_flat(target="signal"))
     assert result.loss_ < 1e-6 * result.initial_loss_
     assert breaking_norm(result.network_, D4H) < 1e-9
 
 
 def test_same_seed_same_relaxed_weights(sample_path):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
-    a, b = (fit(task, FitOptions(epochs=8, seed=3)) for _ in range(2))
-    c = fit(task, FitOptions(epochs=8, seed=4))
+    a, b = (fit(task, FitOptions.from_flat(epochs=8, seed=3)) for _ in range(2))
+    c = fit(task, FitOptions.from_flat(epochs=8, seed=4))
     for x, y in zip(a.network_.relaxed_weights(), b.network_.relaxed_weights()):
         assert torch.equal(x, y)
     assert not all(
@@ -157,5 +158,5 @@ def test_threads_one_for_small_problems_unless_asked(sample_path, monkeypatch):
     monkeypatch.setenv("SYMBREAK_THREADS", "2")
     assert choose_threads(None, task) == 2
     before = torch.get_num_threads()
-    fit(task, FitOptions(epochs=1, threads=1))
+    fit(task, FitOptions.from_flat(epochs=1, threads=1))
     assert torch.get_num_threads() == before  # the caller's setting is restored
