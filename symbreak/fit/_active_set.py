@@ -88,3 +88,20 @@ class ActiveSet:
                 mask[group.start : group.stop] = 1.0
                 admitted = True
         return admitted
+
+    def zero_inactive(self) -> None:
+        """Set inactive groups back to exactly zero (a step with momentum may have moved them)."""
+        with torch.no_grad():
+            for theta, mask in zip(self.thetas, self.masks):
+                theta.mul_(mask)
+
+    def retire(self, threshold: float) -> None:
+        """Groups shorter than ``threshold`` become exactly zero and inactive (group lasso)."""
+        if not self.lasso:
+            return
+        with torch.no_grad():
+            for group in self.groups:
+                block = self.thetas[group.layer][group.start : group.stop]
+                if block.norm() < threshold:
+                    block.zero_()
+                    self.masks[group.layer][group.start : group.stop] = 0.0

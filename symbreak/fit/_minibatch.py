@@ -1,8 +1,8 @@
-r"""Mini-batch training for tasks whose data stream from disk (``task.streaming``).
+r"""Mini-batch strategy for tasks whose data stream from disk (``task.streaming``): Adam.
 
-The objective is the one of :mod:`symbreak.fit`: the fit loss relative to its value at
-initialisation plus :math:`\lambda R(\theta)`. The optimiser is Adam with step
-``ADAM_LR_SCALE * options.optimiser.lr`` (so the default ``lr = 1`` means Adam's usual 1e-2),
+The objective is the full-batch one (:class:`~symbreak.fit.Objective`): the fit loss
+relative to its value at initialisation plus :math:`\lambda R(\theta)`. Adam's step starts at
+:data:`ADAM_LR_SCALE` times the ``lr`` option (:func:`symbreak.fit.choose_strategy`) and is
 halved whenever an epoch fails to improve the evaluation loss.
 
 *Group lasso* keeps the active-set semantics of the full-batch fit: a non-scalar group
@@ -17,24 +17,20 @@ Active groups take a proximal step after every Adam step,
 below :data:`RETIRE_NORM` at the end of an epoch are set to zero and leave the active set.
 
 One epoch is one pass over the file; its history row is measured on the evaluation rows,
-so epochs of the mini-batch and full-batch paths are comparable.
+so epochs of the mini-batch and full-batch strategies are comparable.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-import time
-from collections.abc import Callable
 
 import torch
 
-from symbreak.fit._active_set import ActiveSet
-from symbreak.fit._network import build_network
-from symbreak.fit._result import FitResult, HistoryRow
-from symbreak.options import FitOptions
+from symbreak.fit._objective import Objective
+from symbreak.fit._result import Progress
 
-#: Adam's learning rate is this times ``FitOptions.lr`` (whose default suits L-BFGS).
+#: Adam's learning rate is this times the ``lr`` option, whose default (1) suits L-BFGS:
+#: the default is Adam's usual 1e-2.
 ADAM_LR_SCALE = 1e-2
 #: Rows (particles x frames) per mini-batch, unless the task sets ``minibatch_rows``.
 MINIBATCH_ROWS = 2048
@@ -44,111 +40,52 @@ RETIRE_NORM = 1e-4
 PATIENCE = 4
 
 
-class _GroupLasso(ActiveSet):
-    """The active set plus the penalty and its proximal step."""
+class MiniBatchAdam:
+    """Adam on the task's mini-batches, with proximal group-lasso steps.
 
-    def __init__(self, network, options: FitOptions) -> None:
-        super().__init__(network, options)
-        self.options = options
+    ``learning_rate`` is Adam's first step; ``rows`` the rows per mini-batch; ``tolerance``
+    the relative improvement of an epoch below which it did not improve.
+    """
 
-    def penalty(self) -> float:
-        lam, reg = self.options.optimiser.reg_strength, self.options.optimiser.reg
-        with torch.no_grad():
-            if reg == "l2":
-                return lam * float(sum(b.pow(2).sum() for b in self.blocks()))
-            if reg == "group-lasso":
-                return lam * float(sum(b.norm() for b in self.blocks()))
-        return 0.0
+    #: The logged penalty is the exact group norm: the proximal step, not a line search,
+    #: acts on it.
+    lasso_smoothing = 0.0
 
-    def l2_term(self) -> torch.Tensor | float:
-        """The differentiable penalty of the l2 regulariser (the lasso acts by proximal steps)."""
-        if self.options.optimiser.reg != "l2" or not self.groups:
-            return 0.0
-        return self.options.optimiser.reg_strength * sum(b.pow(2).sum() for b in self.blocks())
+    def __init__(self, learning_rate: float = ADAM_LR_SCALE, rows: int = MINIBATCH_ROWS,
+                 tolerance: float = 1e-10) -> None:  # fmt: skip
+        self.learning_rate, self.rows, self.tolerance = learning_rate, rows, tolerance
 
-    def retire(self, threshold: float) -> None:
-        """Groups the proximal steps drove below ``threshold`` become exactly zero, inactive."""
-        if not self.lasso:
-            return
-        with torch.no_grad():
-            for group in self.groups:
-                block = self.thetas[group.layer][group.start : group.stop]
-                if block.norm() < threshold:
-                    block.zero_()
-                    self.masks[group.layer][group.start : group.stop] = 0.0
-
-    def proximal_step(self, step: float) -> None:
-        if not self.lasso:
-            return
-        with torch.no_grad():
-            for theta, mask in zip(self.thetas, self.masks):
-                theta.mul_(mask)  # Adam's momentum must not revive an inactive group
-            for block in self.blocks():
-                norm = float(block.norm())
-                if norm > 0:
-                    block.mul_(max(0.0, 1 - step * self.options.optimiser.reg_strength / norm))
-
-
-def fit_minibatch(
-    task, options: FitOptions, on_epoch: Callable[[HistoryRow], None] | None = None
-) -> FitResult:
-    """Fit a streaming task with Adam on mini-batches; Ctrl-C keeps the best state."""
-    network = build_network(task, options)
-    if not options.model.relaxed:
-        for conv in network.convolutions:
-            conv.relaxed_weights.requires_grad_(False)
-    lasso = _GroupLasso(network, options)
-    with torch.no_grad():
-        initial = float(task.fit_loss(network))
-    scale = 1.0 / max(initial, 1e-300)
-    lr = ADAM_LR_SCALE * options.optimiser.lr
-    optimiser = torch.optim.Adam([p for p in network.parameters() if p.requires_grad], lr=lr)
-    history: list[HistoryRow] = []
-    best = (float("inf"), copy.deepcopy(network.state_dict()))
-    start, epoch, stale = time.perf_counter(), 0, 0
-    interrupted = False
-    try:
-        while epoch < options.optimiser.epochs and stale < PATIENCE:
-            lasso.admit(task.fit_loss(network) * scale)
-            rows = getattr(task, "minibatch_rows", MINIBATCH_ROWS)
-            for graph, target in task.minibatches(epoch, rows):
+    def run(self, objective: Objective, progress: Progress) -> bool:
+        """Epochs until :data:`PATIENCE` epochs in a row fail to improve (True: converged) or
+        the epochs run out; the network ends in its best state."""
+        network, task = objective.network, objective.task
+        params = [p for p in network.parameters() if p.requires_grad]
+        optimiser = torch.optim.Adam(params, lr=self.learning_rate)
+        best, stale = float("inf"), 0
+        while not progress.out_of_epochs() and stale < PATIENCE:
+            objective.active.admit(objective.relative_fit())
+            for graph, target in task.minibatches(progress.epoch, self.rows):
                 optimiser.zero_grad()
-                loss = (network(graph) - target).pow(2).mean() * scale + lasso.l2_term()
-                loss.backward()
-                lasso.mask_gradients()
+                objective.batch_loss(graph, target).backward()
+                objective.active.mask_gradients()
                 optimiser.step()
-                lasso.proximal_step(optimiser.param_groups[0]["lr"])
-            lasso.retire(RETIRE_NORM)
-            epoch += 1
+                objective.proximal_step(optimiser.param_groups[0]["lr"])
+            objective.active.retire(RETIRE_NORM)
+            progress.epoch += 1
             with torch.no_grad():
-                fit_rel = float(task.fit_loss(network)) * scale
-            reg = lasso.penalty()
-            row = HistoryRow(epoch, fit_rel + reg, fit_rel, reg, time.perf_counter() - start)
-            history.append(row)
-            if on_epoch is not None:
-                on_epoch(row)
-            improved = row.loss < best[0] * (1 - options.optimiser.tolerance)
-            if row.loss < best[0]:
-                best = (row.loss, copy.deepcopy(network.state_dict()))
+                fit_rel = float(task.fit_loss(network)) * objective.scale
+                reg = float(objective.penalty_value())
+            row = progress.record(fit_rel + reg, fit_rel, reg)
+            progress.announce(row)
+            improved = row.loss < best * (1 - self.tolerance)
+            if row.loss < best:
+                best = row.loss
+                progress.keep()
             stale = 0 if improved else stale + 1
             if not improved:
                 for group in optimiser.param_groups:
                     group["lr"] /= 2
             if not math.isfinite(row.loss):
                 break
-    except KeyboardInterrupt:
-        interrupted = True
-    network.load_state_dict(best[1])
-    with torch.no_grad():
-        final = float(task.fit_loss(network))
-    return FitResult(
-        network_=network,
-        history_=history,
-        initial_loss_=initial,
-        loss_=final,
-        epochs_=epoch,
-        seconds_=time.perf_counter() - start,
-        converged_=stale >= PATIENCE and not interrupted,
-        interrupted_=interrupted,
-        network_config_=network.config,
-    )
+        progress.restore()
+        return stale >= PATIENCE
