@@ -2,8 +2,9 @@
 
 A run directory holds
 
-- ``config.json``: every fit option, the network's constructor arguments, versions,
-  the input file and its SHA-256, the fit summary, and ``"schema": RUN_SCHEMA``;
+- ``config.json``: every fit option (by part: model, task, optimiser), the network's
+  constructor arguments, versions, the input file and its SHA-256, the fit summary, and
+  ``"schema": RUN_SCHEMA``;
 - ``model.pt``: the best network state (``torch.save`` of the state dict);
 - ``history.csv``: epoch, loss, fit_loss, reg_loss, seconds;
 - ``data.h5``: the pairs the network was fitted to, in the input schema (pairs task);

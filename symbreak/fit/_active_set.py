@@ -18,8 +18,8 @@ class ActiveSet:
     """The relaxed-weight groups allowed to move: the group lasso's active set.
 
     With ``reg="group-lasso"`` every non-scalar group starts inactive (exactly zero, zero
-    gradient); other penalties leave every group active. Shared by the full-batch and the
-    mini-batch optimisers.
+    gradient); other penalties leave every group active. The groups are the network's
+    non-scalar :meth:`~symbreak.model.RelaxedNetwork.relaxed_blocks`; both strategies use them.
 
     With ``projectors`` (symmetry-adapted fitting) every group's gradient, and the group
     itself after each step, is projected onto the vectors the data's group H fixes. The
@@ -56,6 +56,7 @@ class ActiveSet:
             block.copy_(projector @ block)
 
     def blocks(self) -> list[torch.Tensor]:
+        """Every group's slice of θ (views: a change to one changes the network)."""
         return [self.thetas[g.layer][g.start : g.stop] for g in self.groups]
 
     def mask_gradients(self) -> None:

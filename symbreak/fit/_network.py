@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from symbreak.model import RelaxedNetwork
 from symbreak.options import FitOptions
 
+if TYPE_CHECKING:
+    from symbreak.tasks._protocol import Task
 
-def build_network(task, options: FitOptions) -> RelaxedNetwork:
+
+def build_network(task: Task, options: FitOptions) -> RelaxedNetwork:
     """The network for a task, seeded; its constructor arguments are in ``network.config``."""
     config = dict(
         irreps_in=task.irreps_in,

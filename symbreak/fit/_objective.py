@@ -8,11 +8,16 @@ over the non-scalar blocks of the relaxed weights θ (:class:`Penalty`), with th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from symbreak.fit._active_set import ActiveSet, Projectors
 from symbreak.model import Graph, RelaxedNetwork
 from symbreak.options import FitOptions
+
+if TYPE_CHECKING:
+    from symbreak.tasks._protocol import Task
 
 #: A noisy fit within this fraction of its floor has fitted the data: what remains is the
 #: group-symmetric part of the noise, which an over-parameterised network fits only by
@@ -85,7 +90,7 @@ class Objective:
     absolute fit loss no network in the data group's invariant subspace can beat.
     """
 
-    def __init__(self, task, network: RelaxedNetwork, options: FitOptions,
+    def __init__(self, task: Task, network: RelaxedNetwork, options: FitOptions,
                  projectors: Projectors | None = None, floor: float = 0.0,
                  smoothing: float = 0.0) -> None:  # fmt: skip
         self.task, self.network = task, network

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 
@@ -15,6 +15,9 @@ from symbreak.fit._network import build_network
 from symbreak.fit._objective import Objective
 from symbreak.fit._result import FitResult, HistoryRow, Progress
 from symbreak.options import FitOptions, OptimiserOptions
+
+if TYPE_CHECKING:
+    from symbreak.tasks._protocol import Task
 
 #: Below this many nodes + edges one thread is faster than several (the operations are too
 #: small to share): cube -> prism 0.60 s with 1 thread, 1.38 s with 2 on an idle 2-core
@@ -37,7 +40,7 @@ class Strategy(Protocol):
     def run(self, objective: Objective, progress: Progress) -> bool: ...
 
 
-def choose_strategy(task, options: OptimiserOptions) -> Strategy:
+def choose_strategy(task: Task, options: OptimiserOptions) -> Strategy:
     """Full-batch L-BFGS, or mini-batch Adam for a task whose data stream (``task.streaming``).
 
     This is the one place the ``lr`` option becomes a learning rate: it is a step scale whose
@@ -52,7 +55,7 @@ def choose_strategy(task, options: OptimiserOptions) -> Strategy:
 
 
 def fit(
-    task,
+    task: Task,
     options: FitOptions,
     on_epoch: Callable[[HistoryRow], None] | None = None,
     projectors: Projectors | None = None,
@@ -75,7 +78,7 @@ def fit(
         torch.set_num_threads(previous)
 
 
-def _train(task, options: FitOptions, strategy: Strategy, on_epoch, projectors,
+def _train(task: Task, options: FitOptions, strategy: Strategy, on_epoch, projectors,
            floor: float) -> FitResult:  # fmt: skip
     # Devices and ranks enter here and in choose_strategy only (docs/fitting.md).
     network = build_network(task, options)
@@ -105,7 +108,7 @@ def _train(task, options: FitOptions, strategy: Strategy, on_epoch, projectors,
     )
 
 
-def choose_threads(requested: int | None, task) -> int:
+def choose_threads(requested: int | None, task: Task) -> int:
     """Torch threads for a fit: ``requested``, else ``$SYMBREAK_THREADS``, else one for small
     problems (``task.size()`` below :data:`SMALL_WORK`) and otherwise the cores that are free
     now (cores minus the 1-minute load)."""
