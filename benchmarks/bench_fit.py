@@ -40,7 +40,7 @@ def time_command(name: str) -> float:
             [
                 sys.executable,
                 "-m",
-                "symbreak.cli",
+                "symbreak",
                 "fit",
                 str(ROOT / "sample_data" / f"{name}.h5"),
                 "--out",
