@@ -70,7 +70,7 @@ def main() -> int:
                 noisy.positions += rng.normal(size=noisy.positions.shape) * args.noise
                 write(child_path, noisy)
             dataset = load_input([parent_path, child_path])
-            options = FitOptions(symmetry_tolerance=args.tolerance)
+            options = FitOptions.from_flat(symmetry_tolerance=args.tolerance)
             start = time.perf_counter()
             path, result = fit_file(parent_path, folder / "run", options, dataset=dataset)
             wall = time.perf_counter() - start

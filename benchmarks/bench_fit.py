@@ -29,7 +29,7 @@ def time_fit(name: str, target: str) -> tuple[float, int, float]:
 
     task = PairsTask(load_dataset(ROOT / "sample_data" / f"{name}.h5"), target)
     start = time.perf_counter()
-    result = fit(task, FitOptions(target=target))
+    result = fit(task, FitOptions.from_flat(target=target))
     return time.perf_counter() - start, result.epochs_, result.loss_ / result.initial_loss_
 
 
@@ -40,7 +40,7 @@ def time_command(name: str) -> float:
             [
                 sys.executable,
                 "-m",
-                "symbreak.cli",
+                "symbreak",
                 "fit",
                 str(ROOT / "sample_data" / f"{name}.h5"),
                 "--out",

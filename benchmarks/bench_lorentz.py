@@ -41,7 +41,7 @@ def accurate(fields) -> bool:
 
 
 def time_to_accuracy(options: FitOptions) -> dict:
-    task = TrajectoryTask.from_dataset(load_dataset(SAMPLE), options, options.seed)
+    task = TrajectoryTask.from_dataset(load_dataset(SAMPLE), options.task, options.optimiser.seed)
     reached: list[float] = []
     start = time.perf_counter()
 
@@ -84,8 +84,8 @@ def throughput(n_samples: int, epochs: int = 1) -> dict:
         start = time.perf_counter()
         make_example("lorentz", path, n_particles=10, n_steps=n_samples // 10 - 1)
         written = time.perf_counter() - start
-        options = FitOptions(layers=1, l_relaxed=1, epochs=epochs)
-        task = TrajectoryTask.from_dataset(load_dataset(path), options, options.seed)
+        options = FitOptions.from_flat(layers=1, l_relaxed=1, epochs=epochs)
+        task = TrajectoryTask.from_dataset(load_dataset(path), options.task, options.optimiser.seed)
         start = time.perf_counter()
         result = fit(task, options)
         seconds = time.perf_counter() - start
@@ -112,9 +112,9 @@ def main() -> None:
         f"torch threads {torch.get_num_threads()}, load {os.getloadavg()[0]:.1f}"
     )
     for label, options in (
-        ("layers=1 l_relaxed=1", FitOptions(layers=1, l_relaxed=1)),
-        ("layers=1 l_relaxed=4 (defaults)", FitOptions(layers=1)),
-        ("layers=2 l_relaxed=4, 60 epochs", FitOptions(layers=2, epochs=60)),
+        ("layers=1 l_relaxed=1", FitOptions.from_flat(layers=1, l_relaxed=1)),
+        ("layers=1 l_relaxed=4 (defaults)", FitOptions.from_flat(layers=1)),
+        ("layers=2 l_relaxed=4, 60 epochs", FitOptions.from_flat(layers=2, epochs=60)),
     ):
         print(f"sample, {label}: {time_to_accuracy(options)}", flush=True)
     print(f"streaming: {throughput(args.samples)}", flush=True)

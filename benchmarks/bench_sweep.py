@@ -45,7 +45,7 @@ def single_fits(folder: Path, threads: int) -> list[float]:
     seconds = []
     for point in grid().points():
         start = time.perf_counter()
-        fit_file(DATA, folder / point.name, FitOptions(**point.options))
+        fit_file(DATA, folder / point.name, FitOptions.from_flat(**point.options))
         seconds.append(time.perf_counter() - start)
     return seconds
 

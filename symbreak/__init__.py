@@ -7,7 +7,11 @@ True
 
 __version__ = "0.1.0"
 
-_LAZY = {"load_run": "symbreak.run", "fit_file": "symbreak.pipeline", "FitOptions": "symbreak.fit"}
+_LAZY = {
+    "load_run": "symbreak.run",
+    "fit_file": "symbreak.pipeline",
+    "FitOptions": "symbreak.options",
+}
 
 
 def __getattr__(name: str):

@@ -202,15 +202,17 @@ def fit(
     exactly equivariant; the irreps that switch on during the fit are the symmetry
     breaking the data need. Ctrl-C stops early and keeps the best model so far.
     """
-    from symbreak.option_checks import check_fit_options
+    from symbreak.options import FitOptions
     from symbreak.run import check_out
 
-    values = dict(
-        l_relaxed=l_relaxed, multiplicity=multiplicity, layers=layers, reg_strength=reg_strength,
-        epochs=epochs, seed=seed, lr=lr, cutoff=cutoff, symmetry_tolerance=symmetry_tolerance,
-    )  # fmt: skip
-    try:
-        check_fit_options(**values)
+    try:  # the options check their own values, before torch loads
+        options = FitOptions.from_flat(
+            l_relaxed=l_relaxed, multiplicity=multiplicity, layers=layers, target=target.value,
+            reg=reg.value, reg_strength=reg_strength, epochs=epochs, seed=seed, lr=lr,
+            cutoff=cutoff, symmetry_tolerance=symmetry_tolerance,
+            symmetry_adapted=not free_symmetry, keep_translation=keep_translation,
+            remove_rotation=remove_rotation, threads=threads,
+        )  # fmt: skip
         inputs = [data] if child is None else [data, child]
         check_out(out, inputs, overwrite=force)
         from symbreak.data.formats import load_input  # h5py/ASE, not torch: fails in < 1 s
@@ -219,17 +221,8 @@ def fit(
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
     with _interrupts.deferred():  # torch and e3nn: see _load_torch
-        from symbreak.fit import FitOptions
         from symbreak.pipeline import fit_file
 
-    try:
-        options = FitOptions(
-            target=target.value, reg=reg.value, symmetry_adapted=not free_symmetry,
-            keep_translation=keep_translation, remove_rotation=remove_rotation,
-            threads=threads, **values,
-        )  # fmt: skip
-    except ValueError as error:
-        fail(f"{error}.")
     progress = _fit_progress(quiet)
     try:
         with progress:
@@ -347,7 +340,7 @@ def explain(
         return _explain_sweep(run, json_output, threshold, tolerance)
     import json
 
-    from symbreak.option_checks import check_explain_options
+    from symbreak.options import check_explain_options
     from symbreak.run import read_saved_report
 
     try:
@@ -485,7 +478,7 @@ def _explain_sweep(sweep: Path, json_output: bool, threshold: float, tolerance) 
     """`symbreak explain SWEEP`: how stable the sweep's answer is (docs/sweep.md)."""
     import json
 
-    from symbreak.option_checks import check_explain_options
+    from symbreak.options import check_explain_options
     from symbreak.sweep import analyse_sweep, print_stability
 
     try:

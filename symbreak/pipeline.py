@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict, fields
 from pathlib import Path
 
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset
-from symbreak.fit import FitOptions, FitResult, HistoryRow, fit
-from symbreak.options import TaskOptions
+from symbreak.fit import FitResult, HistoryRow, fit
+from symbreak.options import FitOptions
 from symbreak.run import check_out, clean_leftovers, run_lock, write_run
 from symbreak.tasks import task_for_dataset
 
@@ -52,9 +51,10 @@ def fit_file(
 
 
 def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analyse):
-    task = task_for_dataset(dataset, _task_options(options), options.seed)
+    task = task_for_dataset(dataset, options.task, options.optimiser.seed)
     preparation = dict(task.preparation)
-    constraint = task.symmetry_constraint(options.l_relaxed) if options.symmetry_adapted else None
+    adapted = options.optimiser.symmetry_adapted
+    constraint = task.symmetry_constraint(options.model.l_relaxed) if adapted else None
     preparation["symmetry_adapted"] = None if constraint is None else constraint.note
     projectors = None if constraint is None else constraint.projectors
     floor = 0.0 if constraint is None else constraint.floor
@@ -62,7 +62,7 @@ def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analys
     config = {
         "task": task.name,
         "input": {"path": str(Path(data_path).resolve()), "sha256": dataset.sha256},
-        "options": asdict(options),
+        "options": options.to_dict(),
         "network": result.network_config_,
         "fit": fit_summary(result) | task.data_checks(),
         "preparation": preparation,
@@ -71,10 +71,6 @@ def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analys
     if analyse:
         _write_report(path)
     return path, result
-
-
-def _task_options(options) -> TaskOptions:
-    return TaskOptions(**{f.name: getattr(options, f.name) for f in fields(TaskOptions)})
 
 
 def _write_report(path: Path) -> None:

@@ -2,8 +2,9 @@
 
 A run directory holds
 
-- ``config.json``: every fit option, the network's constructor arguments, versions,
-  the input file and its SHA-256, the fit summary, and ``"schema": RUN_SCHEMA``;
+- ``config.json``: every fit option (by part: model, task, optimiser), the network's
+  constructor arguments, versions, the input file and its SHA-256, the fit summary, and
+  ``"schema": RUN_SCHEMA``;
 - ``model.pt``: the best network state (``torch.save`` of the state dict);
 - ``history.csv``: epoch, loss, fit_loss, reg_loss, seconds;
 - ``data.h5``: the pairs the network was fitted to, in the input schema (pairs task);
@@ -37,14 +38,15 @@ from typing import TYPE_CHECKING
 import symbreak
 from symbreak._run_dir import check_out, clean_leftovers, looks_like_run, run_lock
 from symbreak.errors import DataError, RunError
+from symbreak.options import FitOptions
 
 if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or read
     from symbreak.data import PairDataset
     from symbreak.model import RelaxedNetwork
-    from symbreak.options import FitOptions
     from symbreak.tasks import Task
 
-RUN_SCHEMA = 1
+#: 2: ``options`` nested by part (:meth:`symbreak.options.FitOptions.to_dict`); 1: flat.
+RUN_SCHEMA = 2
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
 HISTORY_COLUMNS = ["epoch", "loss", "fit_loss", "reg_loss", "seconds"]
 
@@ -73,9 +75,7 @@ class Run:
 
     @property
     def options(self) -> FitOptions:
-        """The fit's options (run schema 1 stored them flat; :meth:`FitOptions.from_dict`)."""
-        from symbreak.options import FitOptions
-
+        """The fit's options, from either schema's ``config.json`` (schema 1 stored them flat)."""
         return FitOptions.from_dict(self.config.get("options", {}))
 
     def report(self) -> dict | None:

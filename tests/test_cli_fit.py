@@ -57,7 +57,7 @@ def test_fit_writes_a_complete_run_and_refuses_to_overwrite(tmp_path, sample_pat
     for name in ("config.json", "model.pt", "history.csv", "data.h5"):
         assert (out / name).stat().st_size > 0
     config = json.loads((out / "config.json").read_text())
-    assert config["options"]["epochs"] == 5 and len(config["input"]["sha256"]) == 64
+    assert config["options"]["optimiser"]["epochs"] == 5 and len(config["input"]["sha256"]) == 64
     assert "already exists" in one_line_error(runner.invoke(app, args))
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
 

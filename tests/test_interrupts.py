@@ -29,8 +29,8 @@ import sys
 import symbreak.cli
 def broken(*args, **kwargs):
     raise RuntimeError("131 rotations do not form a point group")
-import symbreak.option_checks
-symbreak.option_checks.check_fit_options = broken
+import symbreak.options
+symbreak.options.FitOptions.from_flat = broken  # the check of the options, before torch loads
 sys.argv = ["symbreak", "fit", sys.argv[1], "--out", sys.argv[2]]
 from symbreak.__main__ import main
 main()

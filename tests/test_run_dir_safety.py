@@ -124,7 +124,7 @@ def test_without_force_an_existing_folder_is_refused(tmp_path, data, no_fitting)
 def test_force_replaces_a_run_and_an_empty_folder(tmp_path, data):
     run = fake_run(tmp_path / "run")
     assert fit_cli(data, run, "--force", "--epochs", "2").exit_code == 0
-    assert json.loads((run / "config.json").read_text())["options"]["epochs"] == 2
+    assert json.loads((run / "config.json").read_text())["options"]["optimiser"]["epochs"] == 2
     empty = tmp_path / "empty"
     empty.mkdir()
     assert check_out(empty, [data], overwrite=True) == empty

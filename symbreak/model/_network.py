@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -40,6 +41,30 @@ class Graph:
             self.edge_dst,
             self.edge_vec @ rotation.to(self.edge_vec.dtype).T,
         )
+
+
+@dataclass(frozen=True)
+class RelaxedBlock:
+    """One copy of one irrep in one layer's relaxed weights: ``θ[start:stop]`` of that layer.
+
+    The fit's group lasso switches blocks on and off; the report measures each one.
+    """
+
+    layer: int
+    irrep: str
+    copy: int
+    start: int
+    stop: int
+
+    @property
+    def where(self) -> slice:
+        """The block's slice of its layer's θ."""
+        return slice(self.start, self.stop)
+
+    @property
+    def invariant(self) -> bool:
+        """The scalar 0e block: O(3)-invariant, so it breaks nothing and is never penalised."""
+        return self.irrep == "0e"
 
 
 def hidden_irreps(mul: int, l_max: int) -> tuple[o3.Irreps, o3.Irreps, o3.Irreps]:
@@ -142,6 +167,19 @@ class RelaxedNetwork(torch.nn.Module):
     def relaxed_weights(self) -> list[torch.Tensor]:
         """The relaxed weights θ of each layer, in e3nn's basis (detached copies)."""
         return [conv.relaxed_weights.detach().clone() for conv in self.convolutions]
+
+    def relaxed_blocks(self) -> Iterator[RelaxedBlock]:
+        """Every block of every layer's θ, layer by layer in the conventional irrep order.
+
+        >>> net = RelaxedNetwork("1x0e", "1x1o", l_relaxed=1, layers=1)
+        >>> [(b.irrep, b.start, b.stop) for b in net.relaxed_blocks()]
+        [('0e', 0, 1), ('0o', 1, 2), ('1e', 2, 5), ('1o', 5, 8)]
+        """
+        for layer, conv in enumerate(self.convolutions):
+            for (mul, ir), part in zip(conv.irreps_relaxed, conv.irreps_relaxed.slices()):
+                for copy in range(mul):
+                    start = part.start + copy * ir.dim
+                    yield RelaxedBlock(layer, str(ir), copy, start, start + ir.dim)
 
     def edge_features(self, graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
         """Spherical harmonics of the edge directions and the embedding of their lengths."""

@@ -95,17 +95,6 @@ class IrrepRow:
         return cls(**row | {"vector": tuple(data["vector"])})
 
 
-def relaxed_blocks(network) -> list[tuple[int, str, int, slice]]:
-    """(layer, irrep, copy, slice of θ) for every block of every layer, conventions order."""
-    blocks = []
-    for layer, conv in enumerate(network.convolutions):
-        for (mul, ir), part in zip(conv.irreps_relaxed, conv.irreps_relaxed.slices()):
-            for c in range(mul):
-                start = part.start + c * ir.dim
-                blocks.append((layer, str(ir), c, slice(start, start + ir.dim)))
-    return blocks
-
-
 def _loss_without(task, network, layer: int, where: slice) -> float:
     """Fit loss with one block zeroed. The block is zeroed in place and restored, rather than
     on a copy, because the task caches edge features per network object."""
@@ -162,15 +151,18 @@ def irrep_rows(network, task, input_group: PointGroup, initial_loss: float,
     weights = network.relaxed_weights()
     scales = layer_scales(network)
     rows = []
-    for layer, irrep, copy, where in relaxed_blocks(network):
+    for block in network.relaxed_blocks():
+        layer, irrep, copy, where = block.layer, block.irrep, block.copy, block.where
         vector = weights[layer][where].detach().numpy().astype(np.float64)
         scale = max(scales[layer], 1e-300)
         norm = float(np.linalg.norm(vector))
-        breaking = 0.0 if irrep == "0e" else float(
-            np.linalg.norm(breaking_part(irrep, vector, input_group))
+        breaking = (
+            0.0
+            if block.invariant
+            else float(np.linalg.norm(breaking_part(irrep, vector, input_group)))
         )
         loss_zeroed = None
-        if irrep != "0e" and norm / scale > threshold:
+        if not block.invariant and norm / scale > threshold:
             loss_zeroed = _loss_without(task, network, layer, where)
         needed = is_needed(loss_zeroed, loss, initial_loss, threshold)
         rows.append(IrrepRow(

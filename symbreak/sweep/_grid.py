@@ -1,6 +1,6 @@
 """The sweep's grid and its folder: ``SWEEP/sweep.json`` plus one run directory per point.
 
-A grid is the product of the values of some :class:`~symbreak.fit.FitOptions` fields (the
+A grid is the product of the values of some :class:`~symbreak.options.FitOptions` fields (the
 *axes*, seeds last) with every other field fixed. Each point is an ordinary run directory
 ``SWEEP/<point name>`` (loadable by :func:`symbreak.run.load_run`); ``sweep.json`` records the
 grid and each point's state. Whether a point is finished is read off the folder, never off
@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from symbreak.conventions import PAIR_TARGETS, REGULARISERS
 from symbreak.errors import RunError
 
 SWEEP_SCHEMA = 1
@@ -58,7 +57,7 @@ class SweepPoint:
 
     name: str
     values: dict  # the axes' values only
-    options: dict  # fixed options and the axes' values: FitOptions(**options)
+    options: dict  # fixed options and the axes' values: FitOptions.from_flat(**options)
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ class SweepGrid:
     ----------
     axes : ``{"l_relaxed": [2, 4, 6], "reg_strength": [1e-4, 1e-3], "seed": [0, 1, 2]}``;
         every name must be in :data:`SWEEPABLE`, every list non-empty and without repeats.
-    fixed : the other :class:`~symbreak.fit.FitOptions` fields, stored unchanged.
+    fixed : the other :class:`~symbreak.options.FitOptions` fields, stored unchanged.
     """
 
     axes: dict
@@ -222,10 +221,6 @@ def open_sweep(out: str | os.PathLike, data: str | os.PathLike, grid: SweepGrid)
     return state
 
 
-#: Values of the string options (from the conventions, so the grid is checked before torch loads).
-CHOICES = {"reg": REGULARISERS, "target": PAIR_TARGETS}
-
-
 def grid_from_options(lists: dict, seeds: int, fixed: dict | None = None) -> SweepGrid:
     """The grid of ``symbreak sweep``: option name -> comma list (None: not given).
 
@@ -236,7 +231,7 @@ def grid_from_options(lists: dict, seeds: int, fixed: dict | None = None) -> Swe
     >>> grid_from_options({"l_relaxed": "2,4", "epochs": "30"}, seeds=2).axes
     {'l_relaxed': [2, 4], 'seed': [0, 1]}
     """
-    from symbreak.option_checks import check_fit_options
+    from symbreak.options import FitOptions
 
     if seeds < 1:
         raise ValueError(f"--seeds must be at least 1, not {seeds}.")
@@ -248,12 +243,7 @@ def grid_from_options(lists: dict, seeds: int, fixed: dict | None = None) -> Swe
         if not values:
             raise ValueError(f"--{name.replace('_', '-')} needs at least one value.")
         for value in values:
-            if name in CHOICES:
-                if value not in CHOICES[name]:
-                    raise ValueError(f"--{name} must be one of {', '.join(CHOICES[name])}, "
-                                     f"not {value!r}.")  # fmt: skip
-            else:
-                check_fit_options(**{name: value})
+            FitOptions.from_flat(**{name: value})  # the option's own check, as symbreak fit's
         if len(values) > 1:
             axes[name] = values
         else:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def fit_point(data: str, out: str, options: dict, threads: int, running: str) -> dict:
-    """Fit ``data`` with ``FitOptions(**options)`` into the run directory ``out``.
+    """Fit ``data`` with ``FitOptions.from_flat(**options)`` into the run directory ``out``.
 
     ``threads`` torch threads: the worker's cores. A fit that shares cores with other fits'
     threads runs about 15 times slower (docs/sweep.md), so Ray gives each point ``threads``
@@ -32,12 +32,12 @@ def fit_point(data: str, out: str, options: dict, threads: int, running: str) ->
     marker.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                                   "threads": threads, "started": time.time()}))  # fmt: skip
     from symbreak.errors import DataError, RunError
-    from symbreak.fit import FitOptions
+    from symbreak.options import FitOptions
     from symbreak.pipeline import fit_file
 
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
-        _, result = fit_file(data, out, FitOptions(**options))
+        _, result = fit_file(data, out, FitOptions.from_flat(**options))
     except (DataError, RunError, ValueError) as error:
         return {"status": "failed", "error": str(error)}
     finally:

@@ -37,7 +37,7 @@ def prism_run_path(tmp_path_factory) -> Path:
         theta[block] = torch.tensor([0.0, 0.0, 1.0, 0.0, 0.0], dtype=theta.dtype)
     history = [{"epoch": k + 1, "loss": 10.0 ** -k, "fit_loss": 10.0 ** -k,
                 "reg_loss": 1e-3, "seconds": 0.1 * k} for k in range(5)]  # fmt: skip
-    options = dataclasses.asdict(FitOptions(l_relaxed=2, hidden_mul=4, hidden_l=1))
+    options = FitOptions.from_flat(l_relaxed=2, hidden_mul=4, hidden_l=1).to_dict()
     config = {"task": "pairs", "input": {"path": "cube_to_prism.h5", "sha256": ""},
               "options": options, "network": NETWORK,
               "fit": {"loss": 1e-4, "initial_loss": 1.0, "relative_loss": 1e-4, "epochs": 5,

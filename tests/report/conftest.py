@@ -46,7 +46,7 @@ def fitted(tmp_path_factory):
             label = f"{name}_{'rotated' if rotated else 'plain'}_{len(cache)}"
             if rotated:
                 data = rotate_pairs(data, folder / f"{label}.h5", FRAME, SHIFT)
-            path, _ = fit_file(data, folder / label, FitOptions(**options))
+            path, _ = fit_file(data, folder / label, FitOptions.from_flat(**options))
             cache[key] = load_run(path)
         return cache[key]
 

@@ -51,7 +51,7 @@ def sample_run(tmp_path_factory):
         path, result = fit_file(
             SAMPLE,
             tmp_path_factory.mktemp("runs") / "lorentz",
-            FitOptions(layers=1),
+            FitOptions.from_flat(layers=1),
         )
     finally:
         torch.set_num_threads(threads)

@@ -15,8 +15,8 @@ from .conftest import FAST
 
 
 def fit_fields(path, **options):
-    options = FitOptions(**{**FAST, **options})
-    task = TrajectoryTask.from_dataset(load_dataset(path), options, options.seed)
+    options = FitOptions.from_flat(**{**FAST, **options})
+    task = TrajectoryTask.from_dataset(load_dataset(path), options.task, options.optimiser.seed)
     result = fit(task, options)
     fields = fitted_fields(result.network_, task)
     vectors = field_vectors(fields, task.acceleration_scale, task.velocity_scale)
@@ -134,8 +134,8 @@ def test_a_cutoff_gives_messages_between_interacting_particles(tmp_path):
     v = rng.normal(size=x.shape)
     path = tmp_path / "spring.h5"
     write_trajectories(path, {"s": {"positions": x, "velocities": v, "accelerations": a}})
-    options = FitOptions(layers=1, l_relaxed=1, cutoff=5.0, epochs=60)
-    task = TrajectoryTask.from_dataset(load_dataset(path), options, options.seed)
+    options = FitOptions.from_flat(layers=1, l_relaxed=1, cutoff=5.0, epochs=60)
+    task = TrajectoryTask.from_dataset(load_dataset(path), options.task, options.optimiser.seed)
     assert task.graph.edge_src.numel() == 2 * 50
     assert task.network_geometry() == {"max_radius": 5.0, "neighbour_norm": 1.0}
     result = fit(task, options)

@@ -31,9 +31,10 @@ def test_streaming_fit_reads_windows_and_recovers_the_fields(long_file, monkeypa
         return values
 
     monkeypatch.setattr(h5py.Dataset, "__getitem__", spy)
-    options = FitOptions(**FAST, epochs=8)
+    options = FitOptions.from_flat(**FAST, epochs=8)
     task = TrajectoryTask.from_dataset(
-        load_dataset(long_file), options, options.seed, max_in_memory=0, minibatch_rows=256
+        load_dataset(long_file), options.task, options.optimiser.seed, max_in_memory=0,
+        minibatch_rows=256,
     )
     assert task.streaming and len(task.targets) == 4096  # only the evaluation rows in memory
     result = fit(task, options)
@@ -52,9 +53,10 @@ def test_streaming_fit_reads_windows_and_recovers_the_fields(long_file, monkeypa
 def test_streaming_baseline_stays_high(long_file):
     from symbreak.tasks.trajectories import TrajectoryTask
 
-    options = FitOptions(**FAST, epochs=2, relaxed=False)
+    options = FitOptions.from_flat(**FAST, epochs=2, relaxed=False)
     task = TrajectoryTask.from_dataset(
-        load_dataset(long_file), options, options.seed, max_in_memory=0, minibatch_rows=1024
+        load_dataset(long_file), options.task, options.optimiser.seed, max_in_memory=0,
+        minibatch_rows=1024,
     )
     result = fit(task, options)
     assert result.loss_ > 0.5 * result.initial_loss_

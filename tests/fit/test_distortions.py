@@ -77,7 +77,7 @@ def test_rounding_leaves_the_invariant_subspace_only_without_the_projection(tmp_
     pair = published_pair("BaTiO3_P4mm_Ti", rotation=_frame(1))
     breaking = {}
     for adapted in (False, True):
-        options = FitOptions(epochs=100, symmetry_adapted=adapted)
+        options = FitOptions.from_flat(epochs=100, symmetry_adapted=adapted)
         _, report = _fit_and_explain(
             tmp_path, f"bto_{adapted}", pair.source, pair.target, pair.species, options
         )

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from symbreak.data import load_dataset
-from symbreak.fit import FitOptions, fit, weight_groups
+from symbreak.fit import FitOptions, fit
 from symbreak.model import representation_matrix
 from symbreak.run import load_run
 from symbreak.tasks.pairs import PairsTask
@@ -46,10 +46,12 @@ def breaking_norm(network, group: list[np.ndarray]) -> float:
 
 def irrep_norms(network) -> dict[str, float]:
     norms: dict[str, float] = {}
-    for group in weight_groups(network):
-        theta = network.convolutions[group.layer].relaxed_weights.detach()
-        norm = float(theta[group.start : group.stop].norm())
-        norms[group.irrep] = max(norms.get(group.irrep, 0.0), norm)
+    for block in network.relaxed_blocks():
+        if block.invariant:
+            continue
+        theta = network.convolutions[block.layer].relaxed_weights.detach()
+        norm = float(theta[block.where].norm())
+        norms[block.irrep] = max(norms.get(block.irrep, 0.0), norm)
     return norms
 
 
@@ -83,7 +85,8 @@ def test_cube_to_cube_keeps_weights_in_the_oh_invariant_subspace(sample_path):
 
 
 def test_cube_to_random_activates_odd_and_even_irreps_of_several_l(sample_path):
-    result = fit(PairsTask(load_dataset(sample_path("cube_to_random"))), FitOptions(epochs=60))
+    task = PairsTask(load_dataset(sample_path("cube_to_random")))
+    result = fit(task, FitOptions.from_flat(epochs=60))
     norms = irrep_norms(result.network_)
     active = {name for name, n in norms.items() if n > 1e-3}
     assert len({name for name in active if name.endswith("o")}) >= 2
@@ -94,7 +97,7 @@ def test_cube_to_random_activates_odd_and_even_irreps_of_several_l(sample_path):
 
 def test_plain_equivariant_network_cannot_fit_the_prism(sample_path, prism):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
-    frozen = fit(task, FitOptions(relaxed=False, epochs=100))
+    frozen = fit(task, FitOptions.from_flat(relaxed=False, epochs=100))
     assert breaking_norm(frozen.network_, OH) == 0.0
     assert frozen.loss_ > 0.1 * frozen.initial_loss_
     assert frozen.loss_ > 1e4 * prism.loss_
@@ -102,15 +105,15 @@ def test_plain_equivariant_network_cannot_fit_the_prism(sample_path, prism):
 
 def test_signal_target_also_converges_on_the_prism(sample_path):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")), target="signal")
-    result = fit(task, FitOptions(target="signal"))
+    result = fit(task, FitOptions.from_flat(target="signal"))
     assert result.loss_ < 1e-6 * result.initial_loss_
     assert breaking_norm(result.network_, D4H) < 1e-9
 
 
 def test_same_seed_same_relaxed_weights(sample_path):
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
-    a, b = (fit(task, FitOptions(epochs=8, seed=3)) for _ in range(2))
-    c = fit(task, FitOptions(epochs=8, seed=4))
+    a, b = (fit(task, FitOptions.from_flat(epochs=8, seed=3)) for _ in range(2))
+    c = fit(task, FitOptions.from_flat(epochs=8, seed=4))
     for x, y in zip(a.network_.relaxed_weights(), b.network_.relaxed_weights()):
         assert torch.equal(x, y)
     assert not all(
@@ -155,5 +158,5 @@ def test_threads_one_for_small_problems_unless_asked(sample_path, monkeypatch):
     monkeypatch.setenv("SYMBREAK_THREADS", "2")
     assert choose_threads(None, task) == 2
     before = torch.get_num_threads()
-    fit(task, FitOptions(epochs=1, threads=1))
+    fit(task, FitOptions.from_flat(epochs=1, threads=1))
     assert torch.get_num_threads() == before  # the caller's setting is restored
