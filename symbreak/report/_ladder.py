@@ -51,9 +51,9 @@ class ThresholdWindow:
                 "group": self.group.name}  # fmt: skip
 
 
-def _counted(rows: list[IrrepRow], t: float, loss: float, initial_loss: float) -> list[IrrepRow]:
+def _counted(rows: list[IrrepRow], t: float, loss: float, data_loss: float) -> list[IrrepRow]:
     return [row for row in rows if row.irrep != "0e" and row.relative_norm > t
-            and is_needed(row.loss_zeroed, loss, initial_loss, t)]  # fmt: skip
+            and is_needed(row.loss_zeroed, loss, data_loss, t)]  # fmt: skip
 
 
 def _vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
@@ -69,7 +69,7 @@ def _group_at(input_group: PointGroup, rows: list[IrrepRow], t: float) -> PointG
     return residual_group(input_group, vectors, t) if vectors else input_group
 
 
-def _switch_points(rows: list[IrrepRow], loss: float, initial_loss: float,
+def _switch_points(rows: list[IrrepRow], loss: float, data_loss: float,
                    threshold: float) -> list[float]:  # fmt: skip
     """Thresholds above ``threshold`` where the counted set of blocks can change."""
     points = set()
@@ -78,8 +78,8 @@ def _switch_points(rows: list[IrrepRow], loss: float, initial_loss: float,
             continue
         points.add(row.relative_norm)
         gain = row.loss_zeroed - loss
-        if initial_loss > 0 and gain > 0:
-            points.add(math.sqrt(gain / initial_loss))  # where t² L0 overtakes the gain
+        if data_loss > 0 and gain > 0:
+            points.add(math.sqrt(gain / data_loss))  # where t² L_d overtakes the gain
     return [p for p in _distinct(list(points)) if p > threshold * (1 + 1e-6)]
 
 
@@ -125,15 +125,16 @@ def _probe(low: float, high: float) -> float:
 
 
 def threshold_ladder(rows: list[IrrepRow], input_group: PointGroup, loss: float,
-                     initial_loss: float, threshold: float) -> list[ThresholdWindow]:  # fmt: skip
+                     data_loss: float, threshold: float) -> list[ThresholdWindow]:  # fmt: skip
     """Windows of threshold, from ``threshold`` up, each with its residual group.
 
     Parameters
     ----------
     rows : :func:`symbreak.report.irrep_rows` of the run, measured at ``threshold``.
     input_group : the input's point group G (the report's ``input`` group).
-    loss, initial_loss : the fit loss of the fitted network and at initialisation (the fit
-        summary's ``loss`` and ``initial_loss``), for the loss test at each threshold.
+    loss, data_loss : the fit loss of the fitted network (the fit summary's ``loss``) and the
+        data's own mean square (:func:`symbreak.report._activity.reference_loss`), for the
+        loss test at each threshold.
     threshold : the threshold ``rows`` were measured at (the lowest the ladder can go).
 
     Returns
@@ -142,10 +143,10 @@ def threshold_ladder(rows: list[IrrepRow], input_group: PointGroup, loss: float,
     at ``threshold`` and holds the report's residual group, the last ends at infinity with G.
     """
     threshold = max(float(threshold), 1e-300)
-    edges = [threshold, *_switch_points(rows, loss, initial_loss, threshold), math.inf]
+    edges = [threshold, *_switch_points(rows, loss, data_loss, threshold), math.inf]
     windows: list[ThresholdWindow] = []
     for low, high in zip(edges[:-1], edges[1:]):
-        counted = _counted(rows, _probe(low, high), loss, initial_loss)
+        counted = _counted(rows, _probe(low, high), loss, data_loss)
         inner = [low, *(_inner_points(input_group, counted, low, high) if counted else []), high]
         for a, b in zip(inner[:-1], inner[1:]):
             try:

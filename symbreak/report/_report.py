@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from symbreak.conventions import relaxed_irrep_names
-from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows
+from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, reference_loss
 from symbreak.report._fit_summary import FitSummary
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._verdict import predicted_irreps, verdict
@@ -319,7 +319,8 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     task = task_for_run(run)
     symmetry = task.data_symmetry(tolerance, run.network)
     fit = FitSummary.from_dict(run.config["fit"])
-    rows = irrep_rows(run.network, task, symmetry.input_group, fit.initial_loss, threshold)
+    data_loss = reference_loss(task, fit.initial_loss)
+    rows = irrep_rows(run.network, task, symmetry.input_group, data_loss, threshold)
     vectors = weights_vectors(rows)
     weights_group = stabilizer(vectors, threshold) if vectors else PointGroup.spherical(True)
     input_group = aligned(symmetry.input_group, symmetry.data_group)
@@ -335,7 +336,7 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         groups, activated_irreps(rows, l_relaxed), predicted, fit.to_config(), l_relaxed,
         rows=rows, data_residual=data_residual, threshold=threshold,
     )  # fmt: skip
-    ladder = threshold_ladder(rows, symmetry.input_group, fit.loss, fit.initial_loss, threshold)
+    ladder = threshold_ladder(rows, symmetry.input_group, fit.loss, data_loss, threshold)
     return Report(
         task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted,
         consistent=consistent, verdict=paragraph, fit=fit, l_relaxed=l_relaxed,

@@ -120,8 +120,8 @@ def preparation_sentences(preparation: Mapping) -> list[str]:
            if motion.get("translation_norm", 0) > 0 or motion.get("rotation_degrees", 0) > 0]
     chosen = preparation.get("symmetry_tolerance") or {}
     if chosen.get("chosen"):
-        gaps = [f"for {p['pair']} the operations of {p['group']} move atoms by at most "
-                f"{p['gap'][0]:.3g}, the next by {p['gap'][1]:.3g}"
+        gaps = [p.get("sentence") or f"for {p['pair']} the operations of {p['group']} move "
+                f"atoms by at most {p['gap'][0]:.3g}, the next by {p['gap'][1]:.3g}"
                 for p in chosen["pairs"] if p.get("gap")]  # fmt: skip
         text = f"the structure tolerance {chosen['tolerance']:.3g} was read off the data"
         out.append(text + (": " + "; ".join(gaps) if gaps else " (no clear gap: default)") + ".")

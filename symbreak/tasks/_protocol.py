@@ -77,6 +77,10 @@ class Task(Protocol):
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """The fit loss (mean squared error) of ``network`` on the task's data."""
 
+    def data_loss(self) -> float:
+        """The fit loss of a network that predicts zero: the data's own mean square, the
+        scale against which the report measures what a block of relaxed weights explains."""
+
     def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
         """One pass over the data in shuffled (graph, target) batches; streaming tasks only."""
 

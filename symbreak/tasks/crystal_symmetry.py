@@ -27,6 +27,7 @@ numpy and spglib only (``pip install symbreak[crystals]``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +58,9 @@ class SpaceGroup:
 
 
 def _spglib():
+    # spglib prints its C library's warnings ("ssm_get_exact_positions failed") to stdout
+    # when a symprec finds no consistent group; the symprec scan tries many on purpose.
+    os.environ.setdefault("SPGLIB_WARNING", "OFF")
     try:
         import spglib
     except ImportError:
@@ -126,6 +130,7 @@ def kept_space_group(source_cell, source_fractional, target_cell, target_fractio
             keep[k] = np.linalg.norm(delta, axis=1).max() <= symprec
     if not keep.any():  # the identity always passes; this is a broken input
         raise DataError("no operation of the child maps the parent consistently.")
+    keep = _closed(child.rotations, keep)
     rotations, translations = child.rotations[keep], child.translations[keep]
     number, symbol = 0, "?"
     integral = np.round(rotations)
@@ -136,6 +141,26 @@ def kept_space_group(source_cell, source_fractional, target_cell, target_fractio
         if kind is not None:
             number, symbol = int(kind.number), str(kind.international_short)
     return SpaceGroup(number, symbol, rotations, translations)
+
+
+def _closed(rotations: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``keep`` less the operations whose rotations, multiplied with the kept ones, leave the
+    kept rotations: the point group must be a group.
+
+    Each operation is tested on its own, within symprec; near the edge of a tolerance window
+    (noisy data) a C4 can pass while its square fails, which is no group (a ValueError when it
+    is named). Dropping offenders until the set is closed leaves a group (E always stays).
+    """
+    keep = keep.copy()
+    keys = [tuple(np.round(r, 6).ravel()) for r in rotations]
+    while True:
+        kept = {keys[k]: rotations[k] for k in np.flatnonzero(keep)}
+        offenders = {key for key, r in kept.items()
+                     if any(tuple(np.round(r @ q, 6).ravel()) not in kept for q in kept.values())}
+        if not offenders:
+            return keep
+        worst = max(offenders)  # any one offender; the loop removes until closed
+        keep &= np.array([key != worst for key in keys])
 
 
 def cartesian_point_group(rotations: np.ndarray, cell: np.ndarray) -> PointGroup:

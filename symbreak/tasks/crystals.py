@@ -177,6 +177,10 @@ class CrystalTask:
         error = error + (self.cell_sizes[:, None] * (cells - self.cell_strains).pow(2)).sum()
         return error / self.targets.numel()
 
+    def data_loss(self) -> float:
+        """The fit loss of a network that predicts zero: the data's own mean square."""
+        return float(self.targets.pow(2).mean())
+
     def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
                       ) -> DataSymmetry:  # fmt: skip
         """Point groups of parent, child and map (spglib at ``tolerance``), user's frame."""
@@ -220,7 +224,7 @@ class CrystalTask:
         from symbreak.tasks.pairs import prepared_pairs
 
         dataset, motions = prepared_pairs(dataset, options)
-        tolerance = crystal_tolerance(options)
+        tolerance = crystal_tolerance(dataset, options)
         task = cls(dataset, options.cutoff, tolerance["tolerance"])
         task.preparation = {"rigid_motion": motions, "symmetry_tolerance": tolerance}
         return task
@@ -252,13 +256,62 @@ def _intersection(groups):
     return reduce(lambda a, b: a & b, groups)
 
 
-def crystal_tolerance(options: TaskOptions) -> dict:
-    """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or spglib's
-    default symprec (:data:`DEFAULT_CRYSTAL_TOLERANCE`)."""
-    given = options.symmetry_tolerance
-    return {"tolerance": given if given is not None else DEFAULT_CRYSTAL_TOLERANCE,
-            "chosen": False, "pairs": []}  # fmt: skip
+#: The scan of spglib's symprec when the user gives no tolerance (Angstrom): from below the
+#: rounding of published coordinates to 5 % of the shortest interatomic distance, in steps of
+#: 10^(1/8). A window of symprec where the kept group holds must span this factor to be clear.
+SCAN_LOW, SCAN_HIGH_FRACTION, SCAN_STEPS_PER_DECADE, CLEAR_WINDOW = 1e-4, 0.05, 8, 4.0
+
+
+def crystal_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
+    """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or, for each
+    pair, one read off its ladder of symprec (:func:`symprec_ladder`); the smallest serves all.
+
+    A fixed symprec cannot serve both exact and noisy structures: on BaTiO3 P4mm with 0.002 A
+    of noise on the child, spglib's default-like 0.01 A finds Cs (the map keeps a mirror only),
+    while the ladder shows C4v holding from 0.017 to 0.16 A.
+    """
+    if options.symmetry_tolerance is not None:
+        return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}
+    pairs = [symprec_ladder(pair) for pair in dataset.pairs]
+    return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
+
+
+def symprec_ladder(pair) -> dict:
+    """The point group the map keeps at each symprec of the scan, and the symprec chosen.
+
+    Windows are runs of one kept group. The choice is the geometric middle of the lowest clear
+    window (spanning :data:`CLEAR_WINDOW`) whose group is not C1, else of the widest window
+    that is not C1, else :data:`DEFAULT_CRYSTAL_TOLERANCE` (the rule of the cluster ladder,
+    :func:`symbreak.symmetry.choose_tolerance`, with spglib in place of the operation errors).
+    """
+    high = max(SCAN_HIGH_FRACTION * shortest_distance(pair.source, pair.source_cell), 2 * SCAN_LOW)
+    steps = int(np.ceil(SCAN_STEPS_PER_DECADE * np.log10(high / SCAN_LOW)))
+    grid = np.geomspace(SCAN_LOW, high, steps + 1)
+    windows: list[list] = []  # [low, high, group name]
+    for low, top in zip(grid[:-1], grid[1:]):
+        try:
+            name = crystal_groups(pair.source, pair.target, pair.source_cell, pair.target_cell,
+                                  pair.species + 1, float(low)).kept_point_group.name  # fmt: skip
+        except (DataError, ValueError):  # spglib found no group, or not a group: no window
+            name = None
+        if windows and windows[-1][2] == name:
+            windows[-1][1] = float(top)
+        else:
+            windows.append([float(low), float(top), name])
+    ladder = [window for window in windows if window[2] is not None]
+    broken = [window for window in ladder if window[2] != "C1"]
+    clear = [window for window in broken if window[1] >= CLEAR_WINDOW * window[0]]
+    choice = clear[0] if clear else max(broken, key=lambda w: w[1] / w[0], default=None)
+    out = {"pair": pair.name, "ladder": [{"low": a, "high": b, "group": g} for a, b, g in ladder]}
+    if choice is None:
+        return out | {"tolerance": DEFAULT_CRYSTAL_TOLERANCE, "group": None, "gap": None}
+    low, top, name = choice
+    sentence = (f"for {pair.name} spglib finds the map keeping {name} for every symprec from "
+                f"{low:.3g} to {top:.3g}")  # fmt: skip
+    return out | {"tolerance": float(np.sqrt(low * top)), "group": name, "gap": [low, top],
+                  "sentence": sentence}  # fmt: skip
 
 
 __all__ = ["CUTOFF_FACTOR", "DEFAULT_CRYSTAL_TOLERANCE", "CrystalTask", "crystal_targets",
-           "crystal_tolerance", "periodic_edges", "shortest_distance"]  # fmt: skip
+           "crystal_tolerance", "periodic_edges", "shortest_distance",
+           "symprec_ladder"]  # fmt: skip

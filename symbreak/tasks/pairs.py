@@ -1,4 +1,4 @@
-"""Learning tasks: how a dataset becomes network inputs, targets and a loss.
+"""The pairs task: a structure before and after, as graphs of the source and per-node targets.
 
 A task knows the irreps the network reads and writes, and evaluates the fit loss of a
 network on its data. The training loop (:mod:`symbreak.fit`) sees nothing else.
@@ -139,6 +139,10 @@ class PairsTask:
         options = run.options.task
         return cls(load_pairs(Path(run.path) / "data.h5"), options.target, options.cutoff,
                    tolerance=run_tolerance(run.config))  # fmt: skip
+
+    def data_loss(self) -> float:
+        """The fit loss of a network that predicts zero: the data's own mean square."""
+        return float(self.targets.pow(2).mean())
 
     # ------------------------------------------------------------------ before the fit
     def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:

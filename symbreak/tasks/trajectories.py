@@ -214,6 +214,10 @@ class TrajectoryTask:
         """Mean squared error of the scaled accelerations (on the evaluation rows if streaming)."""
         return node_mse(self, network)
 
+    def data_loss(self) -> float:
+        """The fit loss of a network that predicts zero: the data's own mean square."""
+        return float(self.targets.pow(2).mean())
+
     def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
         """One pass over the file in shuffled mini-batches; frames are read a window at a time.
 

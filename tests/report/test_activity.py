@@ -42,7 +42,7 @@ def test_relative_norms_cannot_collapse(fitted):
     # they make exactly 1 per layer, however small the 0e weight is
     run = fitted("cube_to_prism")
     task, network = task_for_run(run), run.network
-    initial = run.config["fit"]["initial_loss"]
+    initial = task.data_loss()
     weights = network.convolutions[1].relaxed_weights
     saved = weights.detach().clone()
     try:
@@ -72,7 +72,7 @@ def test_gravity_keeps_only_the_polar_vector(tmp_path):
 def test_unneeded_weights_never_count(fitted):
     run = fitted("cube_to_prism")
     task, network = task_for_run(run), run.network
-    initial = run.config["fit"]["initial_loss"]
+    initial = task.data_loss()
     group = named_group("Oh")
     weights = network.convolutions[0].relaxed_weights
     where = slice(5, 8)  # layer 0, 1o: the fit keeps it at zero (the data keep inversion)
@@ -97,8 +97,8 @@ def test_unneeded_weights_never_count(fitted):
 
 def test_breaking_norm_is_zero_for_invariant_weights(fitted):
     run = fitted("cube_to_cube")
-    rows = irrep_rows(run.network, task_for_run(run), named_group("Oh"),
-                      run.config["fit"]["initial_loss"])  # fmt: skip
+    task = task_for_run(run)
+    rows = irrep_rows(run.network, task, named_group("Oh"), task.data_loss())
     for row in rows:
         assert not row.active
         assert row.breaking_norm <= 1e-9 * max(row.norm, 1.0)

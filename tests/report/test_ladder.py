@@ -36,7 +36,7 @@ def tetragonal(stretch: float, frame) -> tuple[np.ndarray, float]:
 def test_windows_of_a_constructed_tensor(frame):
     vector, c4_move = tetragonal(0.01, frame)
     ladder = threshold_ladder([row("2e", vector, 0.5, 0.3)], named_group("Oh", frame),
-                              loss=1e-12, initial_loss=1.0, threshold=1e-3)  # fmt: skip
+                              loss=1e-12, data_loss=1.0, threshold=1e-3)  # fmt: skip
     assert [w.name for w in ladder] == ["D2h", "D4h", "Oh"]
     assert ladder[0].low == 1e-3 and math.isinf(ladder[-1].high)
     assert ladder[0].high == pytest.approx(c4_move, rel=1e-6)  # 0.02·√2 / |Q|
@@ -49,7 +49,7 @@ def test_the_loss_test_moves_a_window_edge():
     # zeroing the block costs 1e-4 of the data: it stops counting where t² passes 1e-4
     vector, _ = tetragonal(0.0, np.eye(3))
     ladder = threshold_ladder([row("2e", vector, 0.5, 1e-4)], named_group("Oh"),
-                              loss=1e-12, initial_loss=1.0, threshold=1e-3)  # fmt: skip
+                              loss=1e-12, data_loss=1.0, threshold=1e-3)  # fmt: skip
     assert [w.name for w in ladder] == ["D4h", "Oh"]
     assert ladder[0].high == pytest.approx(1e-2, rel=1e-6)
 
@@ -77,7 +77,7 @@ def test_first_window_is_the_reports_group(fitted):
     report = build_report(run)
     fit = run.config["fit"]
     ladder = threshold_ladder(report.rows, report.groups["input"], fit["loss"],
-                              fit["initial_loss"], report.threshold)  # fmt: skip
+                              run.task.data_loss(), report.threshold)  # fmt: skip
     assert ladder[0].low == report.threshold
     assert ladder[0].group == report.residual_group
     assert ladder[-1].group == report.groups["input"] and math.isinf(ladder[-1].high)

@@ -109,3 +109,34 @@ def test_fit_of_a_crystal_pair_gives_the_childs_crystal_class(tmp_path, name):
     report = load_run(out).saved_report
     assert report["fit"]["converged"]
     assert report["residual_point_group"] == report["data_point_group"] == EXPECTED[name][1]
+
+
+def test_noisy_child_tolerance_is_read_off_the_symprec_ladder(tmp_path):
+    """0.002 A of noise on the BaTiO3 P4mm child: at 0.01 A the map keeps only a mirror; the
+    ladder finds the clear window where spglib keeps C4v, and the fit's tolerance lies in it."""
+    from ase.io import read, write
+
+    from symbreak.options import TaskOptions
+    from symbreak.tasks.crystals import crystal_tolerance
+
+    parent_path, child_path, _ = published_files(tmp_path, "BaTiO3_P4mm_Ti", seed=0)
+    noisy = read(child_path)
+    noisy.positions += np.random.default_rng(0).normal(size=noisy.positions.shape) * 0.002
+    write(child_path, noisy)
+    dataset, _ = read_structure_pair([parent_path, child_path])
+    assert CrystalTask(dataset).data_symmetry(0.01).data_group.name != "C4v"
+    chosen = crystal_tolerance(dataset, TaskOptions())
+    (pair,) = chosen["pairs"]
+    assert pair["group"] == "C4v" and pair["gap"][1] >= 4 * pair["gap"][0]
+    assert CrystalTask(dataset).data_symmetry(chosen["tolerance"]).data_group.name == "C4v"
+    assert crystal_tolerance(dataset, TaskOptions(symmetry_tolerance=0.05))["tolerance"] == 0.05
+
+
+def test_kept_rotations_are_closed_into_a_group():
+    from symbreak.tasks.crystal_symmetry import _closed
+
+    c4 = np.array([[0.0, -1, 0], [1, 0, 0], [0, 0, 1]])
+    rotations = np.array([np.eye(3), c4, c4 @ c4, c4.T])
+    assert _closed(rotations, np.array([True, True, False, False])).tolist() == [True, False,
+                                                                                  False, False]
+    assert _closed(rotations, np.ones(4, dtype=bool)).all()
