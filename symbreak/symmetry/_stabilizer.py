@@ -51,12 +51,9 @@ from symbreak.symmetry._critical_points import (
 )
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import close_group
-from symbreak.symmetry._wigner import so3_generators
+from symbreak.symmetry._wigner import MAX_L, so3_generators
 
 DEFAULT_STABILIZER_TOLERANCE = 1e-6
-
-#: e3nn's spherical harmonics, from which the Wigner matrices are built, stop at l = 12.
-MAX_L = 12
 
 
 def parse_irrep_vectors(vectors: Mapping[str, object]) -> IrrepVectors:

@@ -1,8 +1,9 @@
 """Wigner D matrices and Lie-algebra generators of O(3) irreps in e3nn's real basis, in numpy.
 
 e3nn's spherical harmonics :math:`Y_l` (not normalised to the sphere) are homogeneous polynomials
-of degree l, equivariant: :math:`Y_l(Rx) = D_l(R) Y_l(x)`. We read their monomial coefficients off
-e3nn once (least squares, exact to rounding), then for fixed generic points :math:`X`
+of degree l, equivariant: :math:`Y_l(Rx) = D_l(R) Y_l(x)`. Their monomial coefficients were read
+off e3nn (least squares, exact to rounding) into :mod:`._harmonic_table` for l <= :data:`MAX_L`,
+so nothing here needs torch or e3nn. Then for fixed generic points :math:`X`
 :math:`D_l(R) = Y_l(RX)\\, Y_l(X)^+`, batched over many R in plain numpy. Parity follows e3nn:
 :math:`D_{l,p}(M) = p\\, D_l(-M)` for improper M, i.e. :math:`(p(-1)^l)\\, Y_l(MX) Y_l(X)^+`.
 
@@ -19,6 +20,9 @@ from functools import cache
 import numpy as np
 
 from symbreak.conventions import parse_irrep
+
+#: Highest degree of :mod:`._harmonic_table`: every l e3nn's spherical harmonics provide.
+MAX_L = 12
 
 
 @cache
@@ -49,14 +53,24 @@ def monomials(points: np.ndarray, l: int) -> np.ndarray:
 
 @cache
 def harmonic_coefficients(l: int) -> np.ndarray:
-    """(2l+1, k) matrix C with e3nn's :math:`Y_l(x) = C\\, m_l(x)` (``normalize=False``)."""
-    import torch
-    from e3nn import o3
+    """(2l+1, k) matrix C with e3nn's :math:`Y_l(x) = C\\, m_l(x)` (``normalize=False``), read-only.
 
-    points = np.random.default_rng(l).normal(size=(4 * len(monomial_exponents(l)) + 8, 3))
-    values = o3.spherical_harmonics(l, torch.from_numpy(points), normalize=False).numpy()
-    coefficients, *_ = np.linalg.lstsq(monomials(points, l), values, rcond=None)
-    return coefficients.T.copy()
+    Read from :mod:`._harmonic_table` (``scripts/make_harmonic_table.py``). Above
+    :data:`MAX_L` there is no fallback: e3nn itself stops there, so a ValueError says so.
+    """
+    if not 0 <= l <= MAX_L:
+        raise ValueError(f"spherical harmonics are tabulated for l = 0..{MAX_L} "
+                         f"(e3nn's limit), not l = {l}")  # fmt: skip
+    # Imported here, not at the top: without bytecode caching, parsing the 46 kB table costs
+    # 20 ms, which `import symbreak.symmetry` would pay even when no Wigner matrix is needed.
+    from symbreak.symmetry._harmonic_table import COEFFICIENTS
+
+    coefficients = np.zeros((2 * l + 1, len(monomial_exponents(l))))
+    for row, entries in enumerate(COEFFICIENTS[l]):
+        columns, values = zip(*entries, strict=True)
+        coefficients[row, list(columns)] = values
+    coefficients.flags.writeable = False  # cached and shared by every caller
+    return coefficients
 
 
 def spherical_harmonics(l: int, points) -> np.ndarray:

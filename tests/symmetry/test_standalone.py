@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,18 @@ UPPER_LAYERS = ("symbreak.data", "symbreak.model", "symbreak.tasks", "symbreak.f
                 "symbreak.report", "symbreak.render")  # fmt: skip
 
 
-def loaded_after_import(module: str) -> set[str]:
-    """Names in ``sys.modules`` after ``import module`` in a fresh interpreter."""
-    probe = f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"
+def run_fresh(probe: str) -> dict:
+    """Run ``probe`` in a fresh interpreter; it prints one JSON object, returned here."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))  # fmt: skip
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, cwd=ROOT, env=env)  # fmt: skip
-    return set(json.loads(out.stdout))
+    return json.loads(out.stdout)
+
+
+def loaded_after_import(module: str) -> set[str]:
+    """Names in ``sys.modules`` after ``import module`` in a fresh interpreter."""
+    return set(run_fresh(f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"))
 
 
 @pytest.mark.parametrize("module", ["symbreak.symmetry", "symbreak.errors", "symbreak.conventions"])
@@ -40,3 +45,30 @@ def test_bottom_layer_imports_no_torch_h5py_or_e3nn(module):
     assert module in loaded  # the probe did import it
     assert sorted(name for name in HEAVY if name in loaded) == []
     assert sorted(name for name in UPPER_LAYERS if name in loaded) == []
+
+
+#: Real work through the public API: a point group, and stabilisers that need Wigner matrices,
+#: so(3) generators, the candidate axes and the critical points (all of e3nn's harmonics).
+ANALYSIS = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    from symbreak.symmetry import named_group, point_group, stabilizer, wigner_D
+
+    turn = np.linalg.qr(np.random.default_rng(1).normal(size=(3, 3)))[0]
+    methane = 0.63 * np.array([[0, 0, 0], [1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1.0]])
+    cubic = wigner_D("4e", named_group("Oh").elements).mean(axis=0) @ np.arange(1.0, 10.0)
+    names = {
+        "methane": point_group(methane @ turn.T, ["C", "H", "H", "H", "H"]).name,
+        "uniaxial 2e": stabilizer({"2e": [0.0, 0.0, 1.0, 0.0, 0.0]}).name,
+        "generic 2e": stabilizer({"2e": [1.0, 0.3, -0.2, 0.5, 0.7]}).name,
+        "cubic 4e": stabilizer({"4e": cubic}).name,
+    }
+    print(json.dumps({"names": names, "modules": sorted(sys.modules)}))
+""")
+
+
+def test_symmetry_analysis_runs_without_torch_h5py_or_e3nn():
+    result = run_fresh(ANALYSIS)
+    assert result["names"] == {"methane": "Td", "uniaxial 2e": "Dinfh", "generic 2e": "D2h",
+                               "cubic 4e": "Oh"}  # fmt: skip
+    assert sorted(name for name in HEAVY if name in result["modules"]) == []
