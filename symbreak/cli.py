@@ -16,6 +16,8 @@ from typer.core import TyperCommand, TyperGroup
 
 from symbreak import __version__, _interrupts
 from symbreak.conventions import (
+    DEFAULT_RENDER_SIZE,
+    DEFAULT_THRESHOLD,
     PAIR_TARGETS,
     PAPER_EXAMPLES,
     PUBLISHED_EXAMPLES,
@@ -23,6 +25,10 @@ from symbreak.conventions import (
     RENDER_FORMATS,
 )
 from symbreak.errors import DataError, RunError
+from symbreak.options import FitOptions
+
+#: The library's defaults, shown by --help and used when an option is not given.
+_DEFAULTS = FitOptions()
 
 
 class _PlainFlags:
@@ -132,8 +138,12 @@ def fit(
         None, "--dt", help="Trajectory files (extxyz, .traj, LAMMPS dump, H5MD): time step, "
         "when the file gives none.", show_default=False,
     ),
-    l_relaxed: int = typer.Option(4, help="Highest l of the relaxed weights (both parities)."),
-    multiplicity: int = typer.Option(1, help="Copies of each irrep in the relaxed weights."),
+    l_relaxed: int = typer.Option(
+        _DEFAULTS.model.l_relaxed, help="Highest l of the relaxed weights (both parities)."
+    ),
+    multiplicity: int = typer.Option(
+        _DEFAULTS.model.multiplicity, help="Copies of each irrep in the relaxed weights."
+    ),
     layers: int = typer.Option(
         None,
         help="Relaxed convolutions, each with its own relaxed weights "
@@ -151,13 +161,18 @@ def fit(
         "off exactly; l2 is the paper's.",
     ),
     reg_strength: float = typer.Option(
-        1e-3, help="λ ≥ 0, relative to the loss at initialisation."
+        _DEFAULTS.optimiser.reg_strength, help="λ ≥ 0, relative to the loss at initialisation."
     ),
     epochs: int = typer.Option(
-        400, help="Upper bound on optimiser epochs; the fit stops early once converged."
+        _DEFAULTS.optimiser.epochs,
+        help="Upper bound on optimiser epochs; the fit stops early once converged.",
     ),
-    seed: int = typer.Option(0, help="Seed of the network's initial weights."),
-    lr: float = typer.Option(1.0, help="Learning rate > 0 (L-BFGS step scale for pairs)."),
+    seed: int = typer.Option(
+        _DEFAULTS.optimiser.seed, help="Seed of the network's initial weights."
+    ),
+    lr: float = typer.Option(
+        _DEFAULTS.optimiser.lr, help="Learning rate > 0 (L-BFGS step scale for pairs)."
+    ),
     cutoff: float = typer.Option(
         None, help="Edges join points closer than this (input length unit); default: every pair."
     ),
@@ -320,8 +335,8 @@ def explain(
         False, "--json", help="Print the report as JSON (the layout of report.json), nothing else."
     ),
     threshold: float = typer.Option(
-        1e-3,
-        help="Relative size (of the layer's 0e weight) above which a relaxed-weight block can "
+        DEFAULT_THRESHOLD,
+        help="Relative size (of the layer's whole relaxed weights) above which a block can "
         "count as active; also the relative tolerance of the weights' stabiliser.",
     ),
     tolerance: float = typer.Option(
@@ -507,7 +522,10 @@ def render(
         Format.png, "--format", help="png pictures, or html interactive pages for the 3-D views."
     ),
     layer: int = typer.Option(None, "--layer", help="Draw only this layer's relaxed weights."),
-    size: str = typer.Option("1200x600", "--size", help="Picture size WIDTHxHEIGHT in pixels."),
+    size: str = typer.Option(
+        "x".join(map(str, DEFAULT_RENDER_SIZE)), "--size",
+        help="Picture size WIDTHxHEIGHT in pixels.",
+    ),
 ) -> None:
     """Draw the relaxed weights, the structures with their symmetry elements and the training
     curve of RUN into OUT; OUT/index.html lists and explains every file."""

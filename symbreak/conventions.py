@@ -42,6 +42,13 @@ RENDER_FORMATS = ("png", "html")
 #: Length unit in which tolerances are given: the unit of the input positions.
 DEFAULT_SYMMETRY_TOLERANCE = 0.01
 
+#: Relative size (of a layer's whole relaxed weights) above which a block can count as active
+#: (``symbreak explain --threshold``; docs/report.md).
+DEFAULT_THRESHOLD = 1e-3
+
+#: Picture size (width, height) in pixels of ``symbreak render``.
+DEFAULT_RENDER_SIZE = (1200, 600)
+
 #: Names of the continuous point groups, ASCII for machines (JSON, file names).
 INFINITE_GROUP_NAMES = ("Cinf", "Cinfv", "Cinfh", "Dinf", "Dinfh", "SO3", "O3")
 

@@ -30,11 +30,11 @@ from symbreak.data.trajectories import (
 )
 from symbreak.errors import DataError
 
-#: The kinds of data symbreak learns from, by the name of their top-level HDF5 group.
-TASKS = ("pairs", "trajectories")
+#: The layouts of symbreak's HDF5 input, by the name of their top-level group (docs/data_format.md).
+SCHEMA_GROUPS = ("pairs", "trajectories")
 
 
-def detect_task(path: str | os.PathLike) -> str:
+def detect_schema(path: str | os.PathLike) -> str:
     """``"pairs"`` or ``"trajectories"``: the top-level group the file holds.
 
     Raises
@@ -43,7 +43,7 @@ def detect_task(path: str | os.PathLike) -> str:
         When the file is unreadable, holds both groups, or holds neither.
     """
     with open_hdf5(path) as handle:
-        found = [task for task in TASKS if task in handle]
+        found = [group for group in SCHEMA_GROUPS if group in handle]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -57,13 +57,13 @@ def detect_task(path: str | os.PathLike) -> str:
 def load_dataset(path: str | os.PathLike) -> PairDataset | TrajectoryDataset:
     """Load a file as a :class:`PairDataset` or a :class:`TrajectoryDataset`, as it holds."""
     loaders = {"pairs": load_pairs, "trajectories": load_trajectories}
-    return loaders[detect_task(path)](path)
+    return loaders[detect_schema(path)](path)
 
 
 __all__ = [
     "EXAMPLES",
     "SCHEMA_VERSION",
-    "TASKS",
+    "SCHEMA_GROUPS",
     "DataError",
     "FrameBatch",
     "PairDataset",
@@ -75,7 +75,7 @@ __all__ = [
     "cube_to_cube",
     "cube_to_prism",
     "cube_to_random",
-    "detect_task",
+    "detect_schema",
     "load_dataset",
     "load_pairs",
     "load_trajectories",

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from symbreak.conventions import RENDER_FORMATS
+from symbreak.conventions import DEFAULT_RENDER_SIZE, RENDER_FORMATS
 from symbreak.errors import RenderError
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 FORMATS = RENDER_FORMATS
 
 #: (width, height) of each picture: wide, because most views are two panels side by side.
-DEFAULT_SIZE = (1200, 600)
+DEFAULT_SIZE = DEFAULT_RENDER_SIZE
 
 
 @dataclass

@@ -45,11 +45,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from symbreak.conventions import DEFAULT_THRESHOLD
 from symbreak.report._interpretation import cartesian_form, interpret_irrep
 from symbreak.symmetry import PointGroup, breaking_part
 
-#: Default relative size (of the layer's whole norm) above which a block can count.
-DEFAULT_THRESHOLD = 1e-3
 #: A needed block explains at least this fraction of the data's mean square ...
 _DATA_FRACTION = 1e-2
 #: ... or more than the remaining loss, and always more than this fraction (rounding).
