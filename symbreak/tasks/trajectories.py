@@ -302,6 +302,9 @@ class TrajectoryTask:
             "group": group.name,
             "group_elements": group.symmetry_elements(),
             "description": describe_field_group(vectors, group),
+            # fields too weak to matter (tasks.fields.NEGLIGIBLE_FIELD): named, never drawn
+            "negligible": [kind for kind, irrep in (("polar", "1o"), ("axial", "1e"))
+                           if irrep not in vectors],  # fmt: skip
             "data": {**data.to_dict(), "group": data_group.name},
         }
         return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary,

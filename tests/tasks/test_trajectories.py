@@ -168,3 +168,15 @@ def test_report_names_the_groups_of_free_particles(sample_run):
     print_report(report, console)
     text = console.export_text()
     assert "input (free particles)" in text and "target structure" not in text
+
+
+def test_a_field_the_data_do_not_hold_is_named_negligible(simulate):
+    """Gravity alone (E only): B read out of the network is rounding, so the report lists it
+    as negligible and render names it instead of drawing an arrow of noise."""
+    path = simulate([0, 0, -1.0], [0, 0, 0])
+    options = FitOptions.from_flat(**FAST)
+    task = TrajectoryTask.from_dataset(load_dataset(path), options.task, options.optimiser.seed)
+    result = fit(task, options)
+    summary = task.data_symmetry(0.01, result.network_).fields
+    assert summary["negligible"] == ["axial"]
+    assert np.linalg.norm(summary["polar"]) == pytest.approx(1.0, rel=0.02)
