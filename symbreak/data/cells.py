@@ -232,6 +232,10 @@ def supercell_candidates(
     return [matrix for _, matrix in found]
 
 
+#: Fractional distance within which a coordinate counts as on a cell face.
+_FACE_SNAP = 1e-8
+
+
 def parent_supercell(
     parent: Structure, supercell: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list]:
@@ -243,9 +247,16 @@ def parent_supercell(
     inverse = np.linalg.inv(supercell.astype(float))
     fractional, symbols = [], []
     for position, symbol in zip(parent.fractional, parent.symbols):
+        position = position - np.floor(position + _FACE_SNAP)  # in [0, 1): the corners' reach
+        position[np.abs(position) < _FACE_SNAP] = 0.0
         inside = (position + translations) @ inverse
-        keep = np.all((inside >= -1e-9) & (inside < 1 - 1e-9), axis=1)
-        fractional.append(np.mod(inside[keep], 1.0))
+        # Coordinates on a cell face (a CIF's 1.0 or 4e-17 for 0) are snapped to it, so that
+        # exactly one image of each atom lies in [0, 1): a tolerance window on either side
+        # kept two images, or none, of the O at (1, 1/2, 1/2) of a CIF parent.
+        nearest = np.round(inside)
+        inside = np.where(np.abs(inside - nearest) < _FACE_SNAP, nearest, inside)
+        keep = np.all((inside >= 0.0) & (inside < 1.0), axis=1)
+        fractional.append(inside[keep])
         symbols += [symbol] * int(keep.sum())
     return np.concatenate(fractional), supercell @ parent.cell, symbols
 

@@ -106,3 +106,23 @@ def test_no_mapping_is_one_sentence(case, words):
         child = parent[:4]
     with pytest.raises(DataError, match=words):
         map_cells(_structure(parent, "p"), _structure(child, "c"))
+
+
+def test_atoms_on_cell_faces_appear_once_in_every_supercell():
+    """A CIF gives an O at fractional (1, 1/2, 1/2) and another at 4e-17: each supercell of the
+    parent must hold each atom exactly once (two images or none broke the map of a CIF
+    parent in its standard frame onto a rotated I4/mcm child)."""
+    from symbreak.data.cells import parent_supercell
+
+    length = 3.9
+    fractional = np.array([[0, 0, 0], [0.5, 0.5, 0.5], [1.0, 0.5, 0.5], [0.5, 0, 0.5],
+                           [0.5, 0.5, 4.3e-17]])  # fmt: skip
+    parent = Structure(fractional * length, ("Sr", "Ti", "O", "O", "O"), length * np.eye(3),
+                       np.ones(3, dtype=bool), "parent.cif")  # fmt: skip
+    child_cell = np.diag([length * 2**0.5, length * 2**0.5, 2 * length])
+    candidates = supercell_candidates(parent.cell, child_cell, 4)
+    assert len(candidates) > 4
+    for matrix in candidates:
+        inside, _, symbols = parent_supercell(parent, matrix)
+        assert len(symbols) == 20 and sorted(symbols).count("O") == 12
+        assert np.all((inside >= 0) & (inside < 1))
