@@ -6,7 +6,7 @@ would come), and fitted through ``fit_file`` with the default options. The expec
 spglib's crystal class of the child alone (an independent oracle). Issue 11's goal: at most
 5 s per fit for cells of up to 40 atoms on a 2-core machine.
 
-    python benchmarks/bench_crystals.py [--seeds 3] [--noise 0.002] [--only SrTiO3]
+    python benchmarks/bench_crystals.py [--seeds 3] [--noise 0.002] [--only SrTiO3] [--format cif]
 
 ``--noise`` adds Gaussian noise of that many length units to the child's positions; the
 symmetry tolerance is then spglib's default symprec unless ``--tolerance`` is given.
@@ -44,6 +44,8 @@ def main() -> int:
     parser.add_argument("--noise", type=float, default=0.0, help="σ of the child's positions")
     parser.add_argument("--tolerance", type=float, default=None, help="symmetry tolerance")
     parser.add_argument("--only", default="", help="comma-separated name fragments")
+    parser.add_argument("--format", default="traj", choices=["traj", "cif", "vasp", "extxyz"],
+                        help="file format of parent and child (ASE writes them)")
     args = parser.parse_args()
     from ase.io import read, write
 
@@ -69,6 +71,12 @@ def main() -> int:
                 noisy = read(child_path)
                 noisy.positions += rng.normal(size=noisy.positions.shape) * args.noise
                 write(child_path, noisy)
+            if args.format != "traj":  # the same structures as a user's files of that format
+                paths = []
+                for path in (parent_path, child_path):
+                    paths.append(path.with_suffix("." + args.format))
+                    write(paths[-1], read(path), format=args.format)
+                parent_path, child_path = paths
             dataset = load_input([parent_path, child_path])
             options = FitOptions.from_flat(symmetry_tolerance=args.tolerance)
             start = time.perf_counter()
