@@ -153,6 +153,38 @@ def _leftover_pattern(out: Path) -> re.Pattern:
     return re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}\.(partial|old)")
 
 
+def restore_replaced(out: str | os.PathLike, locked: bool = False) -> str | None:
+    """Put back the run that a killed writer moved aside; return its folder's name, or None.
+
+    A run being replaced is renamed aside (``.NAME.xxxxxxxx.old``) and the new one renamed
+    in; a writer killed between the two renames leaves no ``out`` and the old run aside.
+    When ``out`` is missing, no writer holds its lock (``locked``: the caller holds it) and
+    such a folder holds a complete run, the newest is renamed back, so the kill loses the new
+    fit only, as any kill does.
+    """
+    out = Path(out)
+    parent = out.absolute().parent
+    if out.exists() or not parent.is_dir():
+        return None
+    aside = re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}\.old")
+    candidates = [entry for entry in parent.iterdir() if aside.fullmatch(entry.name)
+                  and entry.is_dir() and not entry.is_symlink() and looks_like_run(entry)]
+    if not candidates:
+        return None
+    if not locked:
+        try:
+            with run_lock(out):
+                return restore_replaced(out, locked=True)
+        except RunError:  # a writer is at work: it finishes the replacement itself
+            return None
+    newest = max(candidates, key=lambda entry: entry.stat().st_mtime)
+    try:
+        newest.rename(out)
+    except OSError:
+        return None
+    return newest.name
+
+
 def clean_leftovers(out: str | os.PathLike) -> list[str]:
     """Remove staging folders that a killed writer left beside ``out``; return their names.
 

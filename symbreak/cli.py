@@ -251,6 +251,10 @@ def fit(
                 on_leftovers=lambda names: note(
                     f"removed {', '.join(names)}, left beside {out} by an interrupted fit."
                 ),
+                on_restored=lambda name: note(
+                    f"put the previous run back as {out}: a fit killed while replacing it had "
+                    f"left it aside as {name}."
+                ),
                 on_epoch=lambda row: progress.update(bar, completed=row.epoch, loss=row.loss),
             )
     except (DataError, RunError) as error:

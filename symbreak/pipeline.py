@@ -9,7 +9,7 @@ from pathlib import Path
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset
 from symbreak.fit import FitResult, HistoryRow, fit
 from symbreak.options import FitOptions
-from symbreak.run import check_out, clean_leftovers, run_lock, write_run
+from symbreak.run import check_out, clean_leftovers, restore_replaced, run_lock, write_run
 from symbreak.tasks import task_for_dataset
 
 
@@ -30,6 +30,7 @@ def fit_file(
     analyse: bool = True,
     dataset: PairDataset | TrajectoryDataset | None = None,
     on_leftovers: Callable[[list[str]], None] | None = None,
+    on_restored: Callable[[str], None] | None = None,
 ) -> tuple[Path, FitResult]:
     """Fit ``data_path`` and write the run directory ``out``; returns its path and the result.
 
@@ -37,12 +38,19 @@ def fit_file(
     written (:func:`~symbreak.run.check_out`), another fit writing ``out``, or a file system
     that refuses the run, all before anything is fitted except the last. ``dataset`` is
     ``load_dataset(data_path)`` when the caller has it already. Staging folders a killed fit
-    left beside ``out`` are removed and their names passed to ``on_leftovers``.
+    left beside ``out`` are removed and their names passed to ``on_leftovers``; a run that a
+    fit killed mid-replacement left aside is put back first (its folder's name goes to
+    ``on_restored``), so ``overwrite`` decides about it as about any run.
     """
     check_out(out, [data_path], overwrite)
     if dataset is None:
         dataset = load_dataset(data_path)
     with run_lock(out):
+        # a replacement killed between its two renames left the old run aside: put it back
+        # first, so that --force decides about it as about any run
+        restored = restore_replaced(out, locked=True)
+        if restored and on_restored is not None:
+            on_restored(restored)
         check_out(out, [data_path], overwrite)  # again: a fit may have finished meanwhile
         removed = clean_leftovers(out)
         if removed and on_leftovers is not None:

@@ -36,7 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import symbreak
-from symbreak._run_dir import check_out, clean_leftovers, looks_like_run, run_lock
+from symbreak._run_dir import (
+    check_out,
+    clean_leftovers,
+    looks_like_run,
+    restore_replaced,
+    run_lock,
+)
 from symbreak.errors import DataError, RunError
 from symbreak.options import FitOptions
 
@@ -182,6 +188,7 @@ def load_run(path: str | os.PathLike) -> Run:
         written by a newer symbreak.
     """
     path = Path(path)
+    restore_replaced(path)  # a replacement killed between its two renames: the old run is back
     for _ in range(READ_ATTEMPTS):
         config_text = None
         try:
@@ -359,6 +366,7 @@ __all__ = [
     "Run",
     "check_out",
     "clean_leftovers",
+    "restore_replaced",
     "load_run",
     "looks_like_run",
     "read_saved_report",

@@ -218,3 +218,26 @@ def test_a_writer_killed_in_staging_leaves_no_run_and_the_next_fit_cleans_up(
     assert f"removed {staging[0]}" in " ".join(result.output.split())
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     load_run(out)
+
+
+def test_a_run_left_aside_by_a_killed_replacement_is_put_back(tmp_path, data, no_fitting):
+    """A replacement killed between its two renames leaves no RUN, the old run aside and the
+    new one staged. The next reader or writer puts the old run back; the staging is dropped."""
+    from symbreak.run import restore_replaced
+
+    out = tmp_path / "run"
+    aside = fake_run(tmp_path / ".run.k1ll3d00.old")
+    (tmp_path / ".run.n3wst4g3.partial").mkdir()
+    not_a_run = tmp_path / ".run.0ther000.old"
+    not_a_run.mkdir()
+    assert restore_replaced(out) == aside.name
+    assert looks_like_run(out) and not aside.exists() and not_a_run.exists()
+    assert restore_replaced(out) is None  # RUN exists: nothing to do
+    # a writer holding the lock is mid-replacement: the reader leaves its folders alone
+    out.rename(aside)
+    with run_lock(out):
+        assert restore_replaced(out) is None and aside.exists()
+    # the next fit puts it back before it checks --out: without --force it is refused
+    result = fit_cli(data, out)
+    assert result.exit_code == 2 and looks_like_run(out) and not aside.exists()
+    assert "put the previous run back" in result.output
