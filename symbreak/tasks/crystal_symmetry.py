@@ -135,8 +135,16 @@ def kept_space_group(source_cell, source_fractional, target_cell, target_fractio
     number, symbol = 0, "?"
     integral = np.round(rotations)
     if np.allclose(rotations, integral, atol=1e-6):
+        # In a primitive cell the database's centring translations are lattice vectors, so
+        # operations repeat modulo the lattice; spglib names no group from a repeated list
+        # (I4/mcm given as its 10-atom primitive cell came out '?').
+        wrapped = np.round(translations % 1.0, 6) % 1.0
+        keys = np.concatenate([integral.reshape(len(integral), 9), wrapped], axis=1)
+        _, first = np.unique(keys, axis=0, return_index=True)
+        first = np.sort(first)
         kind = _spglib().get_spacegroup_type_from_symmetry(
-            integral.astype(np.int32), translations, lattice=target_cell, symprec=symprec
+            integral[first].astype(np.int32), translations[first], lattice=target_cell,
+            symprec=symprec,
         )
         if kind is not None:
             number, symbol = int(kind.number), str(kind.international_short)

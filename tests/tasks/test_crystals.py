@@ -140,3 +140,22 @@ def test_kept_rotations_are_closed_into_a_group():
     assert _closed(rotations, np.array([True, True, False, False])).tolist() == [True, False,
                                                                                   False, False]
     assert _closed(rotations, np.ones(4, dtype=bool)).all()
+
+
+def test_a_child_given_as_its_primitive_cell_keeps_its_space_group_name(tmp_path):
+    """I4/mcm as its 10-atom primitive cell: the database's centring translations repeat
+    modulo that lattice, and the kept group is still named I4/mcm (spglib on the child)."""
+    import spglib
+    from ase import Atoms
+    from ase.io import write
+
+    parent_path, _, child = published_files(tmp_path, "SrTiO3_I4mcm_Ti", seed=2)
+    cell = (np.asarray(child.cell), child.get_scaled_positions(), child.numbers)
+    lattice, positions, numbers = spglib.find_primitive(cell, symprec=1e-4)
+    write(tmp_path / "primitive.cif", Atoms(numbers=numbers, scaled_positions=positions,
+                                            cell=lattice, pbc=True))  # fmt: skip
+    dataset, _ = read_structure_pair([parent_path, tmp_path / "primitive.cif"])
+    assert len(dataset.pairs[0].target) == 10
+    (part,) = CrystalTask(dataset).data_symmetry(0.01).parts
+    assert part["kept_space_group"]["symbol"] == part["child_space_group"]["symbol"] == "I4/mcm"
+    assert part["data_point_group"] == "D4h"
