@@ -47,6 +47,15 @@ def _size(x: np.ndarray) -> float:
 
 #: Neighbouring errors at least this far apart (ratio) bound a gap.
 GAP_RATIO = 4.0
+#: Without such a gap, the widest rung that is not the identity counts if its edges are this
+#: far apart: CH4 with a bond stretched by 0.15 A and 0.01 A of noise has C3v over a factor 3.4
+#: (and Cs over 1.8); the identity's rung below it had been taken, in 153 of 200 frames.
+FALLBACK_RATIO = 2.0
+#: A gap is taken only if it is at least this share as wide (in decades) as the widest gap:
+#: noise spreads the errors of the operations it breaks over a factor of a few, which can
+#: open a narrow gap below the real one (CH4 with one bond stretched by 0.15 A and 0.001 A of
+#: noise: Cs over a factor 4.2, then C3v over a factor 25; the lowest gap said Cs).
+WIDTH_SHARE = 0.5
 #: A chosen tolerance's lower edge stays below this fraction of the nearest-neighbour distance.
 LARGEST_TOLERANCE = 0.05
 #: Errors below this fraction of the structure's radius are rounding and count as zero.
@@ -135,14 +144,31 @@ def tolerance_ladder(source, target, species=None) -> tuple[Rung, ...]:
     return tuple(rungs)
 
 
+def wide_enough(windows: list, edges) -> list:
+    """``windows`` (lowest first) at least :data:`WIDTH_SHARE` as wide, in decades, as the
+    widest; ``edges(window)`` gives its (low, high).
+
+    >>> wide_enough([(1e-3, 4.2e-3), (4.6e-3, 0.113)], lambda w: w)
+    [(0.0046, 0.113)]
+    >>> wide_enough([(1e-12, 0.01), (0.01, 0.2)], lambda w: w)  # exact data: the lowest
+    [(1e-12, 0.01)]
+    """
+    widths = [np.log10(high / low) for low, high in map(edges, windows)]
+    if not widths:
+        return []
+    return [w for w, width in zip(windows, widths) if width >= WIDTH_SHARE * max(widths)]
+
+
 def choose_tolerance(source, target, species=None,
                      default: float | None = None) -> ToleranceChoice:  # fmt: skip
     """A tolerance for the transformation's group, read off its ladder.
 
-    The lowest rung whose high edge is at least :data:`GAP_RATIO` times its low edge and
-    whose low edge is below :data:`LARGEST_TOLERANCE` of the nearest-neighbour distance;
-    ``tolerance`` is the geometric middle of that gap. Without such a gap, ``default`` (or the
-    lowest rung's upper edge halved) is used and ``gap`` is None.
+    The lowest rung whose high edge is at least :data:`GAP_RATIO` times its low edge, whose
+    low edge is below :data:`LARGEST_TOLERANCE` of the nearest-neighbour distance, and which
+    is at least :data:`WIDTH_SHARE` as wide as the widest such rung (:func:`wide_enough`);
+    ``tolerance`` is the geometric middle of that gap. Without such a gap, the widest rung other
+    than the identity's if its edges are :data:`FALLBACK_RATIO` apart, else the identity's
+    gap; else ``default`` (or the lowest rung's upper edge halved) and ``gap`` is None.
     """
     x = _as_positions(source)
     if len(x) < 3 or _linear_axis(x - x.mean(axis=0), ROUNDING * _size(x)) is not None:
@@ -157,12 +183,19 @@ def choose_tolerance(source, target, species=None,
         fallback = DEFAULT_SYMMETRY_TOLERANCE if default is None else default
         return ToleranceChoice(float(fallback), PointGroup.finite(np.eye(3)), (), None)
     cap = LARGEST_TOLERANCE * _nearest_neighbour(x)
-    gaps = [r for r in ladder if r.low <= cap and r.high >= GAP_RATIO * r.low]
+    below_cap = [r for r in ladder if r.low <= cap]
     # The identity alone below the first error is a gap on any noisy data (from rounding up
-    # to the noise); it is the answer only when no other gap exists.
+    # to the noise); it is the answer only when no other rung is clear.
     floor = ladder[0].low
-    real = [r for r in gaps if not (r.low == floor and r.group.order == 1)]
-    for rung in real or gaps:
+    real = [r for r in below_cap if not (r.low == floor and r.group.order == 1)]
+    identity = [r for r in below_cap if r not in real and r.high >= GAP_RATIO * r.low]
+    # the top rung (the source's own group) is unbounded: its width counts up to the cap
+    width = lambda r: (r.low, r.high if np.isfinite(r.high) else max(cap, r.low))  # noqa: E731
+    gaps = [r for r in real if r.high >= GAP_RATIO * r.low]
+    if not gaps:  # noise close to the distortion: the widest rung, if it is still a step
+        widest = max(real, key=lambda r: np.log(width(r)[1] / width(r)[0]), default=None)
+        gaps = [widest] if widest is not None and widest.high >= FALLBACK_RATIO * widest.low else []
+    for rung in wide_enough(gaps or identity, width):
         high = min(rung.high, 1e3 * cap)
         return ToleranceChoice(float(np.sqrt(rung.low * high)), rung.group, ladder,
                                (rung.low, float(rung.high)))  # fmt: skip
