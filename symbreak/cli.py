@@ -302,7 +302,7 @@ def example(
         ...,
         metavar="NAME",
         help=f"{', '.join(PAPER_EXAMPLES)}, or a published phase transition cut as a cluster "
-        f"(needs symbreak[crystals]): {', '.join(PUBLISHED_EXAMPLES)}.",
+        f"(needs symbreak\\[crystals]): {', '.join(PUBLISHED_EXAMPLES)}.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="HDF5 file to write."),
     E: str = typer.Option(None, "--E", help="lorentz only: electric field 'x,y,z'."),
