@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the report reads fits; the fit never imports the report
 REPORT_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
                    "interrupted")  # fmt: skip
 #: The optional data checks the verdict reads when ``config.json`` has them.
-CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor")
+CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ class FitSummary:
     cutoff : the ``--cutoff`` used.
     contradicting_pairs : sets of pair names whose sources coincide and targets differ.
     contradiction_floor : the fit loss their disagreement alone leaves.
+    scatter_floor : trajectories: the fit loss the data's own scatter about uniform fields
+        leaves (least squares of a = E + J v, in the fit loss's units): noise, for free
+        particles.
     """
 
     loss: float
@@ -58,6 +61,7 @@ class FitSummary:
     cutoff: float | None = None
     contradicting_pairs: tuple[tuple[str, ...], ...] | None = None
     contradiction_floor: float | None = None
+    scatter_floor: float | None = None
 
     @classmethod
     def from_result(cls, result: FitResult) -> FitSummary:
@@ -86,6 +90,7 @@ class FitSummary:
             edges=data.get("edges"), cutoff=data.get("cutoff"),
             contradicting_pairs=None if pairs is None else tuple(tuple(s) for s in pairs),
             contradiction_floor=data.get("contradiction_floor"),
+            scatter_floor=data.get("scatter_floor"),
         )  # fmt: skip
 
     def to_dict(self) -> dict:

@@ -325,12 +325,18 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
     weights_group = stabilizer(vectors, threshold) if vectors else PointGroup.spherical(True)
     input_group = aligned(symmetry.input_group, symmetry.data_group)
     residual = residual_group(input_group, vectors, threshold) if vectors else input_group
+    data_group = symmetry.data_group
+    known = symmetry.element_tolerance
+    if known and residual.within(data_group, known) and data_group.within(residual, known):
+        # the data's group is an estimate (fitted fields): within its measured precision it is
+        # the residual group, so the verdict compares one group (fields.data keeps the estimate)
+        data_group = residual
     groups = ReportGroups(
-        input=symmetry.input_group, target=symmetry.target_group, data=symmetry.data_group,
+        input=symmetry.input_group, target=symmetry.target_group, data=data_group,
         relaxed_weights=weights_group, residual=residual,
     )  # fmt: skip
     l_relaxed = int(run.config["network"]["l_relaxed"])
-    predicted = predicted_irreps(symmetry.input_group, symmetry.data_group, l_relaxed)
+    predicted = predicted_irreps(symmetry.input_group, data_group, l_relaxed)
     data_residual = task.data_residual(symmetry.data_group, tolerance)
     consistent, paragraph = verdict(
         groups, activated_irreps(rows, l_relaxed), predicted, fit.to_config(), l_relaxed,

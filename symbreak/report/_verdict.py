@@ -250,7 +250,7 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
                          f"cap after {epochs} epochs at {at}, so the groups below are "
                          "provisional; fit longer (--epochs), and check --reg-strength and "
                          "--lr."))  # fmt: skip
-    elif relative > UNDERFIT_RELATIVE_LOSS and not explained:
+    elif relative > UNDERFIT_RELATIVE_LOSS and not explained and not at_scatter_floor(fit):
         if relative > _NOTHING_EXPLAINED:
             problems.append(("explains_nothing", f"The network explains almost nothing of the "
                              f"data (converged at {at}): check that --cutoff leaves edges "
@@ -262,6 +262,32 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
                              "(more --layers or --multiplicity), or the data contradict "
                              "themselves."))  # fmt: skip
     return problems
+
+
+#: A converged loss within this factor of the data's own scatter (``scatter_floor``) is that
+#: scatter, not a network that cannot fit.
+SCATTER_MARGIN = 1.2
+
+
+def at_scatter_floor(fit: dict) -> bool:
+    """Whether the fit's loss is the data's own scatter about uniform fields (trajectories).
+
+    >>> at_scatter_floor({"loss": 0.0275, "scatter_floor": 0.0274}), at_scatter_floor({})
+    (True, False)
+    """
+    floor = fit.get("scatter_floor")
+    return floor is not None and fit.get("loss", math.inf) <= SCATTER_MARGIN * floor
+
+
+def fit_notes(fit: dict) -> list[str]:
+    """Sentences about a sound fit that the reader should know (no problem)."""
+    if not at_scatter_floor(fit) or _relative(fit) <= UNDERFIT_RELATIVE_LOSS:
+        return []
+    share = fit["scatter_floor"] / fit["initial_loss"] if fit.get("initial_loss") else math.nan
+    return [f"Noisy data: the accelerations scatter about uniform fields by {share:.1e} of the "
+            f"initial loss (measured, least squares of a = E + J v), and the fit, at relative "
+            f"loss {_relative(fit):.1e}, reached that scatter: the misfit is the data's, "
+            "not the network's."]  # fmt: skip
 
 
 # ---------------------------------------------------------------- causes
@@ -386,7 +412,7 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
     residual, data, source = groups["residual"], groups["data"], groups["input"]
     problems = fit_problems(fit)
     keys = [key for key, _ in problems]
-    text = [sentence for _, sentence in problems]
+    text = [sentence for _, sentence in problems] + fit_notes(fit)
     relation = group_relation(residual, data)
     if relation == "larger" and _beyond_l_relaxed(residual, data, l_relaxed):
         # the loss floor is explained: the weights cannot express the breaking at all

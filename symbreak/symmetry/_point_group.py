@@ -152,10 +152,21 @@ class PointGroup:
 
     def __le__(self, other: PointGroup) -> bool:
         """Subgroup test: every element of ``self`` is in ``other``."""
+        return self.within(other)
+
+    def within(self, other: PointGroup, tol: float = ELEMENT_TOLERANCE) -> bool:
+        """Subgroup test with every element matched within ``tol`` (Frobenius), for groups
+        known only to a measured precision (``<=`` uses the element tolerance).
+
+        >>> from symbreak.symmetry import named_group
+        >>> tilted = named_group("C4v").rotated(rotation_matrix([1, 0, 0], 0.03))
+        >>> tilted <= named_group("C4v"), tilted.within(named_group("C4v"), 0.1)
+        (False, True)
+        """
         rank = {None: 0, "axial": 1, "spherical": 2}
         if rank[self.continuous] > rank[other.continuous]:
             return False
-        return all(other.contains(m) for m in self._witnesses())
+        return all(other.contains(m, tol) for m in self._witnesses())
 
     def __ge__(self, other: PointGroup) -> bool:
         return other <= self

@@ -35,6 +35,8 @@ class DataSymmetry:
     centre : the point the group elements act about (source centroid), or ``None``.
     parts : per pair (or per trajectory) names and groups, JSON-ready.
     fields : task-specific extra entries for the report (e.g. trajectories' fields).
+    element_tolerance : where the data group is an estimate (fitted fields), the Frobenius
+        distance within which its elements are known; None: exact to the element tolerance.
     group_labels : how the report names the groups of these data where the structures'
         wording does not fit (``{"input": "input (free particles)", "target": None}``;
         None: the data have no such group to show).
@@ -47,6 +49,7 @@ class DataSymmetry:
     parts: list[dict] = field(default_factory=list)
     fields: dict | None = None
     group_labels: dict = field(default_factory=dict)
+    element_tolerance: float | None = None
 
 
 def _common(groups: list[PointGroup]) -> PointGroup:

@@ -116,6 +116,32 @@ def linear_response_fields(velocities: np.ndarray, accelerations: np.ndarray) ->
     return _fields(coefficients[0], coefficients[1:].T)
 
 
+def linear_response_scatter(velocities: np.ndarray, accelerations: np.ndarray
+                            ) -> tuple[float, float]:  # fmt: skip
+    """How well uniform fields explain the data: the mean square residual of the least squares
+    :math:`a = E + J v` (per component, the fit loss's measure), and the relative standard
+    error of :math:`(E, J)` (the size of its error over its own size).
+
+    >>> rng = np.random.default_rng(1)
+    >>> v = rng.normal(size=(4000, 3))
+    >>> a = [1.0, 0, 0] + np.cross(v, [0, 2.0, 0]) + 0.1 * rng.normal(size=(4000, 3))
+    >>> mse, relative = linear_response_scatter(v, a)
+    >>> round(mse, 2), bool(0.0005 < relative < 0.005)
+    (0.01, True)
+    """
+    v = np.asarray(velocities, dtype=np.float64).reshape(-1, 3)
+    a = np.asarray(accelerations, dtype=np.float64).reshape(-1, 3)
+    design = np.hstack([np.ones((len(v), 1)), v])
+    coefficients, *_ = np.linalg.lstsq(design, a, rcond=None)
+    residual = a - design @ coefficients
+    freedom = max(len(v) - design.shape[1], 1)
+    variance = float(np.sum(residual**2)) / (3 * freedom)
+    covariance = variance * np.linalg.pinv(design.T @ design)
+    error = np.sqrt(3 * float(np.trace(covariance)))  # every coefficient, every component
+    size = float(np.linalg.norm(coefficients))
+    return float(np.mean(residual**2)), error / size if size > 0 else 0.0
+
+
 def fitted_fields(network, task) -> Fields:
     """Fields of a fitted trajectories network, averaged over the species.
 

@@ -41,6 +41,8 @@ IN_MEMORY_SAMPLES = 200_000
 #: Rows kept for evaluation (loss of a streaming fit, explain's probes, ``samples.npz``).
 EVALUATION_SAMPLES = 4096
 
+#: The data's fields are read at this many of their relative standard errors (at least).
+FIELD_ERROR_MULTIPLE = 10.0
 #: The report's names of the groups: no structures, the particles alone are isotropic.
 _GROUP_LABELS = {"input": "input (free particles)", "target": None,
                  "data": "data (kept by the recovered fields)"}  # fmt: skip
@@ -259,7 +261,14 @@ class TrajectoryTask:
         return None
 
     def data_checks(self) -> dict:
-        return {}
+        """The loss the data's own scatter about uniform fields leaves (``scatter_floor``, in
+        the fit loss's scaled units): for free particles, the noise a network cannot fit."""
+        from symbreak.tasks.fields import linear_response_scatter
+
+        mse, _ = linear_response_scatter(self.evaluation["velocities"] / self.velocity_scale,
+                                         self.evaluation["accelerations"]
+                                         / self.acceleration_scale)  # fmt: skip
+        return {"scatter_floor": mse}
 
     def structures(self) -> None:
         """Trajectories have no structure pair to draw."""
@@ -280,11 +289,13 @@ class TrajectoryTask:
         from symbreak.symmetry import PointGroup
         from symbreak.tasks.data_symmetry import DataSymmetry
         from symbreak.tasks.fields import (
+            FIELD_SYMMETRY_TOLERANCE,
             describe_field_group,
             field_group,
             field_vectors,
             fitted_fields,
             linear_response_fields,
+            linear_response_scatter,
         )
 
         if network is None:
@@ -293,7 +304,12 @@ class TrajectoryTask:
         data = linear_response_fields(
             self.evaluation["velocities"], self.evaluation["accelerations"]
         )
-        data_group = field_group(field_vectors(data, *scales))
+        # the data's fields are estimates: read their group at a tolerance their own
+        # statistical error allows (noisy positions: E ⊥ B to 0.4 %, Cs needs 0.025, not 0.02)
+        _, uncertainty = linear_response_scatter(self.evaluation["velocities"],
+                                                 self.evaluation["accelerations"])  # fmt: skip
+        tolerance = max(FIELD_SYMMETRY_TOLERANCE, FIELD_ERROR_MULTIPLE * uncertainty)
+        data_group = field_group(field_vectors(data, *scales), tolerance)
         fields = fitted_fields(network, self)
         vectors = field_vectors(fields, *scales)
         group = field_group(vectors)
@@ -305,10 +321,10 @@ class TrajectoryTask:
             # fields too weak to matter (tasks.fields.NEGLIGIBLE_FIELD): named, never drawn
             "negligible": [kind for kind, irrep in (("polar", "1o"), ("axial", "1e"))
                            if irrep not in vectors],  # fmt: skip
-            "data": {**data.to_dict(), "group": data_group.name},
+            "data": {**data.to_dict(), "group": data_group.name, "tolerance": tolerance},
         }
         return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary,
-                            group_labels=_GROUP_LABELS)  # fmt: skip
+                            group_labels=_GROUP_LABELS, element_tolerance=tolerance)  # fmt: skip
 
     def write_data(self, folder: Path) -> None:
         """``samples.npz``: the evaluation rows, the scales and the species names."""
