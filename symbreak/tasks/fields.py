@@ -34,6 +34,8 @@ import torch
 NEGLIGIBLE_FIELD = 1e-3
 #: Relative tolerance of the stabiliser of the recovered fields (they are fitted, not exact).
 FIELD_SYMMETRY_TOLERANCE = 0.02
+#: A field shorter than this many of its standard errors is not detected in noisy data.
+DETECTION = 5.0
 
 
 @dataclass
@@ -158,18 +160,50 @@ def fitted_fields(network, task) -> Fields:
 
 
 def field_vectors(
-    fields: Fields, acceleration_scale: float, velocity_scale: float
+    fields: Fields, acceleration_scale: float, velocity_scale: float,
+    errors: tuple[float, float] | None = None,
 ) -> dict[str, np.ndarray]:
     """``{"1o": E, "1e": B}`` without fields too weak to matter, for :func:`field_group`.
 
-    E is compared with the rms acceleration, :math:`|v| |B|` (rms velocity) likewise.
+    E is compared with the rms acceleration, :math:`|v| |B|` (rms velocity) likewise. With
+    ``errors`` (the standard errors of E and B the data allow, :func:`field_errors`), a field
+    within :data:`DETECTION` of them is not detected either: on noisy positions the network
+    reads a B of noise out of gravity alone.
     """
     strength = {
         "1o": np.linalg.norm(fields.polar) / acceleration_scale,
         "1e": np.linalg.norm(fields.axial) * velocity_scale / acceleration_scale,
     }
     vectors = {"1o": fields.polar, "1e": fields.axial}
-    return {name: vectors[name] for name, s in strength.items() if s > NEGLIGIBLE_FIELD}
+    floor = {"1o": 0.0, "1e": 0.0}
+    if errors is not None:
+        floor = {"1o": DETECTION * errors[0], "1e": DETECTION * errors[1]}
+    return {name: vectors[name] for name, s in strength.items()
+            if s > NEGLIGIBLE_FIELD and np.linalg.norm(vectors[name]) > floor[name]}  # fmt: skip
+
+
+def field_errors(velocities: np.ndarray, accelerations: np.ndarray) -> tuple[float, float]:
+    """Standard errors of E and B in the least squares :math:`a = E + J v`, in the data's
+    units (the lengths of their error vectors).
+
+    >>> rng = np.random.default_rng(1)
+    >>> v = rng.normal(size=(4000, 3))
+    >>> a = [1.0, 0, 0] + 0.1 * rng.normal(size=(4000, 3))
+    >>> [round(e, 4) for e in field_errors(v, a)]
+    [0.0027, 0.0019]
+    """
+    v = np.asarray(velocities, dtype=np.float64).reshape(-1, 3)
+    a = np.asarray(accelerations, dtype=np.float64).reshape(-1, 3)
+    design = np.hstack([np.ones((len(v), 1)), v])
+    coefficients, *_ = np.linalg.lstsq(design, a, rcond=None)
+    residual = a - design @ coefficients
+    variance = float(np.sum(residual**2)) / (3 * max(len(v) - design.shape[1], 1))
+    covariance = variance * np.linalg.pinv(design.T @ design)
+    # E's three components each carry covariance[0, 0]; B's components are half-differences
+    # of two J entries, each J entry carrying covariance[j, j]
+    polar = np.sqrt(3 * covariance[0, 0])
+    axial = np.sqrt(3 * float(np.mean(np.diag(covariance)[1:])) / 2)
+    return float(polar), float(axial)
 
 
 def field_group(vectors: dict[str, np.ndarray], tolerance: float = FIELD_SYMMETRY_TOLERANCE):

@@ -291,6 +291,7 @@ class TrajectoryTask:
         from symbreak.tasks.fields import (
             FIELD_SYMMETRY_TOLERANCE,
             describe_field_group,
+            field_errors,
             field_group,
             field_vectors,
             fitted_fields,
@@ -309,9 +310,10 @@ class TrajectoryTask:
         _, uncertainty = linear_response_scatter(self.evaluation["velocities"],
                                                  self.evaluation["accelerations"])  # fmt: skip
         tolerance = max(FIELD_SYMMETRY_TOLERANCE, FIELD_ERROR_MULTIPLE * uncertainty)
-        data_group = field_group(field_vectors(data, *scales), tolerance)
+        errors = field_errors(self.evaluation["velocities"], self.evaluation["accelerations"])
+        data_group = field_group(field_vectors(data, *scales, errors), tolerance)
         fields = fitted_fields(network, self)
-        vectors = field_vectors(fields, *scales)
+        vectors = field_vectors(fields, *scales, errors)
         group = field_group(vectors)
         summary = {
             **fields.to_dict(),

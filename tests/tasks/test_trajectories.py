@@ -211,3 +211,23 @@ def test_noisy_positions_in_a_random_frame_give_an_honest_consistent_report(simu
     (mirror,) = report.residual_group.symmetry_elements()
     normal = turn @ [0, 1.0, 0]  # the mirror is normal to B, turned with the frame
     assert abs(abs(np.dot(mirror["normal"], normal)) - 1) < 1e-3
+
+
+def test_a_field_within_its_noise_is_not_detected(simulate, tmp_path):
+    """Gravity alone from noisy positions: the network reads a B of 1e-4 out of the noise;
+    within 5 standard errors of the data's estimate it is not detected, so the fields keep
+    C∞v and render names B instead of drawing it."""
+    import h5py
+
+    from symbreak.data import write_trajectories
+
+    with h5py.File(simulate([0, 0, -1.0], [0, 0, 0])) as handle:
+        (group,) = handle["trajectories"].values()
+        positions, dt = group["positions"][()], float(group.attrs["dt"])
+    noisy = positions + np.random.default_rng(4).normal(size=positions.shape) * 1e-3
+    write_trajectories(tmp_path / "g.h5", {"g": {"positions": noisy, "dt": dt}})
+    options = FitOptions.from_flat(**FAST)
+    task = TrajectoryTask.from_dataset(load_dataset(tmp_path / "g.h5"), options.task)
+    result = fit(task, options)
+    summary = task.data_symmetry(0.01, result.network_).fields
+    assert summary["negligible"] == ["axial"] and summary["group"] == "Cinfv"
