@@ -210,6 +210,13 @@ def fit(
         help="Pairs: also remove each target's best rigid rotation (by default it is only "
         "measured: removing it changes what the map keeps).",
     ),
+    keep_order: bool = typer.Option(
+        False,
+        "--keep-order",
+        help="Pairs: keep the target's atom order as the file gives it. By default a cluster "
+        "whose target lists its atoms in another order is matched to the source (per species, "
+        "least displacement after the best rigid alignment) and the note says so.",
+    ),
 ) -> None:
     """Fit a relaxed E(3)NN to DATA and save the run in OUT.
 
@@ -226,7 +233,7 @@ def fit(
             reg=reg.value, reg_strength=reg_strength, epochs=epochs, seed=seed, lr=lr,
             cutoff=cutoff, symmetry_tolerance=symmetry_tolerance,
             symmetry_adapted=not free_symmetry, keep_translation=keep_translation,
-            remove_rotation=remove_rotation, threads=threads,
+            remove_rotation=remove_rotation, keep_order=keep_order, threads=threads,
         )  # fmt: skip
         inputs = [data] if child is None else [data, child]
         check_out(out, inputs, overwrite=force)

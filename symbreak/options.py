@@ -83,6 +83,9 @@ class TaskOptions:
     keep_translation: bool = False
     #: Also remove each target's best rigid rotation (off by default: it changes the map).
     remove_rotation: bool = False
+    #: Keep the file's atom order in finite pairs (by default a clearly better correspondence
+    #: is found and used: :mod:`symbreak.data.matching`).
+    keep_order: bool = False
 
     def __post_init__(self) -> None:
         _one_of("target", self.target, PAIR_TARGETS)

@@ -19,6 +19,27 @@ from symbreak.errors import DataError
 #: Label of nodes whose file gives no species.
 DEFAULT_SPECIES = "X"
 
+#: Chemical symbols in order of atomic number (Z = index + 1).
+_ELEMENTS = (
+    "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S",
+    "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga",
+    "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd",
+    "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm",
+    "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re", "Os",
+    "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa",
+    "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db", "Sg",
+    "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og",
+)
+
+
+def atomic_number(label: str) -> int | None:
+    """The atomic number of a chemical symbol, or None for any other label.
+
+    >>> atomic_number("Ti"), atomic_number("X"), atomic_number("type1")
+    (22, None, None)
+    """
+    return _ELEMENTS.index(label) + 1 if label in _ELEMENTS else None
+
 
 def species_sort_key(label: str) -> tuple[int, int, str]:
     """Integers in numeric order first (so ``"2" < "10"``), then other labels alphabetically.

@@ -5,7 +5,8 @@
 - ``load_input([two_frames.extxyz])``: one file with exactly two frames, parent then child.
 
 Crystals (both structures periodic) are related by :func:`~symbreak.data.cells.map_cells`
-(supercell, origin shift, atom matching); clusters must list the same atoms in the same order.
+(supercell, origin shift, atom matching); clusters must hold the same atoms, in any order
+(their correspondence is found in :mod:`symbreak.data.matching` when the task is prepared).
 :func:`convert` writes what was read as our HDF5, so a user sees exactly what symbreak fits.
 """
 
@@ -82,15 +83,34 @@ def structure_pair(
             f"{parent.where} has {parent.n_atoms} atoms but {child.where} has {child.n_atoms}; "
             "a cluster pair needs the same atoms in both."
         )
-    if parent.symbols != child.symbols:
-        first = next(i for i, (a, b) in enumerate(zip(parent.symbols, child.symbols)) if a != b)
+    if sorted(parent.symbols) != sorted(child.symbols):
         raise DataError(
-            f"atom {first} is {parent.symbols[first]} in {parent.where} but "
-            f"{child.symbols[first]} in {child.where}; clusters must list the same atoms in the "
-            "same order (only crystals are matched)."
+            f"{parent.where} holds {_formula(parent.symbols)} but {child.where} holds "
+            f"{_formula(child.symbols)}; a cluster pair needs the same atoms in both."
         )
     check_distinct_points(parent.positions, parent.where)
-    return {"source": parent.positions, "target": child.positions, "symbols": parent.symbols}, None
+    # the atoms of one species are matched to the source later (symbreak.data.matching); here
+    # the child's rows are only brought into the parent's species order, stably
+    rows = _species_alignment(parent.symbols, child.symbols)
+    return {"source": parent.positions, "target": child.positions[rows],
+            "symbols": parent.symbols}, None  # fmt: skip
+
+
+def _formula(symbols: Sequence[str]) -> str:
+    """``'C1 H4'`` for methane's symbols: each species and its count, sorted."""
+    names = sorted(set(symbols))
+    return " ".join(f"{name}{list(symbols).count(name)}" for name in names)
+
+
+def _species_alignment(parent: Sequence[str], child: Sequence[str]) -> np.ndarray:
+    """Rows of the child, in order, that give the parent's species sequence; the k-th atom of a
+    species in the child takes the place of the k-th atom of that species in the parent.
+
+    >>> _species_alignment(["O", "H", "H"], ["H", "O", "H"]).tolist()
+    [1, 0, 2]
+    """
+    queues = {name: [i for i, s in enumerate(child) if s == name] for name in set(child)}
+    return np.array([queues[name].pop(0) for name in parent], dtype=np.int64)
 
 
 def _two_structures(paths: Sequence[str | os.PathLike]) -> tuple[Structure, Structure, str]:

@@ -8,11 +8,11 @@ t is 0.02 - 0.07 Å, and it turned the D4 of a K-centred KCuF3 cluster into C4 a
 BaTiO3 P4mm into Cs. symbreak therefore moves each target so that its centroid coincides
 with its source's (the least-squares translation), and says how far it moved.
 
-A rigid rotation is only *measured* (the Kabsch angle of the best rotation about the
-centroids), not removed: removing it changes what the map keeps. A cube whose top face
-alone twists keeps C4; with the best rigid rotation taken out, the top turns by +φ/2 and the
-bottom by -φ/2, a map that keeps D4. Which frame the user meant is theirs to say, so
-``remove_rigid_rotation`` is available and off by default.
+A rigid rotation is only *measured* (the rotation of the polar decomposition of the best
+affine map, so that a pure strain turns nothing), not removed: removing it changes what the
+map keeps. A cube whose top face alone twists keeps C4; with the best rigid rotation taken
+out, the top turns by +φ/2 and the bottom by -φ/2, a map that keeps D4. Which frame the user
+meant is theirs to say, so ``remove_rigid_rotation`` is available and off by default.
 
 >>> import numpy as np
 >>> square = np.array([[1.0, 0, 0], [0, 1, 0], [-1, 0, 0], [0, -1, 0]])
@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from symbreak.data.matching import kabsch
 from symbreak.data.pairs import PairDataset
 
 
@@ -37,13 +38,30 @@ def rigid_translation(source: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def best_rotation(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """The proper rotation R minimising :math:`\\sum_i |R s_i - t_i|^2` about the centroids.
+    """The rigid rotation R in the map from ``source`` to ``target`` (about the centroids).
 
-    Kabsch's algorithm (Acta Cryst. A32, 922, 1976) by the SVD of the covariance.
+    A pair's change is a rotation times a strain plus displacements, and only the first is
+    rigid motion. So R is the rotation of the polar decomposition :math:`A = R U` of the best
+    affine map :math:`A = \arg\\min \\sum_i |A s_i - t_i|^2` (Higham, SIAM J. Sci. Stat. Comput.
+    7, 1160, 1986): a pure strain (U symmetric) has R = 1, where Kabsch's rotation of the
+    positions turns a strained non-spherical cluster by a fraction of a degree. A planar
+    source fixes A in its plane only; the normal is mapped onto the target's normal. A linear
+    (or single-point) source has no affine map: Kabsch's rotation stands in.
     """
-    s = source - source.mean(axis=0)
-    t = target - target.mean(axis=0)
-    u, _, vt = np.linalg.svd(t.T @ s)
+    s = np.asarray(source, dtype=np.float64) - np.mean(source, axis=0)
+    t = np.asarray(target, dtype=np.float64) - np.mean(target, axis=0)
+    gram = s.T @ s
+    values, vectors = np.linalg.eigh(gram)
+    rank = int(np.count_nonzero(values > 1e-10 * max(values[-1], 1e-300)))
+    if rank < 2:
+        return kabsch(s, t)
+    affine = t.T @ s @ np.linalg.pinv(gram, hermitian=True)
+    if rank == 2:
+        normal = vectors[:, 0]
+        u, _, _ = np.linalg.svd(affine)
+        image = u[:, 2] * np.sign(np.linalg.det(affine + np.outer(u[:, 2], normal)) or 1.0)
+        affine = affine + np.outer(image, normal)
+    u, _, vt = np.linalg.svd(affine)
     fix = np.diag([1.0, 1.0, np.sign(np.linalg.det(u @ vt))])
     return u @ fix @ vt
 

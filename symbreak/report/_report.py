@@ -255,10 +255,12 @@ def activated_irreps(rows: Iterable[IrrepRow], l_relaxed: int) -> list[str]:
     return [name for name in relaxed_irrep_names(l_relaxed) if name in active]
 
 
-def report_domains(groups: ReportGroups) -> tuple[dict, ...]:
+def report_domains(groups: ReportGroups, polar_direction=None) -> tuple[dict, ...]:
     """The [G : H] symmetry-equivalent orientations of the residual group H in the input
     group G, the data's own first (:func:`symbreak.symmetry.domains`), as ``Domain.to_dict``;
-    () where either group is continuous or H is not inside G."""
+    () where either group is continuous or H is not inside G. A polar H's axis takes its
+    sign from ``polar_direction``, the data's (never from the network's 1o weights, whose
+    sign is a gauge)."""
     from symbreak.symmetry import domains
 
     input_group, residual = groups.input, groups.residual
@@ -266,7 +268,8 @@ def report_domains(groups: ReportGroups) -> tuple[dict, ...]:
         return ()
     if not residual <= input_group:
         return ()
-    return tuple(domain.to_dict() for domain in domains(input_group, residual))
+    found = domains(input_group, residual, reference=polar_direction)
+    return tuple(domain.to_dict() for domain in found)
 
 
 def weights_vectors(rows: Iterable[IrrepRow]) -> dict[str, list[np.ndarray]]:
@@ -347,6 +350,7 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted,
         consistent=consistent, verdict=paragraph, fit=fit, l_relaxed=l_relaxed,
         threshold=threshold, tolerance=tolerance, centre=symmetry.centre, parts=symmetry.parts,
-        fields=symmetry.fields, ladder=ladder, domains=report_domains(groups),
+        fields=symmetry.fields, ladder=ladder,
+        domains=report_domains(groups, symmetry.polar_direction),
         preparation=run.config.get("preparation", {}), group_labels=symmetry.group_labels,
     )  # fmt: skip

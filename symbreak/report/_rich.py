@@ -116,7 +116,9 @@ def preparation_sentences(preparation: Mapping) -> list[str]:
     ...     "pairs": [{"pair": "p", "gap": [1e-09, 0.1], "group": "C4v"}]}})[0][-67:]
     'the operations of C4v move atoms by at most 1e-09, the next by 0.1.'
     """
-    out = [motion["sentence"] for motion in preparation.get("rigid_motion") or []
+    out = [match["sentence"] for match in preparation.get("atom_order") or []
+           if match.get("applied")]
+    out += [motion["sentence"] for motion in preparation.get("rigid_motion") or []
            if motion.get("translation_norm", 0) > 0 or motion.get("rotation_degrees", 0) > 0]
     chosen = preparation.get("symmetry_tolerance") or {}
     if chosen.get("chosen"):

@@ -102,10 +102,12 @@ class Stability:
 
 def run_answer(name: str, values: dict, report: Report) -> RunAnswer:
     """The answer of one run from its :class:`~symbreak.report.Report`."""
-    from symbreak.report import cartesian_form
 
     input_group = report.groups.input
-    vectors, polar = {}, None
+    vectors = {}
+    # the data's polar direction orients the domain (the report's chosen domain carries it);
+    # the network's 1o sign is a gauge and must not decide it
+    polar = report.domains[0].get("polar_axis") if report.domains else None
     for row in report.rows:
         if not row.active:
             continue
@@ -116,8 +118,6 @@ def run_answer(name: str, values: dict, report: Report) -> RunAnswer:
         if norm > BREAKING_FLOOR * max(np.linalg.norm(row.vector), 1e-300) and vector.size > 1:
             copy = f" copy {row.copy}" if row.copy else ""
             vectors[f"{row.irrep} layer {row.layer}{copy}"] = vector / norm
-        if row.irrep == "1o" and polar is None:
-            polar = cartesian_form(row.irrep, row.vector)
     return RunAnswer(
         name=name, values=values, residual=report.residual_group.name,
         residual_group=report.residual_group, input_group=input_group,
@@ -176,8 +176,7 @@ def stability(path: Path, grid: SweepGrid, answers: list[RunAnswer],
                                  reference=chosen.polar_reference)  # fmt: skip
     except ValueError:  # continuous input group: infinitely many domains, none listed
         result.domains = []
-    result.domain_counts = [sum(a.residual_group == d.group for a in answers)
-                            for d in result.domains]  # fmt: skip
+    result.domain_counts = [sum(in_domain(a, d) for a in answers) for d in result.domains]
     return result
 
 
@@ -326,6 +325,16 @@ def _flag(name: str, changes: list[dict]) -> dict:
                            f"({' / '.join(c['groups'])})" for c in changes)  # fmt: skip
         sentence = f"the residual group changes with {name}: {places}."
     return {"parameter": name, "changes": changes, "sentence": sentence}
+
+
+def in_domain(answer: RunAnswer, domain: Domain) -> bool:
+    """Whether a run's answer is ``domain``: the same group and, for a polar group, its polar
+    axis on the same side (C4v along +z and along -z are one set of elements, two domains)."""
+    if answer.residual_group != domain.group:
+        return False
+    if domain.polar_axis is None or answer.polar_reference is None:
+        return True
+    return float(np.dot(answer.polar_reference, domain.polar_axis)) > 0.0
 
 
 def run_domains(report: Report) -> list[Domain]:

@@ -223,10 +223,10 @@ class CrystalTask:
         """The task on loaded crystal pairs, rigid translation removed as for clusters."""
         from symbreak.tasks.pairs import prepared_pairs
 
-        dataset, motions = prepared_pairs(dataset, options)
+        dataset, preparation = prepared_pairs(dataset, options)
         tolerance = crystal_tolerance(dataset, options)
         task = cls(dataset, options.cutoff, tolerance["tolerance"])
-        task.preparation = {"rigid_motion": motions, "symmetry_tolerance": tolerance}
+        task.preparation = preparation | {"symmetry_tolerance": tolerance}
         return task
 
     def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:

@@ -50,6 +50,9 @@ class DataSymmetry:
     fields: dict | None = None
     group_labels: dict = field(default_factory=dict)
     element_tolerance: float | None = None
+    #: The data's polar direction (:func:`polar_direction`), which orients a polar residual
+    #: group's axis; None where the data give none. The network's 1o sign is a gauge.
+    polar_direction: list[float] | None = None
 
 
 def _common(groups: list[PointGroup]) -> PointGroup:
@@ -93,7 +96,39 @@ def pairs_symmetry(pairs: PairDataset, tolerance: float) -> DataSymmetry:
         data_group=_common(datas),
         centre=centre.tolist() if len(pairs.pairs) == 1 else None,
         parts=parts,
+        polar_direction=polar_direction(pairs),
     )
+
+
+def polar_direction(pairs: PairDataset) -> list[float] | None:
+    """Where the data's polar distortion points, from the displacements alone.
+
+    The sign of a fitted ``1o`` weight is a gauge: flipping it and the output weights it
+    feeds gives the same network. The direction of a polar distortion therefore comes from
+    the data: the shift of the centre of nuclear charge relative to the centroid,
+    :math:`p = \\sum_i Z_i d_i / \\sum_i Z_i - \bar d` (cations moving against anions give
+    the ferroelectric's sense of polarisation). Labels that are not chemical symbols weigh 1,
+    and where that leaves nothing (one kind of atom), the first polar moment of the
+    displacement field, :math:`\\sum_i (d_i \\cdot s_i) s_i`, about the source centroid.
+    Returns the unit vector, or None when both vanish (to 1e-9 of the displacements).
+    """
+    from symbreak.data._species import atomic_number
+
+    charge_shift, moment, scale = np.zeros(3), np.zeros(3), 0.0
+    for pair in pairs.pairs:
+        d = pair.target - pair.source
+        d = d - d.mean(axis=0)
+        s = pair.source - pair.source.mean(axis=0)
+        weights = np.array([atomic_number(pairs.species_names[k]) or 1 for k in pair.species],
+                           dtype=np.float64)  # fmt: skip
+        charge_shift += weights @ d / weights.sum()
+        moment += np.sum(d * s, axis=1) @ s / max(float(np.sum(s * s)), 1e-300)
+        scale = max(scale, float(np.abs(d).max()))
+    for vector in (charge_shift, moment):
+        norm = float(np.linalg.norm(vector))
+        if norm > 1e-9 * scale and norm > 0:
+            return (vector / norm).tolist()
+    return None
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,9 @@ class PairsTask:
     def from_dataset(cls, dataset: PairDataset, options: TaskOptions, seed: int = 0) -> PairsTask:
         """The task on loaded pairs: each target's rigid translation (and rotation, if asked)
         removed, and the symmetry tolerance chosen, both recorded in :attr:`preparation`."""
-        dataset, motions = prepared_pairs(dataset, options)
+        dataset, preparation = prepared_pairs(dataset, options)
         tolerance = pairs_tolerance(dataset, options)
-        preparation = {"rigid_motion": motions, "symmetry_tolerance": tolerance}
+        preparation["symmetry_tolerance"] = tolerance
         return cls(dataset, options.target, options.cutoff, tolerance=tolerance["tolerance"],
                    preparation=preparation)  # fmt: skip
 
@@ -190,14 +190,39 @@ class PairsTask:
         return symmetry_residual(self.dataset, group, tolerance)
 
 
-def prepared_pairs(dataset: PairDataset, options: TaskOptions) -> tuple[PairDataset, list[dict]]:
-    """The pairs as the network sees them: rigid translation (and rotation) removed as asked."""
+def prepared_pairs(dataset: PairDataset, options: TaskOptions) -> tuple[PairDataset, dict]:
+    """The pairs as the network sees them, and what was done (``config.preparation``).
+
+    Finite pairs first get their atom correspondence (unless ``keep_order``): a target that
+    lists its atoms in another order is re-ordered to match the source
+    (:func:`symbreak.data.matching.match_pair_atoms`). Then each target's rigid translation
+    (and rotation) is removed as asked (:func:`symbreak.data.rigid.remove_rigid_motion`).
+    """
     from symbreak.data.rigid import remove_rigid_motion
 
+    preparation: dict = {}
+    if not options.keep_order and not dataset.periodic:
+        dataset, preparation["atom_order"] = matched_pairs(dataset)
     dataset, motions = remove_rigid_motion(
         dataset, translation=not options.keep_translation, rotation=options.remove_rotation
     )
-    return dataset, [motion.to_dict() | {"sentence": motion.sentence()} for motion in motions]
+    preparation["rigid_motion"] = [motion.to_dict() | {"sentence": motion.sentence()}
+                                   for motion in motions]  # fmt: skip
+    return dataset, preparation
+
+
+def matched_pairs(dataset: PairDataset) -> tuple[PairDataset, list[dict]]:
+    """Each finite pair's target in the order of its source's atoms, and one record per pair."""
+    from dataclasses import replace
+
+    from symbreak.data.matching import match_pair_atoms
+
+    pairs, records = [], []
+    for pair in dataset.pairs:
+        match = match_pair_atoms(pair.source, pair.target, pair.species)
+        pairs.append(replace(pair, target=pair.target[match.permutation]))
+        records.append(match.to_dict(pair.name))
+    return replace(dataset, pairs=tuple(pairs)), records
 
 
 def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
