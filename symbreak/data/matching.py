@@ -81,6 +81,16 @@ class AtomMatch:
     rotation_before: float
     rotation_after: float
     applied: bool
+    #: Largest displacement of one atom after the best rigid alignment, with the match used,
+    #: and the source's nearest-neighbour distance: a match that still moves an atom by more
+    #: than half of it does not tell which atom became which.
+    largest_step: float = 0.0
+    nearest_neighbour: float = float("inf")
+
+    @property
+    def ambiguous(self) -> bool:
+        """A re-ordering that still moves some atom by over half a neighbour distance."""
+        return self.applied and self.largest_step > 0.5 * self.nearest_neighbour
 
     def sentence(self, name: str) -> str:
         """One sentence for the user."""
@@ -103,6 +113,9 @@ class AtomMatch:
             "rmsd_after": self.rmsd_after,
             "rotation_before_degrees": self.rotation_before,
             "rotation_after_degrees": self.rotation_after,
+            "largest_step": self.largest_step,
+            "nearest_neighbour": self.nearest_neighbour,
+            "ambiguous": self.ambiguous,
             "sentence": self.sentence(name),
         }
 
@@ -236,6 +249,7 @@ def match_pair_atoms(source, target, species) -> AtomMatch:
     applied = bool((clearly_worse or rotated) and not np.array_equal(permutation, identity))
     if not applied:
         permutation, msd, angle = identity, msd_given, angle_given
+    step = _worst_step(s, t, (msd, angle, permutation))
     return AtomMatch(
         permutation=permutation,
         reordered=int(np.count_nonzero(permutation != identity)),
@@ -244,6 +258,8 @@ def match_pair_atoms(source, target, species) -> AtomMatch:
         rotation_before=angle_given,
         rotation_after=angle,
         applied=applied,
+        largest_step=step,
+        nearest_neighbour=nearest,
     )
 
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the report reads fits; the fit never imports the report
 REPORT_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
                    "interrupted")  # fmt: skip
 #: The optional data checks the verdict reads when ``config.json`` has them.
-CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor")
+CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor",
+              "data_problems", "data_notes")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class FitSummary:
     scatter_floor : trajectories: the fit loss the data's own scatter about uniform fields
         leaves (least squares of a = E + J v, in the fit loss's units): noise, for free
         particles.
+    data_problems : what the task found wrong with the data themselves, each ``{"key",
+        "sentence"}`` and optionally ``"explains"`` (the group relations it accounts for);
+        any one keeps the verdict from "Consistent".
+    data_notes : sentences about the data the verdict says first (nothing changed).
     """
 
     loss: float
@@ -62,6 +67,8 @@ class FitSummary:
     contradicting_pairs: tuple[tuple[str, ...], ...] | None = None
     contradiction_floor: float | None = None
     scatter_floor: float | None = None
+    data_problems: tuple[dict, ...] | None = None
+    data_notes: tuple[str, ...] | None = None
 
     @classmethod
     def from_result(cls, result: FitResult) -> FitSummary:
@@ -91,6 +98,8 @@ class FitSummary:
             contradicting_pairs=None if pairs is None else tuple(tuple(s) for s in pairs),
             contradiction_floor=data.get("contradiction_floor"),
             scatter_floor=data.get("scatter_floor"),
+            data_problems=_tuple(data.get("data_problems")),
+            data_notes=_tuple(data.get("data_notes")),
         )  # fmt: skip
 
     def to_dict(self) -> dict:
@@ -103,7 +112,14 @@ class FitSummary:
         checks = {key: getattr(self, key) for key in CHECK_KEYS if getattr(self, key) is not None}
         if "contradicting_pairs" in checks:
             checks["contradicting_pairs"] = [list(s) for s in self.contradicting_pairs]
+        for key in ("data_problems", "data_notes"):
+            if key in checks:
+                checks[key] = list(checks[key])
         return self.to_dict() | checks
+
+
+def _tuple(values) -> tuple | None:
+    return None if values is None else tuple(values)
 
 
 def _relative(loss: float, initial_loss: float) -> float:

@@ -133,6 +133,19 @@ def preparation_sentences(preparation: Mapping) -> list[str]:
     return out
 
 
+def gauge_sentences(report: Report) -> list[str]:
+    """What the sign of an active odd-parity weight means: a gauge, not the answer."""
+    if not any(row.active and row.irrep == "1o" for row in report.rows):
+        return []
+    polar = report.domains[0].get("polar_axis") if report.domains else None
+    text = ("the sign of the 1o weights is a gauge of the network (flipping them and the "
+            "weights they feed gives the same fit), so it says nothing of the data")
+    if polar is not None:
+        text += ("; the polar axis " + "(" + ", ".join(f"{c:.3g}" for c in polar) + ") in the "
+                 "domain table points the way the data's centre of nuclear charge moved")
+    return [text + "."]
+
+
 def print_report(report: Report, console: Console) -> None:
     """Print the irrep table, the groups, the residual group's elements and the verdict."""
     fit = report.fit
@@ -149,7 +162,7 @@ def print_report(report: Report, console: Console) -> None:
         console.print(_fields_table(report.fields))
     if report.ladder:
         console.print(ladder_table(report.ladder, report.threshold))
-    for sentence in preparation_sentences(report.preparation):
+    for sentence in preparation_sentences(report.preparation) + gauge_sentences(report):
         console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")

@@ -290,6 +290,36 @@ def fit_notes(fit: dict) -> list[str]:
             "not the network's."]  # fmt: skip
 
 
+def _target_of(groups) -> PointGroup | None:
+    """The target's group where ``groups`` has one (a dict of groups may not)."""
+    try:
+        return groups["target"]
+    except KeyError:
+        return None
+
+
+def data_problems(fit: dict, source: PointGroup, target: PointGroup | None) -> list[dict]:
+    """What is wrong with the data themselves, each ``{"key", "sentence"}`` (and optionally
+    ``"explains"``: the group relations it accounts for): those the task measured
+    (``fit["data_problems"]``), and a target more symmetric than its source (the files are
+    probably swapped: nothing of the source's symmetry is broken, so nothing is found).
+
+    >>> from symbreak.symmetry import named_group
+    >>> [p["key"] for p in data_problems({}, named_group("C4v"), named_group("Oh"))]
+    ['swapped']
+    >>> data_problems({}, named_group("Oh"), named_group("C4v"))
+    []
+    """
+    found = [dict(problem) for problem in fit.get("data_problems") or []]
+    if target is not None and source <= target and not target <= source:
+        found.append({"key": "swapped", "sentence": (
+            f"The target ({target.pretty_name}) is more symmetric than the source "
+            f"({source.pretty_name}): the change broke none of the source's symmetry, so there "
+            "is nothing to find in this direction. The files are probably swapped: give the "
+            "more symmetric structure (the parent) first.")})  # fmt: skip
+    return found
+
+
 # ---------------------------------------------------------------- causes
 def symmetric_share(rows, group: PointGroup) -> float | None:
     """Largest, over layers, of :math:`\\|\\theta_k - P_D\\theta_k\\| / \\|P_D\\theta_k\\|`:
@@ -412,7 +442,9 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
     residual, data, source = groups["residual"], groups["data"], groups["input"]
     problems = fit_problems(fit)
     keys = [key for key, _ in problems]
-    text = [sentence for _, sentence in problems] + fit_notes(fit)
+    findings = data_problems(fit, source, _target_of(groups))
+    text = list(fit.get("data_notes") or []) + [sentence for _, sentence in problems]
+    text += [finding["sentence"] for finding in findings] + fit_notes(fit)
     relation = group_relation(residual, data)
     if relation == "larger" and _beyond_l_relaxed(residual, data, l_relaxed):
         # the loss floor is explained: the weights cannot express the breaking at all
@@ -423,8 +455,11 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
                              f"{_relative(fit):.1e}) because the relaxed weights cannot express "
                              "the breaking, as follows."))  # fmt: skip
             keys = [key for key, _ in problems]
-            text = [sentence for _, sentence in problems]
-    sound = not problems
+            text = list(fit.get("data_notes") or []) + [sentence for _, sentence in problems]
+            text += [finding["sentence"] for finding in findings]
+    fit_bad = bool(problems)
+    keys += [finding["key"] for finding in findings]
+    sound = not problems and not findings
     causes: list[str] = []
     found = ", ".join(activated) if activated else "no irrep"
     if relation == "equal":
@@ -441,7 +476,12 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
                     f"{common.pretty_name}.")  # fmt: skip
     if relation in ("larger", "incomparable"):
         lower = common if common is not None else data
-        cause, why = _too_little(residual, lower, not sound, l_relaxed, rows, threshold)
+        explaining = [f for f in findings if "larger" in f.get("explains", ())]
+        if explaining:
+            cause, why = explaining[0]["key"], "the data's breaking is out of the network's "\
+                "reach (said above)."
+        else:
+            cause, why = _too_little(residual, lower, fit_bad, l_relaxed, rows, threshold)
         causes.append(cause)
         extra = _listed(element_difference(residual, data))
         text.append(f"The network broke too little: its residual group {residual.pretty_name} "

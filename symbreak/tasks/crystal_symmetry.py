@@ -115,6 +115,7 @@ def kept_space_group(source_cell, source_fractional, target_cell, target_fractio
     types = np.asarray(types)
     if child is None:
         child = space_group(target_cell, target_fractional, types, symprec)
+    child = _with_centring(child, target_cell, target_fractional, types, symprec)
     keep = np.zeros(len(child.rotations), dtype=bool)
     for k, (rotation, translation) in enumerate(zip(child.rotations, child.translations)):
         q = _permutation(target_fractional @ rotation.T + translation, target_fractional, types,
@@ -149,6 +150,31 @@ def kept_space_group(source_cell, source_fractional, target_cell, target_fractio
         if kind is not None:
             number, symbol = int(kind.number), str(kind.international_short)
     return SpaceGroup(number, symbol, rotations, translations)
+
+
+def _with_centring(group: SpaceGroup, cell, fractional, types, symprec: float) -> SpaceGroup:
+    """``group``'s operations composed with every pure translation of the structure in this
+    cell, so that the list is complete modulo the cell's lattice.
+
+    The database lists a group's operations modulo its own lattice. When the given cell is a
+    supercell of that lattice (I4/mcm given in a 2x2x2 cubic cell holds two of its conventional
+    cells), the translations inside the supercell are missing, and the kept operations of the
+    map are no longer a group that spglib can name (I4/mcm came out as Cm, 32 operations).
+    """
+    dataset = _spglib().get_symmetry((cell, fractional, np.asarray(types)), symprec=symprec)
+    if dataset is None:
+        return group
+    pure = np.all(np.abs(dataset["rotations"] - np.eye(3, dtype=int)) == 0, axis=(1, 2))
+    centring = np.asarray(dataset["translations"], dtype=np.float64)[pure]
+    if len(centring) <= 1:
+        return group
+    rotations = np.repeat(group.rotations, len(centring), axis=0)
+    translations = (group.translations[:, None] + centring[None]).reshape(-1, 3)
+    keys = np.concatenate([np.round(rotations, 6).reshape(len(rotations), 9),
+                           np.round(translations % 1.0, 6) % 1.0], axis=1)  # fmt: skip
+    _, first = np.unique(keys, axis=0, return_index=True)
+    first = np.sort(first)
+    return SpaceGroup(group.number, group.symbol, rotations[first], translations[first])
 
 
 def _closed(rotations: np.ndarray, keep: np.ndarray) -> np.ndarray:

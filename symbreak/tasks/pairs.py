@@ -27,6 +27,7 @@ import torch
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
 from symbreak.data import PairDataset, load_pairs, write_pairs
+from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
 from symbreak.options import TaskOptions
 from symbreak.symmetry import PointGroup
@@ -164,8 +165,10 @@ class PairsTask:
         return share * float(np.mean(np.concatenate(displacements) ** 2))
 
     def data_checks(self) -> dict:
-        """What the verdict needs to name a misfit's cause: edges, and pairs that contradict."""
-        return pair_checks(self.dataset, self.graph, self.cutoff, self.tolerance)
+        """What the verdict needs to name a misfit's cause (edges, pairs that contradict), and
+        what is wrong with the data themselves (:func:`pair_diagnoses`)."""
+        checks = pair_checks(self.dataset, self.graph, self.cutoff, self.tolerance)
+        return checks | pair_diagnoses(self.dataset, self.preparation)
 
     # ------------------------------------------------------------------ the run directory
     def write_data(self, folder: Path) -> None:
@@ -232,6 +235,7 @@ def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
     symmetry-breaking visible). The returned dict (JSON) goes into ``config.preparation``.
     """
     if options.symmetry_tolerance is not None:
+        check_tolerance(dataset, options.symmetry_tolerance)
         return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}
     from symbreak.symmetry import choose_tolerance
 
@@ -241,6 +245,26 @@ def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
         choice = choose_tolerance(pair.source, pair.target, species)
         pairs.append({"pair": pair.name, **choice.to_dict()})
     return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
+
+
+def check_tolerance(dataset: PairDataset, tolerance: float, shortest=None) -> None:
+    """Refuse a structure tolerance as large as a pair's shortest distance between two atoms
+    (``shortest(pair)``; by default between the source's rows): within it any atom may stand
+    for its neighbour, so every operation would count as a symmetry (a cube at 1e6 came out
+    O(3))."""
+    from scipy.spatial.distance import pdist
+
+    for pair in dataset.pairs:
+        if pair.n_points < 2 and shortest is None:
+            continue
+        distance = float(pdist(pair.source).min()) if shortest is None else shortest(pair)
+        if tolerance >= distance:
+            raise DataError(
+                f"--symmetry-tolerance {tolerance:g} is not below the shortest distance between "
+                f"two atoms of '{pair.name}' ({distance:.3g}), so any atom could stand for its "
+                "neighbour; give a tolerance well below it, or leave it out to read it off "
+                "the data."
+            )
 
 
 def run_tolerance(config: dict) -> float:
@@ -260,6 +284,47 @@ def pair_checks(dataset: PairDataset, graph: Graph, cutoff: float | None, tolera
         "contradicting_pairs": sets,
         "contradiction_floor": floor,
     }
+
+
+#: A rigid rotation of the whole target beyond this many degrees is named in the verdict: kept
+#: in the map (the default), it is read as breaking, and a user rarely means it. A twisted
+#: cube's face turned by 11.5° turns the whole by 5.7°; two programs' frames differ by more.
+LARGE_ROTATION_DEGREES = 15.0
+#: Displacements below this fraction of the structure's size are rounding: nothing changed.
+UNCHANGED = 1e-9
+
+
+def pair_diagnoses(dataset: PairDataset, preparation: dict) -> dict:
+    """What is wrong with the pairs themselves, for the verdict (``config.fit``).
+
+    ``data_problems`` (each ``{"key", "sentence"}``; any one keeps the verdict from
+    "Consistent"): a large rigid rotation kept in the map, an atom correspondence that the
+    geometry does not settle. ``data_notes``: sentences to read first (nothing changed).
+    """
+    problems, notes = [], []
+    for motion in preparation.get("rigid_motion") or []:
+        angle = motion.get("rotation_degrees", 0.0)
+        if angle > LARGE_ROTATION_DEGREES and not motion.get("rotation_removed"):
+            problems.append({"key": "rigid_rotation", "sentence": (
+                f"The target of '{motion['pair']}' is turned by {angle:.3g}° as a whole (the "
+                "rotation of the best affine map onto it): kept in the map, that rotation is "
+                "read as breaking, so the groups below describe a rotated structure; if the two "
+                "files are in different frames, fit again with --remove-rotation.")})  # fmt: skip
+    for match in preparation.get("atom_order") or []:
+        if match.get("ambiguous"):
+            problems.append({"key": "atom_order", "sentence": (
+                f"Which atom became which in '{match['pair']}' is not clear: even the best "
+                f"correspondence (after re-ordering {match['reordered']} atoms) moves an atom "
+                f"by {match['largest_step']:.3g}, more than half the nearest-neighbour distance "
+                f"{match['nearest_neighbour']:.3g}; check that the two files hold the same "
+                "structure, or give the order yourself with --keep-order.")})  # fmt: skip
+    for pair in dataset.pairs:
+        size = float(np.ptp(pair.source, axis=0).max()) or 1.0
+        moved = float(np.linalg.norm(pair.target - pair.source, axis=1).max())
+        if moved <= UNCHANGED * size:
+            notes.append(f"Nothing changed in '{pair.name}': its target equals its source to "
+                         f"{moved:.1e} (rounding), so there is no breaking to find.")  # fmt: skip
+    return {"data_problems": problems, "data_notes": notes}
 
 
 def node_mse(task, network: RelaxedNetwork) -> torch.Tensor:
