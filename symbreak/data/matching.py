@@ -41,6 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from symbreak.data._alignment import affine_rotation, kabsch, rotation_angle
+
 #: Assignments whose aligned mean square is within this factor of the best are equivalent.
 EQUIVALENT_FACTOR = 1.5
 #: The file's order is kept unless the best order's aligned RMS displacement is below it by
@@ -120,26 +122,11 @@ class AtomMatch:
         }
 
 
-def kabsch(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """The proper rotation R minimising :math:`\\sum_i |R s_i - t_i|^2` (centred inputs).
-
-    Kabsch, Acta Cryst. A32, 922 (1976), by the SVD of the covariance.
-    """
-    u, _, vt = np.linalg.svd(target.T @ source)
-    fix = np.diag([1.0, 1.0, np.sign(np.linalg.det(u @ vt))])
-    return u @ fix @ vt
-
-
-def _angle(rotation: np.ndarray) -> float:
-    cos = (np.trace(rotation) - 1.0) / 2.0
-    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
-
-
 def _aligned(source: np.ndarray, target: np.ndarray) -> tuple[float, float, np.ndarray]:
     """Mean square after the best rotation, its angle, and the rotation (centred inputs)."""
     rotation = kabsch(source, target)
     residual = source @ rotation.T - target
-    return float(np.mean(np.sum(residual**2, axis=1))), _angle(rotation), rotation
+    return float(np.mean(np.sum(residual**2, axis=1))), rotation_angle(rotation), rotation
 
 
 def _assign(source: np.ndarray, target: np.ndarray, groups: list[np.ndarray],
@@ -250,6 +237,10 @@ def match_pair_atoms(source, target, species) -> AtomMatch:
     if not applied:
         permutation, msd, angle = identity, msd_given, angle_given
     step = _worst_step(s, t, (msd, angle, permutation))
+    # the angles reported are those of the rigid motion (rotation of the best affine map), the
+    # same measure as the rigid-motion note; Kabsch's aligned the assignments above
+    angle_given = rotation_angle(affine_rotation(s, t))
+    angle = rotation_angle(affine_rotation(s, t[permutation]))
     return AtomMatch(
         permutation=permutation,
         reordered=int(np.count_nonzero(permutation != identity)),

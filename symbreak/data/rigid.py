@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from symbreak.data.matching import kabsch
+from symbreak.data._alignment import affine_rotation, rotation_angle
 from symbreak.data.pairs import PairDataset
 
 
@@ -38,38 +38,15 @@ def rigid_translation(source: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def best_rotation(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """The rigid rotation R in the map from ``source`` to ``target`` (about the centroids).
-
-    A pair's change is a rotation times a strain plus displacements, and only the first is
-    rigid motion. So R is the rotation of the polar decomposition :math:`A = R U` of the best
-    affine map :math:`A = \arg\\min \\sum_i |A s_i - t_i|^2` (Higham, SIAM J. Sci. Stat. Comput.
-    7, 1160, 1986): a pure strain (U symmetric) has R = 1, where Kabsch's rotation of the
-    positions turns a strained non-spherical cluster by a fraction of a degree. A planar
-    source fixes A in its plane only; the normal is mapped onto the target's normal. A linear
-    (or single-point) source has no affine map: Kabsch's rotation stands in.
-    """
-    s = np.asarray(source, dtype=np.float64) - np.mean(source, axis=0)
-    t = np.asarray(target, dtype=np.float64) - np.mean(target, axis=0)
-    gram = s.T @ s
-    values, vectors = np.linalg.eigh(gram)
-    rank = int(np.count_nonzero(values > 1e-10 * max(values[-1], 1e-300)))
-    if rank < 2:
-        return kabsch(s, t)
-    affine = t.T @ s @ np.linalg.pinv(gram, hermitian=True)
-    if rank == 2:
-        normal = vectors[:, 0]
-        u, _, _ = np.linalg.svd(affine)
-        image = u[:, 2] * np.sign(np.linalg.det(affine + np.outer(u[:, 2], normal)) or 1.0)
-        affine = affine + np.outer(image, normal)
-    u, _, vt = np.linalg.svd(affine)
-    fix = np.diag([1.0, 1.0, np.sign(np.linalg.det(u @ vt))])
-    return u @ fix @ vt
+    """The rigid rotation in the map from ``source`` to ``target``: the rotation of the polar
+    decomposition of the best affine map (:func:`symbreak.data._alignment.affine_rotation`),
+    so that a pure strain turns nothing."""
+    return affine_rotation(source, target)
 
 
 def rigid_rotation_angle(source: np.ndarray, target: np.ndarray) -> float:
     """Angle in degrees of :func:`best_rotation`."""
-    cos = (np.trace(best_rotation(source, target)) - 1.0) / 2.0
-    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+    return rotation_angle(best_rotation(source, target))
 
 
 @dataclass(frozen=True)
