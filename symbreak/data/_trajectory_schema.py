@@ -89,6 +89,7 @@ def _check_positions(dataset: h5py.Dataset, where: str, dt: float | None, derive
         low = max(0, start - 1)
         window = np.asarray(dataset[low : min(n_frames, start + step + 1)], dtype=np.float64)
         check_finite(window[start - low : start - low + step], "positions", where, start)
+        check_frame_order(window, where, low)
         if dt is None or not derive or len(window) < 3:
             continue
         before, here, after = window[:-2], window[1:-1], window[2:]
@@ -99,6 +100,67 @@ def _check_positions(dataset: h5py.Dataset, where: str, dt: float | None, derive
             }
         for key in derive:
             _check_derived(derived[key], key, where, dt, first_frame=low + 1)
+
+
+#: A particle whose step between frames exceeds this fraction of its nearest-neighbour distance,
+#: landing next to where another such particle was, has swapped places with it in the list.
+_JUMP = 0.5
+#: ... next to: within this fraction of its own step.
+_LANDING = 0.25
+
+
+def check_frame_order(window: np.ndarray, where: str, first_frame: int = 0) -> None:
+    """Refuse frames that list the particles in another order than the frame before.
+
+    Velocities and accelerations are differences of one particle's rows, so a trajectory whose
+    frames are not in one order (LAMMPS dumps without ``dump_modify sort id``, files
+    concatenated from several programs) would make particles jump across the system, and every
+    field read from them would be wrong. Re-ordered frames are recognised by particles that
+    jump by more than half a neighbour distance to land where another jumping particle was;
+    matching them back is left to the user, whose ids are the ground truth.
+
+    >>> import numpy as np
+    >>> frames = np.array([[[0.0, 0, 0], [1, 0, 0], [0, 1, 0]]] * 3)
+    >>> frames[2] = frames[2][[1, 0, 2]]
+    >>> check_frame_order(frames, "t")
+    Traceback (most recent call last):
+    ...
+    symbreak.errors.DataError: t: frame 2 lists the particles in another order than frame 1: particle 0 jumps by 1 to where particle 1 was (0 away); symbreak needs one order in every frame (a LAMMPS dump: dump_modify sort id).
+    """
+    if window.shape[0] < 2 or window.shape[1] < 2:
+        return
+    steps = np.linalg.norm(np.diff(window, axis=0), axis=2)  # (T - 1, N)
+    typical = max(float(np.median(steps)), 1e-300)
+    for t in np.flatnonzero(steps.max(axis=1) > 5.0 * typical):
+        _check_pair_of_frames(window[t], window[t + 1], steps[t], where, first_frame + t)
+
+
+def _check_pair_of_frames(before: np.ndarray, after: np.ndarray, steps: np.ndarray, where: str,
+                          frame: int) -> None:  # fmt: skip
+    from scipy.spatial import cKDTree
+
+    spacing, _ = cKDTree(before).query(before, k=2)
+    jumping = np.flatnonzero(steps > _JUMP * spacing[:, 1])
+    if len(jumping) < 2:
+        return
+    landing, partner = cKDTree(after).query(before[jumping])
+    swapped = (partner != jumping) & (landing < _LANDING * steps[jumping])
+    # a re-ordering permutes the jumping particles among themselves: keep those whose
+    # partner is kept, until none changes, and require the partners to be distinct
+    while True:
+        kept = np.isin(partner, jumping[swapped]) & swapped
+        if np.array_equal(kept, swapped):
+            break
+        swapped = kept
+    if np.count_nonzero(swapped) < 2 or len(set(partner[swapped].tolist())) < swapped.sum():
+        return
+    k = int(np.flatnonzero(swapped)[0])
+    i, j = int(jumping[k]), int(partner[k])
+    raise DataError(
+        f"{where}: frame {frame + 1} lists the particles in another order than frame {frame}: "
+        f"particle {i} jumps by {steps[i]:.3g} to where particle {j} was ({landing[k]:.3g} "
+        "away); symbreak needs one order in every frame (a LAMMPS dump: dump_modify sort id)."
+    )
 
 
 def _check_derived(values: np.ndarray, key: str, where: str, dt: float, first_frame: int) -> None:

@@ -51,7 +51,7 @@ class RunAnswer:
     input_group: PointGroup
     activated: list[str]
     vectors: dict  # "2e layer 0" -> unit vector of an active block
-    polar_reference: list | None = None  # the active 1o block in Cartesian form, if any
+    polar_reference: list | None = None  # the data's polar direction (the chosen domain's)
 
 
 @dataclass

@@ -160,3 +160,18 @@ def test_spread_ignores_the_input_invariant_part_of_a_block():
         / np.linalg.norm(0.1 * cubic + 0.3 * breaking)
         / np.linalg.norm(2.0 * cubic + 0.3 * breaking)))) > 60  # fmt: skip
     assert stability(None, grid, answers, []).spread["4e layer 1"] == pytest.approx(0, abs=1e-6)
+
+
+def test_a_polar_domain_counts_the_runs_on_its_side_only():
+    """C4v along +z and along -z are one set of elements but two domains of Oh: runs whose
+    data point either way are counted once each, never in both."""
+    from symbreak.sweep._stability import RunAnswer, in_domain
+    from symbreak.symmetry import domains, named_group
+
+    oh, c4v = named_group("Oh"), named_group("C4v")
+    found = domains(oh, c4v, reference=[0.0, 0.0, 1.0])
+    up = RunAnswer("up", {}, "C4v", c4v, oh, ["1o"], {}, polar_reference=[0.0, 0.0, 1.0])
+    down = RunAnswer("down", {}, "C4v", c4v, oh, ["1o"], {}, polar_reference=[0.0, 0.0, -1.0])
+    counts = [sum(in_domain(a, d) for a in (up, down)) for d in found]
+    assert sorted(counts) == [0, 0, 0, 0, 1, 1]
+    assert found[0].polar_axis == (0.0, 0.0, 1.0) and in_domain(up, found[0])
