@@ -63,7 +63,8 @@ def main() -> int:
                 order = _shuffle(species, rng)
                 given = t[order]
                 if own_frame:
-                    given = (given - given.mean(0)) @ Rotation.random(random_state=rng).as_matrix().T
+                    own = Rotation.random(random_state=rng).as_matrix()
+                    given = (given - given.mean(0)) @ own.T
                 start = time.perf_counter()
                 match = match_pair_atoms(s, given, species)
                 times.append(time.perf_counter() - start)
