@@ -8,6 +8,8 @@ True
 __version__ = "0.1.0"
 
 _LAZY = {
+    "discover": "symbreak.api",
+    "FittedRun": "symbreak.api",
     "load_run": "symbreak.run",
     "fit_file": "symbreak.pipeline",
     "FitOptions": "symbreak.options",
@@ -23,4 +25,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'symbreak' has no attribute {name!r}")
 
 
-__all__ = ["FitOptions", "__version__", "fit_file", "load_run"]
+__all__ = ["FitOptions", "FittedRun", "__version__", "discover", "fit_file", "load_run"]

@@ -140,6 +140,15 @@ def read_structure_pair(
     if len(paths) not in (1, 2):
         raise DataError(f"give one file with two frames or two files, not {len(paths)} files.")
     parent, child, name = _two_structures(paths)
+    return pair_of_structures(parent, child, name, " + ".join(str(p) for p in paths),
+                              _files_sha256(paths), tolerance)  # fmt: skip
+
+
+def pair_of_structures(parent: Structure, child: Structure, name: str, where: str | None = None,
+                       sha256: str | None = None, tolerance: float = DEFAULT_MATCH_TOLERANCE
+                       ) -> tuple[PairDataset, dict]:  # fmt: skip
+    """A :class:`PairDataset` of one pair from two structures in memory (crystals mapped onto
+    each other, clusters' species aligned), and the mappings by pair name."""
     arrays, mapping = structure_pair(parent, child, name, tolerance)
     vocabulary = build_vocabulary([arrays["symbols"]])
     pair = StructurePair(
@@ -151,9 +160,7 @@ def read_structure_pair(
         target_cell=arrays.get("target_cell"),
         pbc=arrays.get("pbc"),
     )
-    dataset = PairDataset(
-        (pair,), vocabulary, " + ".join(str(p) for p in paths), _files_sha256(paths)
-    )
+    dataset = PairDataset((pair,), vocabulary, where, sha256)
     return dataset, ({name: mapping.to_dict()} if mapping is not None else {})
 
 
