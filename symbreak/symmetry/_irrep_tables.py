@@ -13,7 +13,8 @@ Server and ISODISTORT): in :math:`O_h`, :math:`\\Gamma_1^+ = A_{1g}`, :math:`\\G
 under the two-fold axes along the lattice vectors) 1-5 are :math:`A_1, B_1, A_2, B_2, E`
 (so that the in-phase octahedral tilt of a perovskite, :math:`A_{2g}`-like at M, is
 :math:`M_3^+`); in :math:`D_6`, 1-6 are :math:`A_1, A_2, B_1, B_2, E_2, E_1`. The numbers
-were read from, and are tested against, the Bilbao tables that ``irreptables`` carries (tests/symmetry/test_irrep_tables.py).
+were read from, and are tested against, the Bilbao tables that ``irreptables`` carries
+(tests/symmetry/test_irrep_tables.py).
 
 >>> table = table_for([np.eye(3), -np.eye(3)])
 >>> [irrep.mulliken for irrep in table.irreps]
