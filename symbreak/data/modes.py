@@ -59,6 +59,10 @@ class ModeDecomposition:
     strain : list of dicts (label, amplitude), the strain's irreps
     total : Angstrom, the whole distortion (same normalisation)
     notes : sentences for people
+    lattice : (3, 3) the parent's lattice; cell : (3, 3) int, the supercell n I the modes live
+        on (n Z^3 is kept by every operation of the parent); positions : (N, 3) its atoms,
+        parent fractional; symbols : their elements; fields : (N, 3) Cartesian displacement
+        of each mode, in the order of ``modes`` (not in JSON)
     """
 
     parent_group: tuple[int, str]
@@ -70,6 +74,11 @@ class ModeDecomposition:
     strain: list
     total: float
     notes: list = field(default_factory=list)
+    lattice: np.ndarray = field(default=None, repr=False, compare=False)
+    cell: np.ndarray = field(default=None, repr=False, compare=False)
+    positions: np.ndarray = field(default=None, repr=False, compare=False)
+    symbols: tuple = field(default=(), repr=False, compare=False)
+    fields: tuple = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """JSON-ready: ``{"modes": [...], ...}``."""
@@ -233,6 +242,8 @@ def crystal_modes(
         child_group=(int(child_data.number), str(child_data.international)),
         supercell=mapping.supercell, origin_shift=mapping.origin_shift, origin=origin,
         modes=records, strain=strain, total=total, notes=notes,
+        lattice=np.asarray(parent.cell), cell=supercell, positions=positions,
+        symbols=tuple(symbols.tolist()), fields=tuple(mode.displacement for mode in modes),
     )  # fmt: skip
 
 
