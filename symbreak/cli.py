@@ -407,15 +407,16 @@ def modes(
     """Split a distortion into symmetry modes of the parent (ISODISTORT / AMPLIMODES labels).
 
     Group theory only, no fit: per irrep of the parent's space group its CDML label, k-point,
-    amplitude in Angstrom, isotropy subgroup and role, then the strain's irreps.
+    amplitude in Angstrom, isotropy subgroup and role, then the strain's irreps. Two
+    clusters (same atoms, same order) get the irreps of the parent's point group (T1u, Eg...).
     """
     import json
 
-    from symbreak.data.modes import MODE_COLUMNS, read_crystal_modes
+    from symbreak.data.modes import read_modes
 
     try:
         paths = [parent] if child is None else [parent, child]
-        result = read_crystal_modes(paths, other_origin=other_origin, symprec=tolerance)
+        result = read_modes(paths, other_origin=other_origin, symprec=tolerance)
     except DataError as error:
         fail(str(error))
     if json_output:
@@ -424,7 +425,7 @@ def modes(
     from rich.table import Table
 
     table = Table(title=result.headline(), title_justify="left")
-    for column in MODE_COLUMNS:
+    for column in result.columns:
         table.add_column(column)
     for row in result.rows():
         table.add_row(*row)

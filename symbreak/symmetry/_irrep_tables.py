@@ -133,6 +133,9 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
             keys.append("E" if order == 1 else f"C{order}")
             continue
         along_reference = np.abs(references @ axis).max() > 1 - 1e-3
+        if group == "O":  # the 2-folds along the 4-fold axes: intrinsic, no reference needed
+            along_reference = any(order == 4 and abs(axis @ other) > 1 - 1e-3
+                                  for order, other in orders_axes)  # fmt: skip
         if group == "D2":  # B1, B2, B3 are odd under the two-folds along c, b, a
             keys.append("C2" + "xyz"[int(np.argmax(np.abs(references @ axis)))])
         elif group == "O":
@@ -194,8 +197,9 @@ def table_for(matrices, references=None) -> CharacterTable | None:
             cdml = f"{number}{sign}" if number else ""
             irreps.append(Irrep(name, cdml, int(characters[0]), values))
     full = _FULL_NAME.get((group, has_inversion), group)
-    if not has_inversion and (determinants < 0).any():
-        full = _improper_name(group)
+    if improper:
+        full = _improper_name(group, proper, determinants)
+        irreps = _improper_mulliken(full, irreps, matrices, determinants)
     return CharacterTable(full, tuple(irreps))
 
 
@@ -213,11 +217,63 @@ def _mulliken(name: str, letter: str, group: str, has_inversion: bool, determina
     return name
 
 
-def _improper_name(group: str) -> str:
-    """A group without inversion but with improper operations (named by its proper image;
-    the image does not tell C4v from D2d, so both read 'C4v|D2d')."""
-    return {"C2": "Cs", "D2": "C2v", "D3": "C3v", "D4": "C4v|D2d", "D6": "C6v|D3h",
-            "O": "Td"}.get(group, group)  # fmt: skip
+def _improper_name(group: str, proper, determinants) -> str:
+    """The Schoenflies name of a group without inversion but with improper operations, from
+    its proper image: C4v has a proper 4-fold, D2d only S4 (likewise C6v and D3h)."""
+    proper_orders = {_rotation_order_axis(r)[0] for r, d in zip(proper, determinants) if d > 0}
+    if group == "D4":
+        return "C4v" if 4 in proper_orders else "D2d"
+    if group == "D6":
+        return "C6v" if 6 in proper_orders else "D3h"
+    return {"C2": "Cs", "D2": "C2v", "D3": "C3v", "O": "Td"}.get(group, group)
+
+
+def _improper_mulliken(name: str, irreps, matrices, determinants) -> list[Irrep]:
+    """Mulliken names of C2v, D2d and D3h, read off the characters (the proper image's names
+    are D2's, D4's and D6's). B1 of C2v is even under the first mirror met; B1/A1'' of D2d
+    and D3h are even under the proper two-folds perpendicular to the principal axis."""
+    if name not in ("C2v", "D2d", "D3h"):
+        return irreps
+    orders = [_rotation_order_axis(d * m)[0] for d, m in zip(determinants, matrices)]
+    proper_two = [i for i, (o, d) in enumerate(zip(orders, determinants)) if o == 2 and d > 0]
+    mirrors = [i for i, (o, d) in enumerate(zip(orders, determinants)) if o == 2 and d < 0]
+    renamed = []
+    for irrep in irreps:
+        chars = irrep.characters
+        if name == "C2v":
+            if irrep.dimension == 1 and chars[proper_two[0]] > 0:
+                mulliken = "A1" if chars.min() > 0 else "A2"
+            else:
+                mulliken = "B1" if chars[mirrors[0]] > 0 else "B2"
+        elif name == "D2d":
+            s4 = next(i for i, (o, d) in enumerate(zip(orders, determinants)) if o == 4 and d < 0)
+            axis = _rotation_order_axis(-matrices[s4])[1]
+            side = next(i for i in proper_two
+                        if abs(_rotation_order_axis(matrices[i])[1] @ axis) < 1e-3)  # fmt: skip
+            if irrep.dimension == 2:
+                mulliken = "E"
+            elif chars[s4] > 0:
+                mulliken = "A1" if chars[side] > 0 else "A2"
+            else:
+                mulliken = "B1" if chars[side] > 0 else "B2"
+        else:  # D3h: sigma_h is the mirror whose proper image is the principal 2-fold
+            horizontal = next(i for i in mirrors if _is_principal(matrices, determinants, i))
+            perpendicular = proper_two
+            prime = "'" if chars[horizontal] > 0 else "''"
+            if irrep.dimension == 2:
+                mulliken = "E" + prime
+            else:
+                mulliken = ("A1" if chars[perpendicular[0]] > 0 else "A2") + prime
+        renamed.append(Irrep(mulliken, irrep.cdml, irrep.dimension, irrep.characters))
+    return renamed
+
+
+def _is_principal(matrices, determinants, index) -> bool:
+    """Whether the mirror ``index`` is perpendicular to the 3-fold axis (sigma_h)."""
+    axis = next(_rotation_order_axis(d * m)[1] for d, m in zip(determinants, matrices)
+                if _rotation_order_axis(d * m)[0] == 3)  # fmt: skip
+    normal = _rotation_order_axis(-matrices[index])[1]
+    return abs(normal @ axis) > 1 - 1e-3
 
 
 def _unique(matrices: list[np.ndarray]) -> list[np.ndarray]:

@@ -176,3 +176,25 @@ def test_modes_cli_prints_json_and_imports_no_torch(tmp_path):
     modes = json.loads(out.stdout)["modes"]
     assert {"label", "k", "amplitude"} <= set(modes[0])
     assert modes[0]["label"] == "R5-" and modes[0]["amplitude"] == pytest.approx(1.0165, abs=1e-3)
+
+
+def test_two_clusters_get_point_group_modes_with_mulliken_labels(tmp_path):
+    """A BaTiO3 P4mm cluster about Ti: the polar T1u and the tetragonal Eg of Oh."""
+    from ase import Atoms
+
+    from symbreak.data.published import published_pair
+
+    cluster = published_pair("BaTiO3_P4mm_Ti")
+    paths = [tmp_path / "parent.xyz", tmp_path / "child.xyz"]
+    write(paths[0], Atoms(cluster.species, cluster.source))
+    write(paths[1], Atoms(cluster.species, cluster.target))
+    result = CliRunner().invoke(app, ["modes", *map(str, paths), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    report = json.loads(result.output)
+    assert report["parent"]["point_group"] == "Oh"
+    found = {mode["label"]: mode["amplitude"] for mode in report["modes"]}
+    assert found["T1u"] > found["Eg"] > 0.01 and set(found) <= {"T1u", "Eg", "A1g"}
+    assert np.sqrt(sum(v**2 for v in found.values())) == pytest.approx(
+        report["total_amplitude"], abs=1e-5)
