@@ -79,6 +79,23 @@ class ModeDecomposition:
     positions: np.ndarray = field(default=None, repr=False, compare=False)
     symbols: tuple = field(default=(), repr=False, compare=False)
     fields: tuple = field(default=(), repr=False, compare=False)
+    rotations: np.ndarray = field(default=None, repr=False, compare=False)
+
+    def point_group(self) -> list[np.ndarray]:
+        """The parent's point group as Cartesian matrices (parent frame)."""
+        lattice = np.asarray(self.lattice, float)
+        rotations = {np.asarray(r).tobytes(): np.asarray(r) for r in self.rotations}
+        return [lattice.T @ r @ np.linalg.inv(lattice.T) for r in rotations.values()]
+
+    def subduction(self, l_max: int = 4) -> dict[str, dict[str, int]]:
+        """Each O(3) irrep up to ``l_max`` in the parent point group's Gamma irreps."""
+        from symbreak.conventions import relaxed_irrep_names
+        from symbreak.symmetry._subduction import subduce
+
+        matrices = self.point_group()
+        lattice = np.asarray(self.lattice, float)
+        references = lattice / np.linalg.norm(lattice, axis=1, keepdims=True)
+        return {name: subduce(name, matrices, references) for name in relaxed_irrep_names(l_max)}
 
     columns = property(lambda self: MODE_COLUMNS)
 
@@ -154,20 +171,21 @@ def _dataset(cell, fractional, symbols, symprec, where):
     return dataset
 
 
-def _family(dataset) -> str | None:
-    """The lattice family for k-point letters, when the cell is the standard primitive one."""
-    if dataset.international[0] != "P" or not np.allclose(
-        dataset.transformation_matrix, np.eye(3), atol=1e-6
-    ):
-        return None
+def _family(dataset) -> tuple[str | None, np.ndarray | None]:
+    """The lattice family for k-point letters and spglib's transformation P to the standard
+    basis, when the cell is a primitive lattice's conventional cell in some setting (P an
+    integer matrix of determinant +-1); (None, None) otherwise."""
+    transform = np.asarray(dataset.transformation_matrix, dtype=np.float64)
+    integral = np.allclose(transform, np.round(transform), atol=1e-6)
+    unimodular = abs(abs(np.linalg.det(transform)) - 1) < 1e-6
+    if dataset.international[0] != "P" or not integral or not unimodular:
+        return None, None
     number = int(dataset.number)
-    if number >= 195:
-        return "cubic"
-    if number >= 143:
-        return "hexagonal"
-    if number >= 75:
-        return "tetragonal"
-    return "orthorhombic" if number >= 16 else None
+    for family, first in (("cubic", 195), ("hexagonal", 143), ("tetragonal", 75),
+                          ("orthorhombic", 16)):  # fmt: skip
+        if number >= first:
+            return family, np.round(transform)
+    return None, None
 
 
 def _other_origin(parent: Structure, dataset, origin) -> np.ndarray | None:
@@ -227,8 +245,9 @@ def crystal_modes(
     n_primitive = len(set(np.asarray(child_data.mapping_to_primitive).tolist()))
     normalisation = n_primitive / len(positions)
     labels = _site_labels(parent, parent_data, positions)
-    modes = decompose(action, displacement, normalisation=normalisation,
-                      family=_family(parent_data), site_labels=labels,
+    family, to_standard = _family(parent_data)
+    modes = decompose(action, displacement, normalisation=normalisation, family=family,
+                      to_standard=to_standard, site_labels=labels,
                       threshold=NOISE_AMPLITUDE)  # fmt: skip
     total = float(np.sqrt(normalisation * np.sum(displacement**2)))
     records = [_record(mode, action, symbols, symprec) for mode in modes]
@@ -247,6 +266,7 @@ def crystal_modes(
         modes=records, strain=strain, total=total, notes=notes,
         lattice=np.asarray(parent.cell), cell=supercell, positions=positions,
         symbols=tuple(symbols.tolist()), fields=tuple(mode.displacement for mode in modes),
+        rotations=rotations,
     )  # fmt: skip
 
 
@@ -401,7 +421,7 @@ def strain_modes(strain: np.ndarray, rotations, lattice) -> list[dict]:
         part = sum(c * m @ strain @ m.T for c, m in zip(irrep.characters, matrices))
         part = part * irrep.dimension / len(matrices)
         size = float(np.linalg.norm(part))
-        if size > 1e-7:
+        if size > 1e-6:
             label = f"GM{irrep.cdml}" if irrep.cdml else f"GM?{irrep.mulliken}"
             out.append({"label": label, "small_irrep": irrep.mulliken, "amplitude": round(size, 6),
                         "tensor": np.round(part, 6).tolist()})  # fmt: skip
@@ -467,9 +487,41 @@ def read_modes(paths, *, other_origin: bool = False, symprec: float = DEFAULT_SY
     return crystal_modes(parent, child, symprec=symprec, other_origin=other_origin)
 
 
+def pair_modes(source, target, source_cell, target_cell, symbols,
+               symprec: float = DEFAULT_SYMPREC) -> dict:  # fmt: skip
+    """The symmetry modes of one crystal pair as a fit stores it (the parent in the child's
+    cell, row i of one becoming row i of the other), for the report.
+
+    The parent's conventional cell is recovered by spglib (so its origin, and hence the
+    labels, are spglib's standard one); the answer is :meth:`ModeDecomposition.to_dict`
+    plus ``subduction`` (each O(3) irrep up to l = 4 in the parent point group's irreps) and
+    ``origin_note``. A pair that cannot be decomposed gives ``{"error": sentence}``.
+    """
+    symbols = tuple(str(s) for s in symbols)
+    source_cell, target_cell = np.asarray(source_cell, float), np.asarray(target_cell, float)
+    child = Structure(np.asarray(target, float), symbols, target_cell, np.ones(3, bool), "child")
+    fractional = np.asarray(source, float) @ np.linalg.inv(source_cell)
+    try:
+        lattice, positions, numbers = _spglib().standardize_cell(
+            (source_cell, fractional, _types(symbols)), to_primitive=False, symprec=symprec
+        )
+        names = sorted(set(symbols))
+        parent = Structure(positions @ lattice, tuple(names[n] for n in numbers), lattice,
+                           np.ones(3, bool), "parent (spglib's standard cell)")  # fmt: skip
+        result = crystal_modes(parent, child, symprec=symprec)
+    except (DataError, ValueError, TypeError) as error:
+        return {"error": str(error)}
+    out = result.to_dict()
+    out["subduction"] = result.subduction()
+    out["origin_note"] = ("labels are for spglib's standard origin of the parent; "
+                          "`symbreak modes --other-origin` gives the other setting.")  # fmt: skip
+    out["notes"] = [LATTICE_NOTE]
+    return out
+
+
 #: The name the tests and the benchmark first used.
 read_crystal_modes = read_modes
 
 
 __all__ = ["MODE_COLUMNS", "ClusterModes", "ModeDecomposition", "cluster_modes", "crystal_modes",
-           "read_crystal_modes", "read_modes", "strain_modes"]  # fmt: skip
+           "pair_modes", "read_crystal_modes", "read_modes", "strain_modes"]  # fmt: skip

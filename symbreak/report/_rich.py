@@ -10,6 +10,7 @@ from rich.table import Table
 
 from symbreak.conventions import pretty_group_name
 from symbreak.report._ladder import ThresholdWindow
+from symbreak.report._modes import modes_tables
 from symbreak.report._report import Report
 from symbreak.report._verdict import describe_element
 
@@ -147,6 +148,8 @@ def print_report(report: Report, console: Console) -> None:
         console.print(_fields_table(report.fields))
     if report.ladder:
         console.print(ladder_table(report.ladder, report.threshold))
+    for renderable in modes_tables(report.modes):  # crystal runs: the parent's symmetry modes
+        console.print(renderable)
     for sentence in preparation_sentences(report.preparation):
         console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"

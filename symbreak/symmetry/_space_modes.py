@@ -182,10 +182,14 @@ def _stars(wave_vectors: np.ndarray, rotations: np.ndarray) -> list[list[np.ndar
     return stars
 
 
-def k_point_name(star, family: str | None) -> str:
-    """The CDML letter of a star (``'R'``), or ``'k'`` off the tabulated lattices."""
+def k_point_name(star, family: str | None, to_standard=None) -> str:
+    """The CDML letter of a star (``'R'``), or ``'k'`` off the tabulated lattices.
+
+    ``to_standard`` is spglib's P (:math:`x_s = P x + p`), so that :math:`k_s = k P^{-1}`:
+    a cell given in another setting of the same lattice gets the standard letters."""
+    inverse = np.eye(3) if to_standard is None else np.linalg.inv(np.asarray(to_standard, float))
     for name, point in SPECIAL_POINTS.get(family or "", {}).items():
-        if any(_same_k(point, arm) for arm in star):
+        if any(_same_k(point, np.asarray(arm) @ inverse) for arm in star):
             return name
     return "k"
 
@@ -267,13 +271,15 @@ def decompose(
     *,
     normalisation: float = 1.0,
     family: str | None = None,
+    to_standard=None,
     site_labels=None,
     threshold: float = 1e-6,
 ) -> list[SymmetryMode]:
     """The symmetry modes of ``displacement`` ((N, 3) Cartesian, parent frame).
 
     ``normalisation`` f scales :math:`\\sum |u|^2` (see the module docstring); ``family`` names
-    the lattice for k-point letters (a key of :data:`SPECIAL_POINTS`, or None);
+    the lattice for k-point letters (a key of :data:`SPECIAL_POINTS`, or None) and
+    ``to_standard`` the cell's setting (:func:`k_point_name`);
     ``site_labels`` (one per atom) group the per-site amplitudes. Modes with amplitude below
     ``threshold`` are dropped. Sorted by amplitude, largest first.
     """
@@ -283,7 +289,7 @@ def decompose(
     modes = []
     for star, paired in stars:
         projector = _Projector(action, star, translations)
-        name = k_point_name(star, family)
+        name = k_point_name(star, family, to_standard)
         k = tuple(SPECIAL_POINTS[family][name]) if name != "k" else tuple(np.round(star[0], 6))
         for label, mulliken, dimension, part in _star_pieces(projector, name, paired,
                                                              displacement):  # fmt: skip
