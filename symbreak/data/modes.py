@@ -255,6 +255,10 @@ def crystal_modes(
     strain = strain_modes(mapping.rotation @ mapping.strain @ mapping.rotation.T,
                           rotations, parent.cell)  # fmt: skip
     notes = [LATTICE_NOTE, ORIGIN_NOTE]
+    if other_origin:
+        where = ", ".join(f"{v:.4g}" for v in origin)
+        notes[1] = (f"Labels are for the parent's origin moved to ({where}), its other site of "
+                    "full symmetry; without --other-origin they are for the origin as given.")
     if any(not m["labelled"] for m in records):
         notes.append("Modes marked '?' are at k-points whose small irreps are not tabulated "
                      "here (a non-symmorphic zone boundary, or an origin off a site of full "
