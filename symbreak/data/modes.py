@@ -478,12 +478,26 @@ def cluster_modes(parent: Structure, child: Structure, tolerance: float) -> Clus
     return ClusterModes(group, records, total, notes)
 
 
+def _two_structures(paths) -> tuple[Structure, Structure]:
+    """Parent and child from two files or one file with two frames (as ``fit`` reads them;
+    without :mod:`symbreak.data.formats`, which loads h5py)."""
+    from symbreak.data.structures import read_one_structure, read_structures
+
+    if len(paths) == 2:
+        return read_one_structure(paths[0]), read_one_structure(paths[1])
+    if len(paths) != 1:
+        raise DataError(f"give one file with two frames or two files, not {len(paths)} files.")
+    frames = read_structures(paths[0])
+    if len(frames) != 2:
+        raise DataError(f"{paths[0]}: holds {len(frames)} structure(s); a pair is one file with "
+                        "exactly two frames (parent, then child) or two files.")  # fmt: skip
+    return frames[0], frames[1]
+
+
 def read_modes(paths, *, other_origin: bool = False, symprec: float = DEFAULT_SYMPREC):
     """The modes of two files (or one file with two frames), parent first: space-group modes
     for two crystals (:func:`crystal_modes`), point-group modes for two clusters."""
-    from symbreak.data.formats import _two_structures
-
-    parent, child, _ = _two_structures(paths)
+    parent, child = _two_structures(paths)
     if not parent.periodic and not child.periodic:
         return cluster_modes(parent, child, tolerance=max(symprec, 0.01))
     if not (parent.periodic and child.periodic):

@@ -172,7 +172,7 @@ def table_for(matrices, references=None) -> CharacterTable | None:
     references = references / np.linalg.norm(references, axis=1, keepdims=True)
     determinants = np.array([np.sign(np.linalg.det(m)) for m in matrices])
     proper = [d * m for d, m in zip(determinants, matrices)]
-    has_inversion = any(np.allclose(m, -np.eye(3), atol=1e-6) for m in matrices)
+    has_inversion = bool(np.any(np.abs(np.asarray(matrices) + np.eye(3)).max(axis=(1, 2)) < 1e-6))
     unique = _unique(proper)
     orders = [_rotation_order_axis(r)[0] for r in unique]
     signature = (len(unique), *(orders.count(n) for n in (2, 3, 4, 6)))
@@ -277,11 +277,11 @@ def _is_principal(matrices, determinants, index) -> bool:
 
 
 def _unique(matrices: list[np.ndarray]) -> list[np.ndarray]:
-    found: list[np.ndarray] = []
+    """The distinct matrices (to 1e-6), first occurrence kept."""
+    found: dict[bytes, np.ndarray] = {}
     for m in matrices:
-        if not any(np.allclose(m, f, atol=1e-6) for f in found):
-            found.append(m)
-    return found
+        found.setdefault((np.round(m, 6) + 0.0).tobytes(), m)
+    return list(found.values())
 
 
 __all__ = ["CharacterTable", "Irrep", "table_for"]

@@ -236,11 +236,10 @@ class _Projector:
     def ordinary(self) -> bool:
         """Whether :math:`\\Delta` is a representation: :math:`k_0 \\cdot (w_b - W_a w_b)`
         integer for every pair of the little co-group."""
-        for (rotation, _), (_, shift) in itertools.product(self.little, repeat=2):
-            value = self.k0 @ (shift - rotation @ shift)
-            if abs(value - round(value)) > _FRACTIONAL:
-                return False
-        return True
+        rotations = np.array([r for r, _ in self.little], dtype=np.float64)
+        shifts = np.array([w for _, w in self.little])
+        values = (shifts @ self.k0)[None, :] - np.einsum("i,aij,bj->ab", self.k0, rotations, shifts)
+        return bool(np.abs(values - np.round(values)).max() <= _FRACTIONAL)
 
     def induced(self, small, field_: np.ndarray) -> np.ndarray:
         """:math:`\\sum_i D(g_i)\\, \\mathrm{small}(D(g_i)^{-1} u)` over the arms."""
