@@ -129,7 +129,7 @@ class ModeDecomposition:
                 continue
             group = mode["isotropy_subgroup"]
             rows.append((
-                mode["label"], mode["k"], str(mode["dimension"]),
+                mode["label"], mode["k"], mode["direction"],
                 f"{mode['amplitude']:.4f}", f"{group['symbol']} ({group['number']})",
                 "primary" if mode["primary"] else "secondary",
                 ", ".join(f"{name} {value:.3f}" for name, value in mode["sites"].items()),
@@ -143,7 +143,8 @@ class ModeDecomposition:
 
 
 #: Column titles of :meth:`ModeDecomposition.rows`.
-MODE_COLUMNS = ("irrep", "k", "dim", "amplitude (A)", "isotropy subgroup", "order", "sites (A)")
+MODE_COLUMNS = ("irrep", "k", "direction", "amplitude (A)", "isotropy subgroup", "order",
+                "sites (A)")
 
 
 def _spglib():
@@ -379,6 +380,7 @@ def _record(mode, action, symbols, symprec) -> dict:
         "star": [format_k(k) for k in mode.star],
         "small_irrep": mode.small_irrep,
         "dimension": mode.dimension,
+        "direction": mode.direction,
         "amplitude": round(mode.amplitude, 6),
         "sites": {name: round(value, 6) for name, value in mode.sites.items()},
         "isotropy_subgroup": {"number": isotropy[0], "symbol": isotropy[1]},

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbreak.symmetry._irrep_tables import table_for
+from symbreak.symmetry._order_parameter import direction
 
 #: Special points of the Brillouin zone by CDML letter, for the lattices whose conventional
 #: cell is primitive (Bradley and Cracknell, table 3.6). Keys: crystal family.
@@ -70,6 +71,8 @@ class SymmetryMode:
     amplitude : Angstrom, normalised to the child's primitive cell.
     displacement : (N, 3) the component, Cartesian, parent frame.
     sites : site label -> amplitude of this mode on those atoms (same normalisation).
+    direction : the order-parameter direction (:mod:`symbreak.symmetry._order_parameter`),
+        e.g. ``'(a,a,0)'``; ``''`` where it cannot be written.
     """
 
     label: str
@@ -82,6 +85,7 @@ class SymmetryMode:
     amplitude: float
     displacement: np.ndarray = field(repr=False, compare=False)
     sites: dict = field(default_factory=dict)
+    direction: str = ""
 
 
 class SupercellAction:
@@ -290,11 +294,12 @@ def decompose(
         projector = _Projector(action, star, translations)
         name = k_point_name(star, family, to_standard)
         k = tuple(SPECIAL_POINTS[family][name]) if name != "k" else tuple(np.round(star[0], 6))
-        for label, mulliken, dimension, part in _star_pieces(projector, name, paired,
-                                                             displacement):  # fmt: skip
+        for label, mulliken, dimension, part, labelled in _star_pieces(projector, name, paired,
+                                                                       displacement):  # fmt: skip
             amplitude = float(np.sqrt(normalisation * np.sum(part**2)))
             if amplitude < threshold:
                 continue
+            opd = direction(projector, *labelled, part) if labelled else ""
             size = np.linalg.norm(part)
             arms = tuple(tuple(np.round(arm, 6)) for arm in star
                          if np.linalg.norm(projector.fourier(arm, part)) > 1e-3 * size)  # fmt: skip
@@ -302,6 +307,7 @@ def decompose(
                 label=label, k_name=name, k=k, star=tuple(tuple(np.round(a, 6)) for a in star),
                 arms=arms, small_irrep=mulliken, dimension=dimension, amplitude=amplitude,
                 displacement=part, sites=_site_amplitudes(part, site_labels, normalisation),
+                direction=opd,
             ))  # fmt: skip
     return sorted(modes, key=lambda mode: -mode.amplitude)
 
@@ -316,13 +322,14 @@ def _star_pieces(projector: _Projector, name: str, paired: bool, displacement):
         table = table_for(matrices, lattice / np.linalg.norm(lattice, axis=1, keepdims=True))
     if table is None:
         whole = sum(projector.fourier(k, displacement) for k in projector.star)
-        return [(f"{name}?", "?", len(projector.star), weight * np.real(whole))]
+        return [(f"{name}?", "?", len(projector.star), weight * np.real(whole), None)]
     pieces = []
     for irrep in table.irreps:
         small = projector.small_projector(irrep.characters, irrep.dimension)
         part = weight * np.real(projector.induced(small, displacement))
         label = f"{name}{irrep.cdml}" if irrep.cdml else f"{name}?{irrep.mulliken}"
-        pieces.append((label, irrep.mulliken, len(projector.star) * irrep.dimension, part))
+        pieces.append((label, irrep.mulliken, len(projector.star) * irrep.dimension, part,
+                       (irrep, table)))  # fmt: skip
     return pieces
 
 

@@ -60,6 +60,7 @@ def test_octahedral_tilt_is_one_r_point_irrep_whose_label_follows_the_origin(ori
     assert [mode.label for mode in modes] == [label]
     assert modes[0].amplitude == pytest.approx(theta * A, rel=1e-9)  # 0.143 A for 2.1 degrees
     assert modes[0].k == (0.5, 0.5, 0.5) and modes[0].dimension == 3
+    assert modes[0].direction == "(0,0,a)"  # the tilt axis: T1g is an axial vector
 
 
 def test_a_polar_shift_of_the_b_cation_is_gamma4_minus():
@@ -70,6 +71,11 @@ def test_a_polar_shift_of_the_b_cation_is_gamma4_minus():
     modes = decompose(action, field, family="cubic")
     assert [mode.label for mode in modes] == ["GM4-"]
     assert modes[0].amplitude == pytest.approx(np.linalg.norm(field))
+    assert modes[0].direction == "(0,0,a)"  # the polar axis
+    diagonal = np.zeros((40, 3))
+    diagonal[np.asarray(symbols) == "Ti"] = [0.1, 0.1, 0]
+    diagonal -= diagonal.mean(axis=0)
+    assert decompose(action, diagonal, family="cubic")[0].direction == "(a,a,0)"
 
 
 def test_components_of_a_random_field_are_orthogonal_and_add_up():
