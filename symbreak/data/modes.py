@@ -223,9 +223,17 @@ def crystal_modes(
     """
     from symbreak.symmetry._space_modes import SupercellAction, decompose
 
-    mapping = map_cells(parent, child)
-    supercell = mapping.supercell
     parent_data = _dataset(parent.cell, parent.fractional, parent.symbols, symprec, parent.where)
+    notes = [LATTICE_NOTE, ORIGIN_NOTE]
+    if abs(abs(np.linalg.det(parent_data.transformation_matrix)) - 1) > 1e-6:
+        # a parent given as a supercell (or a centred lattice's primitive cell): spglib's
+        # operations of that cell miss those that do not keep it, so use its standard cell
+        parent = _standard_parent(parent, symprec)
+        parent_data = _dataset(parent.cell, parent.fractional, parent.symbols, symprec,
+                               parent.where)  # fmt: skip
+        notes[1] = ("The parent was not given in a conventional cell; labels are for spglib's "
+                    "standard cell and origin of it.")  # fmt: skip
+    mapping = map_cells(parent, child)
     child_data = _dataset(child.cell, child.fractional, child.symbols, symprec, child.where)
     positions, displacement, supercell, source = _symmetric_supercell(
         *_parent_frame(mapping, parent), mapping.supercell
@@ -255,7 +263,6 @@ def crystal_modes(
     _mark_primary(records, modes, action, symbols, symprec)
     strain = strain_modes(mapping.rotation @ mapping.strain @ mapping.rotation.T,
                           rotations, parent.cell)  # fmt: skip
-    notes = [LATTICE_NOTE, ORIGIN_NOTE]
     if other_origin:
         where = ", ".join(f"{v:.4g}" for v in origin)
         notes[1] = (f"Labels are for the parent's origin moved to ({where}), its other site of "
@@ -273,6 +280,16 @@ def crystal_modes(
         symbols=tuple(symbols.tolist()), fields=tuple(mode.displacement for mode in modes),
         rotations=rotations,
     )  # fmt: skip
+
+
+def _standard_parent(parent: Structure, symprec: float) -> Structure:
+    """spglib's conventional cell of the parent, in the parent's own Cartesian frame."""
+    lattice, positions, numbers = _spglib().standardize_cell(
+        (parent.cell, parent.fractional, _types(parent.symbols)), to_primitive=False,
+        no_idealize=True, symprec=symprec)  # fmt: skip
+    names = sorted(set(parent.symbols))
+    return Structure(positions @ lattice, tuple(names[n] for n in numbers), lattice,
+                     np.ones(3, bool), parent.where)  # fmt: skip
 
 
 def _parent_frame(mapping, parent: Structure) -> tuple[np.ndarray, np.ndarray]:

@@ -108,6 +108,19 @@ def test_the_answer_does_not_depend_on_frame_atom_order_or_format(tmp_path):
     assert list(first.values()) == pytest.approx(list(second.values()), abs=1e-4)
 
 
+def test_a_parent_given_in_a_supercell_gives_the_same_modes(tmp_path):
+    """spglib's operations of a supercell miss the parent's own: the standard cell is used."""
+    from ase.build import make_supercell
+
+    parent, child = pair(tmp_path, "CaTiO3_Pnma_Ti")
+    big = tmp_path / "big_parent.vasp"
+    write(big, make_supercell(read(parent), [[1, 1, 0], [-1, 1, 0], [0, 0, 1]]), format="vasp")
+    direct, via_big = read_crystal_modes([parent, child]), read_crystal_modes([big, child])
+    assert via_big.notes[1].startswith("The parent was not given in a conventional cell")
+    assert sorted(by_label(via_big).values()) == pytest.approx(
+        sorted(by_label(direct).values()), abs=1e-4)
+
+
 # ----------------------------------------------------------------------------- the oracle
 
 
