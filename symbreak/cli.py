@@ -430,7 +430,7 @@ def modes(
     for row in result.rows():
         table.add_row(*row)
     _consoles.console.print(table)
-    for line in [result.strain_line(), *result.notes]:
+    for line in [result.sites_line(), result.strain_line(), *result.notes]:
         _consoles.console.print(line, highlight=False)
 
 

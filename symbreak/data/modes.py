@@ -129,12 +129,19 @@ class ModeDecomposition:
                 continue
             group = mode["isotropy_subgroup"]
             rows.append((
-                mode["label"], mode["k"], mode["direction"],
+                mode["label"], f"{mode['k_name']} {mode['k']}",
+                f"{len(mode['arms'])} of {len(mode['star'])}", mode["direction"],
                 f"{mode['amplitude']:.4f}", f"{group['symbol']} ({group['number']})",
                 "primary" if mode["primary"] else "secondary",
-                ", ".join(f"{name} {value:.3f}" for name, value in mode["sites"].items()),
             ))  # fmt: skip
         return rows
+
+    def sites_line(self, minimum: float = 1e-4) -> str:
+        """The atoms each mode moves (Wyckoff site of the parent, amplitude on them)."""
+        parts = [mode["label"] + ": " + ", ".join(f"{name} {value:.3f}"
+                                                   for name, value in mode["sites"].items())
+                 for mode in self.modes if mode["amplitude"] >= minimum]  # fmt: skip
+        return "atoms (parent site, A): " + "; ".join(parts)
 
     def strain_line(self) -> str:
         """The strain's irreps in one line."""
@@ -143,8 +150,8 @@ class ModeDecomposition:
 
 
 #: Column titles of :meth:`ModeDecomposition.rows`.
-MODE_COLUMNS = ("irrep", "k", "direction", "amplitude (A)", "isotropy subgroup", "order",
-                "sites (A)")
+MODE_COLUMNS = ("irrep", "k", "arms", "direction", "amplitude (A)", "isotropy subgroup",
+                "order")
 
 
 def _spglib():
@@ -476,6 +483,9 @@ class ClusterModes:
 
     def strain_line(self) -> str:
         return "no lattice, no strain."
+
+    def sites_line(self) -> str:
+        return "amplitudes are over all atoms of the cluster."
 
 
 def cluster_modes(parent: Structure, child: Structure, tolerance: float) -> ClusterModes:
