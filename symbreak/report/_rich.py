@@ -148,9 +148,9 @@ def print_report(report: Report, console: Console) -> None:
         console.print(_fields_table(report.fields))
     if report.ladder:
         console.print(ladder_table(report.ladder, report.threshold))
-    for renderable in modes_tables(report.modes):  # crystal runs: the parent's symmetry modes
-        console.print(renderable)
     for sentence in preparation_sentences(report.preparation):
         console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")
+    for renderable in modes_tables(report.modes):  # crystal runs: the parent's symmetry modes
+        console.print(renderable)
