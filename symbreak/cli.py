@@ -400,6 +400,48 @@ def explain(
 
 
 @app.command(cls=Command)
+def modes(
+    parent: Path = typer.Argument(..., metavar="PARENT", help="The high-symmetry structure "
+                                  "(CIF, POSCAR, extxyz, ...), or one file with two frames."),
+    child: Path = typer.Argument(None, metavar="CHILD", help="The distorted structure.",
+                                 show_default=False),
+    json_output: bool = typer.Option(False, "--json", help="Print the modes as JSON."),
+    other_origin: bool = typer.Option(
+        False, "--other-origin", help="Label for the parent's origin moved to its other site of "
+        "full symmetry (a perovskite's B site when A is at the origin, and back)."),
+    tolerance: float = typer.Option(1e-3, help="spglib's symprec for the groups, in Angstrom."),
+) -> None:
+    """Split a distortion into symmetry modes of the parent (ISODISTORT / AMPLIMODES labels).
+
+    Group theory only, no fit: per irrep of the parent's space group its CDML label, k-point,
+    amplitude in Angstrom, isotropy subgroup and role, then the strain's irreps. Two
+    clusters (same atoms, same order) get the irreps of the parent's point group (T1u, Eg...).
+    """
+    import json
+
+    from symbreak.data.modes import read_modes
+
+    try:
+        paths = [parent] if child is None else [parent, child]
+        result = read_modes(paths, other_origin=other_origin, symprec=tolerance)
+    except DataError as error:
+        fail(str(error))
+    if json_output:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(title=result.headline(), title_justify="left")
+    for column in result.columns:
+        table.add_column(column)
+    for row in result.rows():
+        table.add_row(*row)
+    _consoles.console.print(table)
+    for line in [result.sites_line(), result.strain_line(), *result.notes]:
+        _consoles.console.print(line, highlight=False)
+
+
+@app.command(cls=Command)
 def convert(
     inputs: list[Path] = typer.Argument(
         ..., metavar="IN...", help="Two structure files (parent, child) or one with two frames; "

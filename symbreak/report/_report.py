@@ -20,6 +20,7 @@ from symbreak.conventions import relaxed_irrep_names
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, reference_loss
 from symbreak.report._fit_summary import FitSummary
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
+from symbreak.report._modes import modes_section
 from symbreak.report._verdict import predicted_irreps, verdict
 from symbreak.run import Run, read_saved_report
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
@@ -120,6 +121,8 @@ class Report:
     preparation: Mapping[str, Any] = field(default_factory=dict)
     #: The task's own names of the groups (:class:`~symbreak.tasks.data_symmetry.DataSymmetry`).
     group_labels: Mapping[str, str | None] = field(default_factory=dict)
+    #: Crystal runs: symmetry modes per pair and their bridge to the network (report/_modes.py).
+    modes: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # whatever sequences and dicts a caller passes, the report holds tuples and read-only
@@ -129,7 +132,7 @@ class Report:
         set_field("predicted_irreps", tuple(self.predicted_irreps))
         set_field("centre", None if self.centre is None else tuple(self.centre))
         set_field("ladder", tuple(self.ladder))
-        for name in ("parts", "fields", "domains", "preparation", "group_labels"):
+        for name in ("parts", "fields", "domains", "preparation", "group_labels", "modes"):
             set_field(name, frozen_json(getattr(self, name)))
 
     @property
@@ -175,6 +178,7 @@ class Report:
             "domains": plain_json(self.domains),
             "preparation": plain_json(self.preparation),
             "group_labels": plain_json(self.group_labels),
+            "modes": plain_json(self.modes),
         }
 
     @classmethod
@@ -205,7 +209,7 @@ class Report:
             centre=data.get("centre"), parts=data.get("parts") or (), fields=data.get("fields"),
             ladder=ladder, domains=report_domains(groups) if saved_domains is None
             else saved_domains, preparation=data.get("preparation") or {},
-            group_labels=data.get("group_labels") or {},
+            group_labels=data.get("group_labels") or {}, modes=data.get("modes"),
         )  # fmt: skip
 
 
@@ -353,4 +357,5 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         fields=symmetry.fields, ladder=ladder,
         domains=report_domains(groups, symmetry.polar_direction),
         preparation=run.config.get("preparation", {}), group_labels=symmetry.group_labels,
+        modes=modes_section(symmetry.parts, activated_irreps(rows, l_relaxed)),
     )  # fmt: skip

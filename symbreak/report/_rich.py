@@ -10,6 +10,7 @@ from rich.table import Table
 
 from symbreak.conventions import pretty_group_name
 from symbreak.report._ladder import ThresholdWindow
+from symbreak.report._modes import modes_tables
 from symbreak.report._report import Report
 from symbreak.report._verdict import describe_element
 
@@ -166,3 +167,5 @@ def print_report(report: Report, console: Console) -> None:
         console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")
+    for renderable in modes_tables(report.modes):  # crystal runs: the parent's symmetry modes
+        console.print(renderable)

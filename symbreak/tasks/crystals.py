@@ -195,9 +195,16 @@ class CrystalTask:
                           "target_point_group": groups.child_point_group.name,
                           "data_point_group": groups.kept_point_group.name,
                           **groups.to_dict(), "cutoff": cutoff,
-                          "note": ZONE_BOUNDARY_NOTE})  # fmt: skip
+                          "note": ZONE_BOUNDARY_NOTE, "modes": self._modes(pair)})  # fmt: skip
         common = _intersection
         return DataSymmetry(common(inputs), common(targets), common(datas), None, parts)
+
+    def _modes(self, pair) -> dict:
+        """The pair's symmetry modes (irreps of the parent's space group) for the report."""
+        from symbreak.data.modes import pair_modes
+
+        names = np.asarray(self.dataset.species_names)[np.asarray(pair.species)]
+        return pair_modes(pair.source, pair.target, pair.source_cell, pair.target_cell, names)
 
     def write_data(self, folder) -> None:
         """The pairs, with their cells, as the run's ``data.h5``."""

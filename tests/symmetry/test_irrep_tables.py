@@ -1,0 +1,91 @@
+"""Character tables against group theory and against the Bilbao tables in ``irreptables``.
+
+``irreptables`` (GPL, a test-only oracle in the ``dev`` extra) lists, per space group and
+k-point, the CDML label and the characters of every small irrep; at a k-point whose little
+group has no fractional translations these are characters of the little co-group, so each
+of our labels must name the irrep with exactly those characters.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from symbreak.symmetry._irrep_tables import table_for
+
+HEXAGONAL = np.array([[1.0, 0, 0], [-0.5, np.sqrt(3) / 2, 0], [0, 0, 1.1]])
+ORTHORHOMBIC = np.diag([1.0, 1.2, 1.4])
+TETRAGONAL = np.diag([1.0, 1.0, 1.3])
+
+#: Space group -> lattice (rows), a spread of the crystal families and point groups.
+GROUPS = {221: np.eye(3), 215: np.eye(3), 207: np.eye(3), 200: np.eye(3), 123: TETRAGONAL,
+          99: TETRAGONAL, 111: TETRAGONAL, 89: TETRAGONAL, 47: ORTHORHOMBIC,
+          25: ORTHORHOMBIC, 16: ORTHORHOMBIC, 10: ORTHORHOMBIC, 2: ORTHORHOMBIC,
+          180: HEXAGONAL, 177: HEXAGONAL, 191: HEXAGONAL, 164: HEXAGONAL, 162: HEXAGONAL,
+          156: HEXAGONAL, 149: HEXAGONAL}  # fmt: skip
+
+
+def bilbao_table(number: int):
+    """(operations, [(k name, little group indices, [(label, characters)])]) of irreptables."""
+    irreptables = pytest.importorskip("irreptables")
+    path = Path(irreptables.__file__).parent / "data" / "tables" / f"irreps-SG={number}-scal.dat"
+    lines = path.read_text().splitlines()
+    start = lines.index("symmetries=") + 1
+    operations = []
+    for line in itertools.takewhile(str.strip, lines[start:]):
+        values = line.split()
+        operations.append((np.array(values[:9], int).reshape(3, 3), np.array(values[9:12], float)))
+    points = []
+    for j, line in enumerate(lines):
+        if not line.strip().startswith("kpoint"):
+            continue
+        head, _, indices = line.split(":")
+        little = [int(i) - 1 for i in indices.split()]
+        irreps = []
+        for row in itertools.takewhile(lambda r: r.strip() and "kpoint" not in r, lines[j + 1:]):
+            values = row.split()
+            if "i" not in row:  # complex characters: not among the tabulated real groups
+                irreps.append((values[0], np.array(values[2:2 + len(little)], float)))
+        points.append((head.split()[1], little, irreps))
+    return operations, points
+
+
+@pytest.mark.parametrize("number", sorted(GROUPS))
+def test_labels_match_the_bilbao_tables(number):
+    lattice = GROUPS[number]
+    operations, points = bilbao_table(number)
+    checked = 0
+    for name, little, irreps in points:
+        if name != "GM" and any(np.abs(operations[i][1]).max() > 1e-9 for i in little):
+            continue  # fractional translations off Gamma: a projective small representation
+        matrices = [lattice.T @ operations[i][0] @ np.linalg.inv(lattice.T) for i in little]
+        table = table_for(matrices, lattice)
+        if table is None:
+            continue
+        for label, characters in irreps:
+            ours = [irrep for irrep in table.irreps if np.allclose(irrep.characters, characters)]
+            assert len(ours) == 1, (number, name, label)
+            if ours[0].cdml:  # unlabelled (hexagonal D2, C6v/D3h) is allowed, wrong is not
+                assert name + ours[0].cdml == label, (number, name, label)
+                checked += 1
+    assert checked > 0
+
+
+@pytest.mark.parametrize("number", sorted(GROUPS))
+def test_characters_are_orthonormal_and_complete(number):
+    """Row orthogonality, sum of d^2 = |G|: a wrong class assignment breaks both."""
+    lattice = GROUPS[number]
+    operations, _ = bilbao_table(number)
+    unique = {w.tobytes(): w for w, _ in operations}
+    matrices = [lattice.T @ w @ np.linalg.inv(lattice.T) for w in unique.values()]
+    table = table_for(matrices, lattice)
+    if table is None:  # only the tetrahedral groups, whose E irreps are complex, are left out
+        assert number in (200,)
+        return
+    characters = np.array([irrep.characters for irrep in table.irreps])
+    gram = characters @ characters.T / len(matrices)
+    assert np.allclose(gram, np.eye(len(characters)))
+    assert sum(irrep.dimension**2 for irrep in table.irreps) == len(matrices)
