@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 import torch
 
 from symbreak.fit._active_set import Projectors
+from symbreak.fit._eager import eager_optimisers
 from symbreak.fit._lbfgs import LBFGS
 from symbreak.fit._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS, MiniBatchAdam
 from symbreak.fit._network import build_network
@@ -73,7 +74,8 @@ def fit(
     torch.set_num_threads(choose_threads(options.optimiser.threads, task))
     try:
         strategy = choose_strategy(task, options.optimiser)
-        return _train(task, options, strategy, on_epoch, projectors, floor)
+        with eager_optimisers():  # no torch._dynamo import (1.4 s): see fit._eager
+            return _train(task, options, strategy, on_epoch, projectors, floor)
     finally:
         torch.set_num_threads(previous)
 
