@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.errors import DataError
@@ -39,6 +38,10 @@ class LabelledPoints:
     labels: np.ndarray
 
     def __post_init__(self) -> None:
+        # scipy.spatial costs 0.25 s to import: here, not at the top, so that printing a saved
+        # report (symbreak explain) does not pay it
+        from scipy.spatial import cKDTree
+
         self.groups = [np.flatnonzero(self.labels == label) for label in np.unique(self.labels)]
         self.trees = [cKDTree(self.positions[members]) for members in self.groups]
 
