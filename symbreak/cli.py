@@ -112,10 +112,9 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _load_torch() -> None:
-    """Import torch and e3nn with Ctrl-C held back until they are loaded: a KeyboardInterrupt
-    raised inside torch's C++ import code aborts the process (symbreak._interrupts)."""
+    """Import torch with Ctrl-C held back until it is loaded: a KeyboardInterrupt raised
+    inside torch's C++ import code aborts the process (symbreak._interrupts)."""
     with _interrupts.deferred():
-        import e3nn.o3  # noqa: F401
         import torch  # noqa: F401
 
 
@@ -242,7 +241,7 @@ def fit(
         dataset = load_input(inputs, dt)
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
-    with _interrupts.deferred():  # torch and e3nn: see _load_torch
+    with _interrupts.deferred():  # torch: see _load_torch
         from symbreak.pipeline import fit_file
 
     progress = _fit_progress(quiet)

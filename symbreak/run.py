@@ -90,17 +90,26 @@ class Run:
 
 
 def versions() -> dict:
-    import e3nn
     import numpy
     import torch
 
     return {
         "symbreak": symbreak.__version__,
         "torch": torch.__version__,
-        "e3nn": e3nn.__version__,
+        "e3nn": _installed_version("e3nn"),  # the conventions' source; no longer imported
         "numpy": numpy.__version__,
         "python": platform.python_version(),
     }
+
+
+def _installed_version(package: str) -> str | None:
+    """The installed version of ``package`` without importing it (None if not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def write_run(

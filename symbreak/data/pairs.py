@@ -133,13 +133,12 @@ def check_distinct_points(points: np.ndarray, where: str) -> None:
 
     >>> check_distinct_points(np.eye(3), "example")
     """
-    from scipy.spatial import cKDTree  # 0.2 s to import: only when a file is read
+    from symbreak.symmetry._neighbours import close_pair  # numpy; scipy only for big sets
 
     size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
-    radius = COINCIDENCE_TOLERANCE * size
-    close = cKDTree(points).query_pairs(radius, output_type="ndarray") if size > 0 else None
-    if size == 0 or len(close) > 0:
-        i, j = (0, 1) if close is None else (int(close[0, 0]), int(close[0, 1]))
+    close = close_pair(points, COINCIDENCE_TOLERANCE * size) if size > 0 else (0, 1)
+    if close is not None:
+        i, j = close
         raise DataError(
             f"{where}: 'source' points {i} and {j} coincide; every point must be distinct."
         )

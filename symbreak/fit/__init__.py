@@ -52,7 +52,14 @@ from symbreak.fit._minibatch import MiniBatchAdam
 from symbreak.fit._network import build_network
 from symbreak.fit._objective import Objective, Penalty
 from symbreak.fit._result import FitResult, HistoryRow, Progress
-from symbreak.fit._trainer import SMALL_WORK, Strategy, choose_strategy, choose_threads, fit
+from symbreak.fit._trainer import (
+    SMALL_WORK,
+    Strategy,
+    choose_strategy,
+    choose_threads,
+    fit,
+    torch_threads,
+)
 from symbreak.options import FitOptions
 
 __all__ = [
@@ -72,4 +79,5 @@ __all__ = [
     "choose_strategy",
     "choose_threads",
     "fit",
+    "torch_threads",
 ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 import torch
 
 from symbreak.fit._active_set import Projectors
+from symbreak.fit._eager import eager_optimisers
 from symbreak.fit._lbfgs import LBFGS
 from symbreak.fit._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS, MiniBatchAdam
 from symbreak.fit._network import build_network
@@ -69,11 +71,19 @@ def fit(
     (absolute) that no network inside it can go below, the data's deviation from the group.
     Reads ``options.model`` and ``options.optimiser``; the task was made with the rest.
     """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(choose_threads(options.optimiser.threads, task))
-    try:
+    with torch_threads(choose_threads(options.optimiser.threads, task)):
         strategy = choose_strategy(task, options.optimiser)
-        return _train(task, options, strategy, on_epoch, projectors, floor)
+        with eager_optimisers():  # no torch._dynamo import (1.4 s): see fit._eager
+            return _train(task, options, strategy, on_epoch, projectors, floor)
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run a block with ``count`` torch threads, then restore the previous number."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
     finally:
         torch.set_num_threads(previous)
 

@@ -21,20 +21,20 @@ a single particle in a field, feel the relaxed weights too.
 from __future__ import annotations
 
 import torch
-from e3nn import o3
-from e3nn.nn import FullyConnectedNet
 
 from symbreak.conventions import relaxed_irreps
+from symbreak.model._irreps import Irrep, Irreps
+from symbreak.model._layers import RadialMLP
 from symbreak.model._tensor_product import WeightedTensorProduct
 
 
-def relaxed_weight_irreps(l_relaxed: int, multiplicity: int = 1) -> o3.Irreps:
+def relaxed_weight_irreps(l_relaxed: int, multiplicity: int = 1) -> Irreps:
     """Irreps of one layer's relaxed weights: ``multiplicity`` copies of each irrep.
 
     >>> relaxed_weight_irreps(1, 2)
     2x0e+2x0o+2x1e+2x1o
     """
-    return o3.Irreps([(multiplicity, (l, p)) for l, p in relaxed_irreps(l_relaxed)])
+    return Irreps([(multiplicity, (l, p)) for l, p in relaxed_irreps(l_relaxed)])
 
 
 class RelaxedConvolution(torch.nn.Module):
@@ -45,7 +45,7 @@ class RelaxedConvolution(torch.nn.Module):
     irreps_in, irreps_out
         Node features before and after the layer.
     irreps_sh
-        Spherical harmonics of the edge directions (``o3.Irreps.spherical_harmonics(l)``).
+        Spherical harmonics of the edge directions (``Irreps.spherical_harmonics(l)``).
     l_relaxed, multiplicity
         The relaxed weights hold ``multiplicity`` copies of each irrep up to ``l_relaxed``.
     num_basis, radial_neurons
@@ -56,9 +56,9 @@ class RelaxedConvolution(torch.nn.Module):
 
     def __init__(
         self,
-        irreps_in: o3.Irreps,
-        irreps_out: o3.Irreps,
-        irreps_sh: o3.Irreps,
+        irreps_in: Irreps,
+        irreps_out: Irreps,
+        irreps_sh: Irreps,
         l_relaxed: int,
         multiplicity: int,
         num_basis: int,
@@ -66,28 +66,26 @@ class RelaxedConvolution(torch.nn.Module):
         l_filter: int,
     ) -> None:
         super().__init__()
-        self.irreps_in = o3.Irreps(irreps_in)
-        self.irreps_out = o3.Irreps(irreps_out)
+        self.irreps_in = Irreps(irreps_in)
+        self.irreps_out = Irreps(irreps_out)
         self.irreps_relaxed = relaxed_weight_irreps(l_relaxed, multiplicity)
 
         self.relaxed_weights = torch.nn.Parameter(self._equivariant_start())
         # One channel per irrep type keeps the message tensor product small: its cost grows
         # with the number of (input, filter, output) paths, not with the filter's dimension.
-        irreps_filter = o3.Irreps([(1, (l, p)) for l in range(l_filter + 1) for p in (1, -1)])
+        irreps_filter = Irreps([(1, (l, p)) for l in range(l_filter + 1) for p in (1, -1)])
         self.filter_tp = WeightedTensorProduct(irreps_sh, self.irreps_relaxed, irreps_filter)
         self.message_tp = WeightedTensorProduct(
             self.irreps_in, irreps_filter, self.irreps_out, shared_weights=False
         )
-        self.radial = FullyConnectedNet(
-            [num_basis, radial_neurons, self.message_tp.weight_numel], torch.nn.functional.silu
-        )
+        self.radial = RadialMLP([num_basis, radial_neurons, self.message_tp.weight_numel])
         self.self_tp = WeightedTensorProduct(self.irreps_in, self.irreps_relaxed, self.irreps_out)
 
     def _equivariant_start(self) -> torch.Tensor:
         """θ with every ``0e`` entry 1 and everything else 0: the network starts equivariant."""
         start = torch.zeros(self.irreps_relaxed.dim)
         for mul_ir, block in zip(self.irreps_relaxed, self.irreps_relaxed.slices()):
-            if mul_ir.ir == o3.Irrep("0e"):
+            if mul_ir.ir == Irrep(0, 1):
                 start[block] = 1.0
         return start
 

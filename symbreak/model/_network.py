@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
-from e3nn import o3
-from e3nn.math import soft_one_hot_linspace
-from e3nn.nn import Gate
 
 from symbreak.model._convolution import RelaxedConvolution
 from symbreak.model._dtype import default_dtype, representation_matrix
+from symbreak.model._edges import edge_harmonics, gaussian_embedding
+from symbreak.model._irreps import Irreps
+from symbreak.model._layers import Gate
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Graph:
             self.node_features.to(dtype), self.edge_src, self.edge_dst, self.edge_vec.to(dtype)
         )
 
-    def transformed(self, rotation: torch.Tensor, irreps_in: o3.Irreps) -> Graph:
+    def transformed(self, rotation: torch.Tensor, irreps_in: Irreps) -> Graph:
         """The same graph with positions and features acted on by an O(3) element."""
         D = representation_matrix(irreps_in, rotation).to(self.node_features.dtype)
         return Graph(
@@ -67,11 +67,11 @@ class RelaxedBlock:
         return self.irrep == "0e"
 
 
-def hidden_irreps(mul: int, l_max: int) -> tuple[o3.Irreps, o3.Irreps, o3.Irreps]:
+def hidden_irreps(mul: int, l_max: int) -> tuple[Irreps, Irreps, Irreps]:
     """Scalars, gates and gated irreps of a hidden layer with ``mul`` channels up to ``l_max``."""
-    scalars = o3.Irreps(f"{mul}x0e + {mul}x0o")
-    gated = o3.Irreps([(mul, (l, p)) for l in range(1, l_max + 1) for p in (1, -1)])
-    gates = o3.Irreps(f"{gated.num_irreps}x0e")
+    scalars = Irreps(f"{mul}x0e + {mul}x0o")
+    gated = Irreps([(mul, (l, p)) for l in range(1, l_max + 1) for p in (1, -1)])
+    gates = Irreps(f"{gated.num_irreps}x0e")
     return scalars, gates, gated
 
 
@@ -113,8 +113,7 @@ class RelaxedNetwork(torch.nn.Module):
         dtype: torch.dtype = torch.float64,
     ) -> None:
         super().__init__()
-        # e3nn computes its Clebsch-Gordan and Wigner tables in the default dtype; casting
-        # float32 tables up afterwards leaves equivariance errors of 1e-6, so build in `dtype`.
+        # New parameters and buffers follow the default dtype: build them in `dtype` directly.
         with default_dtype(dtype):
             self._build_layers(
                 irreps_in, irreps_out, l_relaxed, multiplicity, layers, hidden_mul, hidden_l, l_sh,
@@ -127,15 +126,15 @@ class RelaxedNetwork(torch.nn.Module):
     ) -> None:  # fmt: skip
         if layers < 1:
             raise ValueError("a relaxed network needs at least one layer")
-        self.irreps_in = o3.Irreps(irreps_in)
-        self.irreps_out = o3.Irreps(irreps_out)
-        self.irreps_sh = o3.Irreps.spherical_harmonics(l_sh)
+        self.irreps_in = Irreps(irreps_in)
+        self.irreps_out = Irreps(irreps_out)
+        self.irreps_sh = Irreps.spherical_harmonics(l_sh)
         self.max_radius = max_radius
         self.num_basis = num_basis
         self.neighbour_norm = neighbour_norm
         l_filter = 2 * max(hidden_l, l_sh)
 
-        def convolution(irreps_in: o3.Irreps, irreps_out: o3.Irreps) -> RelaxedConvolution:
+        def convolution(irreps_in: Irreps, irreps_out: Irreps) -> RelaxedConvolution:
             return RelaxedConvolution(
                 irreps_in,
                 irreps_out,
@@ -152,16 +151,14 @@ class RelaxedNetwork(torch.nn.Module):
         irreps = self.irreps_in
         scalars, gates, gated = hidden_irreps(hidden_mul, hidden_l)
         for _ in range(layers - 1):
-            gate = Gate(
-                scalars, [torch.nn.functional.silu, torch.tanh], gates, [torch.sigmoid], gated
-            )
+            gate = Gate(scalars, gates, gated)
             self.convolutions.append(convolution(irreps, gate.irreps_in))
             self.gates.append(gate)
             irreps = gate.irreps_out
         self.convolutions.append(convolution(irreps, self.irreps_out))
 
     @property
-    def irreps_relaxed(self) -> o3.Irreps:
+    def irreps_relaxed(self) -> Irreps:
         return self.convolutions[0].irreps_relaxed
 
     def relaxed_weights(self) -> list[torch.Tensor]:
@@ -183,13 +180,9 @@ class RelaxedNetwork(torch.nn.Module):
 
     def edge_features(self, graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
         """Spherical harmonics of the edge directions and the embedding of their lengths."""
-        sh = o3.spherical_harmonics(
-            self.irreps_sh, graph.edge_vec, normalize=True, normalization="component"
-        )
+        sh = edge_harmonics(self.irreps_sh.lmax, graph.edge_vec)
         length = graph.edge_vec.norm(dim=1)
-        embedding = soft_one_hot_linspace(
-            length, 0.0, self.max_radius, self.num_basis, basis="gaussian", cutoff=False
-        )
+        embedding = gaussian_embedding(length, self.max_radius, self.num_basis)
         return sh, embedding.mul(self.num_basis**0.5)
 
     def forward(

@@ -10,7 +10,8 @@ computes the same family of maps,
 with all Clebsch-Gordan contractions in one gather-multiply-scatter over the non-zero
 coefficients and one weight contraction per output irrep. The second input carries one
 channel per irrep (as the relaxed weights and edge filters do); the coefficients are
-e3nn's real Wigner 3j symbols, so equivariance holds exactly in e3nn's basis.
+e3nn's real Wigner 3j symbols (:mod:`._clebsch_gordan`), so equivariance holds exactly in
+e3nn's basis.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import math
 from dataclasses import dataclass
 
 import torch
-from e3nn import o3
+
+from symbreak.model._clebsch_gordan import wigner_3j
+from symbreak.model._irreps import Irreps
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,9 @@ class _Path:
     out: int  # index into irreps_out
 
 
-def _single_channel(irreps: o3.Irreps) -> o3.Irreps:
+def _single_channel(irreps: Irreps) -> Irreps:
     """``2x1o`` -> ``1x1o+1x1o``: the second input is handled one channel at a time."""
-    return o3.Irreps([(1, ir) for mul, ir in irreps for _ in range(mul)])
+    return Irreps([(1, ir) for mul, ir in irreps for _ in range(mul)])
 
 
 class WeightedTensorProduct(torch.nn.Module):
@@ -60,9 +63,9 @@ class WeightedTensorProduct(torch.nn.Module):
         self, irreps_in1: str, irreps_in2: str, irreps_out: str, shared_weights: bool = True
     ) -> None:
         super().__init__()
-        self.irreps_in1 = o3.Irreps(irreps_in1)
-        self.irreps_in2 = _single_channel(o3.Irreps(irreps_in2))
-        self.irreps_out = o3.Irreps(irreps_out)
+        self.irreps_in1 = Irreps(irreps_in1)
+        self.irreps_in2 = _single_channel(Irreps(irreps_in2))
+        self.irreps_out = Irreps(irreps_out)
         self.shared_weights = shared_weights
         self.paths = [
             _Path(a, b, c)
@@ -88,7 +91,7 @@ class WeightedTensorProduct(torch.nn.Module):
             ir_b = self.irreps_in2[path.in2].ir
             ir_c = self.irreps_out[path.out].ir
             # Component normalisation: unit-variance inputs give unit-variance outputs.
-            cg = o3.wigner_3j(ir_a.l, ir_b.l, ir_c.l, dtype=torch.float64) * math.sqrt(ir_c.dim)
+            cg = torch.tensor(wigner_3j(ir_a.l, ir_b.l, ir_c.l)) * math.sqrt(ir_c.dim)
             nz = cg.abs() > 1e-12
             m1, m2, m3 = nz.nonzero(as_tuple=True)
             for u in range(mul_u):
@@ -137,7 +140,7 @@ class WeightedTensorProduct(torch.nn.Module):
             mul_u, ir_a = self.irreps_in1[path.in1]
             ir_b = self.irreps_in2[path.in2].ir
             mul_w, ir_c = self.irreps_out[path.out]
-            cg = o3.wigner_3j(ir_a.l, ir_b.l, ir_c.l, dtype=torch.float64) * math.sqrt(ir_c.dim)
+            cg = torch.tensor(wigner_3j(ir_a.l, ir_b.l, ir_c.l)) * math.sqrt(ir_c.dim)
             nz = cg.abs() > 1e-12
             m1, m2, m3 = nz.nonzero(as_tuple=True)
             scale = 1.0 / math.sqrt(fan_in_of[path.out])

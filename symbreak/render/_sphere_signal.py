@@ -23,10 +23,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyvista as pv
-import torch
-from e3nn import o3
 
 from symbreak.conventions import parse_irrep
+from symbreak.model import Irreps
+from symbreak.symmetry import spherical_harmonics
 
 
 def sphere_signal(coefficients: Mapping[str, np.ndarray], points) -> np.ndarray:
@@ -38,23 +38,25 @@ def sphere_signal(coefficients: Mapping[str, np.ndarray], points) -> np.ndarray:
     >>> round(float(sphere_signal({"1o": [0.0, 0.0, 1.0]}, [[0.0, 0.0, 2.0]])[0]) ** 2, 12)
     3.0
     """
-    xyz = torch.as_tensor(np.asarray(points, dtype=np.float64))
+    xyz = np.asarray(points, dtype=np.float64)
+    unit = xyz / np.linalg.norm(xyz, axis=-1, keepdims=True)
     values = np.zeros(len(xyz))
     for name, vector in coefficients.items():
         l, _ = parse_irrep(name)
-        y = o3.spherical_harmonics(l, xyz, normalize=True, normalization="component")
-        values += y.numpy() @ np.asarray(vector, dtype=np.float64)
+        # the harmonics are tabulated in integral normalisation: component is sqrt(4 pi) larger
+        y = spherical_harmonics(l, unit) * np.sqrt(4 * np.pi)
+        values += y @ np.asarray(vector, dtype=np.float64)
     return values
 
 
 def split_relaxed_weights(theta, irreps) -> list[dict[str, np.ndarray]]:
     """One ``{irrep name: vector}`` dict per multiplicity copy, in the irreps' order.
 
-    >>> split_relaxed_weights(np.arange(5.0), o3.Irreps("1x0e + 1x0o + 1x1o"))
+    >>> split_relaxed_weights(np.arange(5.0), "1x0e + 1x0o + 1x1o")
     [{'0e': array([0.]), '0o': array([1.]), '1o': array([2., 3., 4.])}]
     """
     theta = np.asarray(theta, dtype=np.float64)
-    irreps = o3.Irreps(irreps)
+    irreps = Irreps(irreps)
     copies: list[dict[str, np.ndarray]] = []
     for mul_ir, block in zip(irreps, irreps.slices()):
         vectors = theta[block].reshape(mul_ir.mul, mul_ir.ir.dim)

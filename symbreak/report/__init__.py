@@ -27,7 +27,6 @@ from symbreak.report._report import (
 )
 from symbreak.report._rich import print_report
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
-from symbreak.tasks.data_symmetry import DataSymmetry, pairs_symmetry
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -54,3 +53,13 @@ __all__ = [
     "quadrupole_vector",
     "saved_report",
 ]
+
+
+def __getattr__(name: str):
+    """``DataSymmetry`` and ``pairs_symmetry`` load with the tasks (and torch) on first use, so
+    that ``symbreak explain`` prints a saved report without torch (0.3 s, not 3 s)."""
+    if name in ("DataSymmetry", "pairs_symmetry"):
+        from symbreak.tasks import data_symmetry
+
+        return getattr(data_symmetry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

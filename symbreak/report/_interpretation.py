@@ -2,8 +2,9 @@
 
 e3nn's l = 1 basis is already Cartesian (:math:`D^{1}(R) = R`), so ``1o``/``1e`` vectors are
 read directly as polar/axial vectors. A ``2e`` vector is the traceless part of a symmetric
-3x3 tensor :math:`Q`; e3nn's ``CartesianTensor("ij=ji")`` maps :math:`Q` to ``0e + 2e``
-components, and we invert it to read the principal axes and values of :math:`Q`.
+3x3 tensor :math:`Q`; :mod:`symbreak.symmetry._cartesian` maps :math:`Q` to ``0e + 2e``
+components (e3nn's ``CartesianTensor("ij=ji")`` basis, in closed form), and back, to read the
+principal axes and values of :math:`Q`.
 Higher irreps are described by their stabiliser (:func:`symbreak.symmetry.stabilizer`).
 
 >>> import numpy as np
@@ -16,15 +17,10 @@ True
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from symbreak.conventions import irrep_meaning, parse_irrep
-from symbreak.symmetry import stabilizer
-
-# torch and e3nn load inside the functions that use them: `symbreak explain` on a run with a
-# saved report prints it without them (0.3 s instead of 5 s, docs/reliability.md).
+from symbreak.symmetry import irreps_to_symmetric, stabilizer, symmetric_to_irreps
 
 #: Relative tolerance for "equal" principal values and for an axis being along x, y or z.
 INTERPRETATION_TOLERANCE = 1e-3
@@ -32,38 +28,15 @@ INTERPRETATION_TOLERANCE = 1e-3
 _AXES = "xyz"
 
 
-@lru_cache(maxsize=1)
-def _symmetric_tensor():
-    import torch
-    from e3nn import io  # e3nn.io pulls in scipy.signal (0.5 s): only when needed
-
-    from symbreak.model import default_dtype
-
-    with default_dtype(torch.float64):  # float32 tables would leave 1e-7 errors
-        return io.CartesianTensor("ij=ji")
-
-
 def cartesian_quadrupole(vector) -> np.ndarray:
     """The symmetric traceless 3x3 tensor :math:`Q` of a ``2e`` vector (e3nn basis)."""
-    import torch
-
-    from symbreak.model import default_dtype
-
-    v = torch.as_tensor(np.asarray(vector, dtype=np.float64))
-    with default_dtype(torch.float64):
-        full = torch.cat([torch.zeros(1, dtype=torch.float64), v])  # no 0e (trace) part
-        return _symmetric_tensor().to_cartesian(full).numpy()
+    v = np.asarray(vector, dtype=np.float64)
+    return irreps_to_symmetric(np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1))
 
 
 def quadrupole_vector(matrix) -> np.ndarray:
     """The ``2e`` vector (e3nn basis) of the traceless part of a symmetric 3x3 ``matrix``."""
-    import torch
-
-    from symbreak.model import default_dtype
-
-    m = torch.as_tensor(np.asarray(matrix, dtype=np.float64))
-    with default_dtype(torch.float64):
-        return _symmetric_tensor().from_cartesian(m).numpy()[1:]
+    return symmetric_to_irreps(matrix)[..., 1:]
 
 
 def cartesian_form(irrep: str, vector) -> float | list | None:

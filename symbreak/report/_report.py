@@ -24,8 +24,6 @@ from symbreak.report._modes import modes_section
 from symbreak.report._verdict import predicted_irreps, verdict
 from symbreak.run import Run, read_saved_report
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
-from symbreak.tasks import task_for_run
-from symbreak.tasks.pairs import run_tolerance as tolerance_of_run
 
 #: Version of the ``to_dict`` layout; readers refuse larger numbers.
 REPORT_SCHEMA = 1
@@ -306,7 +304,9 @@ def aligned(group: PointGroup, reference: PointGroup) -> PointGroup:
 
 def run_tolerance(run: Run) -> float:
     """The structure tolerance the fit used (chosen from the data or given), else the default."""
-    return tolerance_of_run(run.config)
+    from symbreak.tasks.pairs import run_tolerance  # torch: only when rebuilding a report
+
+    return run_tolerance(run.config)
 
 
 def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
@@ -323,6 +323,8 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         the fit used (:func:`run_tolerance`).
     """
     tolerance = run_tolerance(run) if tolerance is None else tolerance
+    from symbreak.tasks import task_for_run  # torch: a saved report is shown without it
+
     task = task_for_run(run)
     symmetry = task.data_symmetry(tolerance, run.network)
     fit = FitSummary.from_dict(run.config["fit"])

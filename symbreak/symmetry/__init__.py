@@ -14,6 +14,7 @@ from symbreak.symmetry._breaking import (
     invariant_projector,
     residual_group,
 )
+from symbreak.symmetry._cartesian import irreps_to_symmetric, symmetric_to_irreps
 from symbreak.symmetry._domains import Domain, domains
 from symbreak.symmetry._named_groups import named_group
 from symbreak.symmetry._point_group import PointGroup
@@ -43,12 +44,14 @@ __all__ = [
     "domains",
     "invariant_dimension",
     "invariant_projector",
+    "irreps_to_symmetric",
     "named_group",
     "point_group",
     "residual_group",
     "so3_generators",
     "spherical_harmonics",
     "stabilizer",
+    "symmetric_to_irreps",
     "tolerance_ladder",
     "transformation_group",
     "wigner_D",

@@ -23,10 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.errors import DataError
+from symbreak.symmetry._neighbours import nearest
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import close_group, unique_indices
 
@@ -40,14 +40,13 @@ class LabelledPoints:
 
     def __post_init__(self) -> None:
         self.groups = [np.flatnonzero(self.labels == label) for label in np.unique(self.labels)]
-        self.trees = [cKDTree(self.positions[members]) for members in self.groups]
 
     def nearest(self, matrix: np.ndarray, tol: float) -> np.ndarray | None:
         """For each atom i, the atom of the same label nearest to M x_i within ``tol``, or None."""
         moved = self.positions @ matrix.T
         index = np.empty(len(moved), dtype=int)
-        for members, tree in zip(self.groups, self.trees, strict=True):
-            dist, local = tree.query(moved[members], distance_upper_bound=tol)
+        for members in self.groups:
+            dist, local = nearest(self.positions[members], moved[members], upper_bound=tol)
             if not np.all(np.isfinite(dist)):
                 return None
             index[members] = members[local]

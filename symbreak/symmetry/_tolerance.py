@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
+from symbreak.symmetry._neighbours import nearest_other
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import close_group
 from symbreak.symmetry._structure import (
@@ -94,10 +95,7 @@ class ToleranceChoice:
 
 
 def _nearest_neighbour(x: np.ndarray) -> float:
-    from scipy.spatial import cKDTree
-
-    distances, _ = cKDTree(x).query(x, k=2)
-    return float(distances[:, 1].min())
+    return float(nearest_other(x).min())
 
 
 def operation_errors(source, target, species=None, search: float | None = None):

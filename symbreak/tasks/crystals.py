@@ -31,7 +31,7 @@ from symbreak.data._lattice import strain_tensor
 from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
 from symbreak.options import TaskOptions
-from symbreak.symmetry import PointGroup
+from symbreak.symmetry import PointGroup, symmetric_to_irreps
 from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
 from symbreak.tasks.data_symmetry import DataSymmetry, SymmetryConstraint, invariant_constraint
 
@@ -106,8 +106,6 @@ class CrystalTask:
     def __init__(self, dataset: PairDataset, cutoff: float | None = None,
                  tolerance: float = DEFAULT_CRYSTAL_TOLERANCE,
                  dtype: torch.dtype = torch.float64) -> None:  # fmt: skip
-        from e3nn import io  # the strain's 0e + 2e components in e3nn's basis
-
         for pair in dataset.pairs:
             if not (pair.periodic and pair.pbc.all()):
                 raise DataError(
@@ -115,7 +113,6 @@ class CrystalTask:
                     "needs source_cell, target_cell and pbc = (true, true, true)."
                 )
         self.dataset, self.cutoff, self.tolerance, self.dtype = dataset, cutoff, tolerance, dtype
-        strain_basis = io.CartesianTensor("ij=ji")
         graphs, targets, self.cutoffs = [], [], []
         for pair in dataset.pairs:
             cut = cutoff or CUTOFF_FACTOR * shortest_distance(pair.source, pair.source_cell)
@@ -128,7 +125,7 @@ class CrystalTask:
             ))  # fmt: skip
             classes = translation_classes(pair.source, pair.source_cell, pair.species, tolerance)
             displacement, strain = crystal_targets(pair, classes)
-            strain_irreps = strain_basis.from_cartesian(torch.as_tensor(strain, dtype=dtype))
+            strain_irreps = torch.as_tensor(symmetric_to_irreps(strain), dtype=dtype)  # e3nn basis
             per_node = torch.cat([strain_irreps[:1], torch.zeros(3, dtype=dtype),
                                   strain_irreps[1:]]).repeat(len(pair.source), 1)  # fmt: skip
             per_node[:, 1:4] = torch.as_tensor(displacement, dtype=dtype)

@@ -19,6 +19,7 @@ signal target stops near 1e-7 (docs/fitting.md).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import torch
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.errors import DataError
-from symbreak.model import Graph, RelaxedNetwork, batch_graphs, default_dtype, point_cloud_graph
+from symbreak.model import Graph, RelaxedNetwork, batch_graphs, edge_harmonics, point_cloud_graph
 from symbreak.options import TaskOptions
 from symbreak.symmetry import PointGroup
 from symbreak.tasks.data_checks import contradicting_pairs, symmetry_residual
@@ -41,13 +42,18 @@ from symbreak.tasks.data_symmetry import (
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
-    """Spherical signal (l <= 2) with one peak per row at that vector, e3nn basis."""
-    from e3nn import io  # e3nn.io pulls in scipy.signal (0.5 s): only for this target
+    """Spherical signal (l <= 2) with one peak per row at that vector, e3nn basis.
 
-    with default_dtype(torch.float64):
-        tensor = io.SphericalTensor(2, 1, -1)
-        rows = [tensor.with_peaks_at(torch.as_tensor(v)[None]) for v in vectors]
-    return torch.stack(rows).to(dtype)
+    e3nn's ``SphericalTensor(2, 1, -1).with_peaks_at``: the multiple of the harmonics
+    :math:`Y(\\hat v)` (integral normalisation) whose value at :math:`\\hat v` is :math:`|v|`.
+    In component normalisation :math:`|Y_c(\\hat v)|^2 = 1 + 3 + 5` and
+    :math:`Y = Y_c / \\sqrt{4\\pi}`, so it is :math:`|v| \\sqrt{4\\pi}\\, Y_c(\\hat v) / 9`;
+    zero for v = 0.
+    """
+    v = torch.as_tensor(np.asarray(vectors, dtype=np.float64))
+    length = v.norm(dim=1, keepdim=True)
+    safe = torch.where(length > 0, v, torch.ones_like(v))
+    return (length * edge_harmonics(2, safe) * (math.sqrt(4 * math.pi) / 9.0)).to(dtype)
 
 
 @dataclass

@@ -2,10 +2,13 @@
 
 import json
 import shutil
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from symbreak.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
 
 runner = CliRunner()
 
@@ -64,3 +67,24 @@ def test_newer_schema(fitted, tmp_path):
 
 def test_bad_threshold(fitted):
     _fails([str(fitted("cube_to_prism").path), "--threshold", "0"], "must be a positive number")
+
+
+def test_explaining_a_saved_report_loads_no_torch_and_no_scipy_spatial(fitted):
+    """The rich output of a run with its report.json computes nothing it can load: torch,
+    e3nn and scipy.spatial (3 s of imports on the 2-core machine) stay out of the process."""
+    import subprocess
+    import sys
+
+    run = fitted("cube_to_prism")
+    code = (
+        "import sys; from symbreak.cli import app\n"
+        f"try: app(['explain', {str(run.path)!r}])\n"
+        "except SystemExit as stop: assert not stop.code, stop.code\n"
+        "heavy = [m for m in ('torch', 'e3nn', 'scipy.spatial') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"COLUMNS": "160", "PATH": ""}, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Verdict" in done.stdout and "x² = y² ≠ z²" in done.stdout
+    assert "HEAVY []" in done.stdout
