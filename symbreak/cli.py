@@ -310,9 +310,13 @@ def example(
     seed: int = typer.Option(
         None, help="Random seed (cube_to_random, lorentz; published clusters: a random frame)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it is a file symbreak wrote and nobody changed."
+    ),
 ) -> None:
     """Write one of the paper's example datasets to OUT."""
     from symbreak.data import make_example
+    from symbreak.data._hdf5 import check_replaceable
     from symbreak.data.examples import check_example_parameters
 
     params: dict = {}
@@ -324,12 +328,21 @@ def example(
                 params[key] = _vector(text, f"--{key}")
         if seed is not None:
             params["seed"] = seed
+        check_replaceable(out, force)
         make_example(name, out, **params)
     except DataError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write {out} ({error.strerror or error}).")
+        _fail_writing(out, error)
     _consoles.console.print(f"wrote [cyan]{out}[/]")
+
+
+def _fail_writing(out: Path, error: OSError) -> None:
+    """A write the file system refused, in one sentence naming the cause (full disk...)."""
+    from symbreak.errors import file_system_error
+
+    after = "; the file there is kept" if out.exists() else "; nothing was written"
+    fail(str(file_system_error(f"cannot write {out}", error, after)))
 
 
 @app.command(cls=Command)
@@ -402,6 +415,9 @@ def convert(
     dt: float = typer.Option(
         None, "--dt", help="Trajectories: time step, when the file gives none.", show_default=False
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it is a file symbreak wrote and nobody changed."
+    ),
 ) -> None:
     """Write what symbreak reads from IN as its HDF5 file OUT, to inspect or fit later.
 
@@ -409,14 +425,16 @@ def convert(
     and stored in OUT's attribute cell_mappings. One file with three frames or more (extxyz,
     .traj, LAMMPS dump, H5MD) is a trajectory, streamed.
     """
+    from symbreak.data._hdf5 import check_replaceable
     from symbreak.data.formats import convert_any
 
     try:
+        check_replaceable(out, force)
         lines = convert_any(inputs, out, dt)
     except DataError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write {out} ({error.strerror or error}).")
+        _fail_writing(out, error)
     _consoles.console.print(f"wrote [cyan]{out}[/]: {lines[0]}")
     for line in lines[1:]:
         _consoles.console.print(line, highlight=False)
