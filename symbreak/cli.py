@@ -337,12 +337,12 @@ def example(
     _consoles.console.print(f"wrote [cyan]{out}[/]")
 
 
-def _fail_writing(out: Path, error: OSError) -> None:
+def _fail_writing(out: Path, error: OSError, what: str = "") -> None:
     """A write the file system refused, in one sentence naming the cause (full disk...)."""
     from symbreak.errors import file_system_error
 
-    after = "; the file there is kept" if out.exists() else "; nothing was written"
-    fail(str(file_system_error(f"cannot write {out}", error, after)))
+    after = "" if what else "; the file there is kept" if out.exists() else "; nothing was written"
+    fail(str(file_system_error(f"cannot write {what}{out}", error, after)))
 
 
 @app.command(cls=Command)
@@ -398,6 +398,8 @@ def explain(
             report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
     except (DataError, RunError) as error:
         fail(str(error))
+    if not (run / "report.json").is_file():
+        note(f"{run} has no saved report.json; this report was rebuilt from the run.")
     if json_output:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
@@ -563,7 +565,7 @@ def render(
     except (DataError, RunError, RenderError) as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write the pictures to {out} ({error.strerror or error}).")
+        _fail_writing(out, error, "the pictures to ")
     for text in rendering.notes:
         note(text)
     _consoles.console.print(
@@ -583,7 +585,7 @@ def _render_sweep(sweep: Path, out: Path, size: str) -> None:
     except (ValueError, DataError, RunError, RenderError) as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write the pictures to {out} ({error.strerror or error}).")
+        _fail_writing(out, error, "the pictures to ")
     _consoles.console.print(f"wrote {', '.join(f.name for f in files)} to [cyan]{out}[/].")
 
 

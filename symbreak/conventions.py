@@ -16,6 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+#: Highest degree l of spherical harmonics: every l e3nn provides (and
+#: :mod:`symbreak.symmetry._harmonic_table` tabulates), so the highest ``--l-relaxed``.
+MAX_L = 12
+
 #: What a pairs fit can learn per node (symbreak.tasks): the displacement or the paper's signal.
 PAIR_TARGETS = ("displacement", "signal")
 

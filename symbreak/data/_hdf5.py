@@ -173,6 +173,56 @@ def check_finite(values: np.ndarray, key: str, where: str, first_row: int = 0) -
     raise DataError(f"{where}: '{key}' contains {kind} (first at index {index}).")
 
 
+class _ErrorHoldingFile:
+    """A binary file for h5py's file-object driver that holds the first ``OSError`` of a
+    write (a full disk) instead of raising it into HDF5: later writes are dropped while the
+    position moves on as if they were written, and :meth:`raise_held` raises it."""
+
+    def __init__(self, raw) -> None:
+        self.raw, self.held = raw, None
+
+    def raise_held(self) -> None:
+        if self.held is not None:
+            raise self.held
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while self.held is None and done < len(view):
+            try:
+                done += self.raw.write(view[done:]) or 0
+            except OSError as error:
+                self.held = error
+        if done < len(view):
+            self.raw.seek(len(view) - done, os.SEEK_CUR)
+        return len(view)
+
+    def readinto(self, buffer) -> int:
+        return self.raw.readinto(buffer)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.raw.read(size)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def truncate(self, size: int | None = None) -> int:
+        try:
+            return self.raw.truncate(size)
+        except OSError as error:
+            self.held = self.held or error
+            return self.raw.tell() if size is None else size
+
+    def flush(self) -> None:
+        try:
+            self.raw.flush()
+        except OSError as error:
+            self.held = self.held or error
+
+
 @contextmanager
 def atomic_hdf5(
     path: str | os.PathLike, attrs: Mapping[str, object] | None = None
@@ -189,13 +239,25 @@ def atomic_hdf5(
     )
     os.close(descriptor)
     try:
-        with h5py.File(temporary, "w") as handle:
-            handle.attrs["symbreak_schema"] = SCHEMA_VERSION
-            for key, value in (attrs or {}).items():
-                handle.attrs[key] = value
-            yield handle
-            marker = {"program": "symbreak", "content_sha256": content_digest(handle)}
-            handle.attrs[WRITTEN_MARKER] = json.dumps(marker)
+        # HDF5 writes through a file object that never fails: HDF5 crashed with a
+        # segmentation fault in its next flush after a write met a full disk (a 300 KB tmpfs
+        # with 16 to 120 KB free, the lorentz example); the error is raised here instead.
+        with open(temporary, "w+b", buffering=0) as raw:
+            sink = _ErrorHoldingFile(raw)
+            try:
+                with h5py.File(sink, "w") as handle:
+                    handle.attrs["symbreak_schema"] = SCHEMA_VERSION
+                    for key, value in (attrs or {}).items():
+                        handle.attrs[key] = value
+                    yield handle
+                    sink.raise_held()
+                    marker = {"program": "symbreak", "content_sha256": content_digest(handle)}
+                    handle.attrs[WRITTEN_MARKER] = json.dumps(marker)
+                    handle.flush()
+            except BaseException:
+                sink.raise_held()  # the write that failed first is the cause
+                raise
+            sink.raise_held()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -135,6 +135,8 @@ def check_distinct_points(points: np.ndarray, where: str) -> None:
     """
     from scipy.spatial import cKDTree  # 0.2 s to import: only when a file is read
 
+    if len(points) < 2:
+        raise DataError(f"{where}: holds {len(points)} point(s); a pair needs at least two.")
     size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
     radius = COINCIDENCE_TOLERANCE * size
     close = cKDTree(points).query_pairs(radius, output_type="ndarray") if size > 0 else None
