@@ -444,8 +444,19 @@ def convert(
 
 @app.command(cls=Command)
 def sweep(
-    data: Path = typer.Argument(..., metavar="DATA", help="HDF5 file, as for `symbreak fit`."),
+    data: Path = typer.Argument(
+        ..., metavar="DATA", help="What `symbreak fit` takes: an HDF5 file, a trajectory file, "
+        "or the parent structure (CIF, POSCAR, extxyz, xyz, .traj)."
+    ),
+    child: Path = typer.Argument(
+        None, metavar="[CHILD]", help="The child structure, when DATA is the parent's file.",
+        show_default=False,
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Sweep folder (created; rerun to resume)."),
+    dt: float = typer.Option(
+        None, "--dt", help="Trajectory files: time step, when the file gives none.",
+        show_default=False,
+    ),
     seeds: int = typer.Option(4, help="Seeds 0 .. N-1 at every hyper-parameter point."),
     l_relaxed: str = typer.Option("2,4,6", help="Comma list of highest relaxed l."),
     reg_strength: str = typer.Option("1e-4,1e-3,1e-2", help="Comma list of λ."),
@@ -487,10 +498,11 @@ def sweep(
         for name, value in (("workers", workers), ("cpus-per-fit", cpus_per_fit)):
             if value is not None and value < 1:
                 raise ValueError(f"--{name} must be at least 1, not {value}.")
-        open_sweep(out, data, grid)
-        from symbreak.data import load_dataset
+        inputs = [data] if child is None else [data, child]
+        open_sweep(out, inputs, grid)
+        from symbreak.data.formats import load_input  # the inputs fit takes, checked as fit does
 
-        load_dataset(data)
+        load_input(inputs, dt)
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
     if not ray_available():
@@ -500,13 +512,16 @@ def sweep(
 
     try:
         with sweep_progress(_consoles.errors, quiet) as show:
-            state = run_sweep(data, out, grid, workers, address, cpus_per_fit, on_progress=show)
+            state = run_sweep(inputs, out, grid, workers, address, cpus_per_fit,
+                              on_progress=show, dt=dt)  # fmt: skip
     except KeyboardInterrupt:
         _interrupts.reported = True
         fail(f"interrupted; the finished points stay in {out}: run the same command again "
              "to finish the sweep.", code=130)  # fmt: skip
     except RunError as error:
         fail(str(error))
+    except OSError as error:  # sweep.json or a point's folder: a full or read-only disk
+        _fail_writing(out, error, "the sweep ")
     print_failures(state, _consoles.errors)
     _consoles.console.print(summary_sentence(state, out), highlight=False)
     if any(point["status"] != "done" for point in state.points.values()):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from symbreak.data._hdf5 import MAX_MAGNITUDE
 from symbreak.errors import DataError
 
 
@@ -71,6 +72,12 @@ class Structure:
         positions = np.asarray(atoms.positions, dtype=np.float64)
         if not np.all(np.isfinite(positions)):
             raise DataError(f"{where}: holds NaN or Inf positions.")
+        largest = max(float(np.abs(positions).max(initial=0.0)), float(np.abs(cell).max()))
+        if largest > MAX_MAGNITUDE:
+            raise DataError(
+                f"{where}: holds a coordinate of {largest:.3g}, beyond the largest magnitude "
+                f"symbreak accepts ({MAX_MAGNITUDE:.0e}); check the file's numbers and unit."
+            )
         if pbc.any() and has_cell:
             _check_cell_thickness(cell, where)
             _check_distinct_sites(positions, cell, where)
