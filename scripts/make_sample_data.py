@@ -18,7 +18,7 @@ SAMPLES = {
 
 
 def _cif(atoms, title: str, source: str) -> str:
-    """A plain P1 CIF of ``atoms`` with rounded numbers (ASE's writer prints 0.49999999999999994)."""
+    """A plain P1 CIF of ``atoms``, numbers rounded (ASE writes 0.49999999999999994)."""
     a, b, c, alpha, beta, gamma = atoms.cell.cellpar()
     lines = [f"# {title}", f"# {source}", f"data_{title.split()[0]}",
              f"_cell_length_a {a:.4f}", f"_cell_length_b {b:.4f}", f"_cell_length_c {c:.4f}",
