@@ -558,7 +558,8 @@ def render(
     run: Path = typer.Argument(..., metavar="RUN", help="Run directory written by `symbreak fit`."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the pictures (created)."),
     format: Format = typer.Option(  # noqa: A002 - the option is called --format
-        Format.png, "--format", help="png pictures, or html interactive pages for the 3-D views."
+        Format.png, "--format", help="png pictures, svg or pdf vector graphics for papers, or "
+        "html interactive pages for the 3-D views."
     ),
     layer: int = typer.Option(None, "--layer", help="Draw only this layer's relaxed weights."),
     size: str = typer.Option(

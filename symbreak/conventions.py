@@ -40,8 +40,11 @@ PUBLISHED_EXAMPLES = (
 #: What ``symbreak example NAME`` writes (symbreak.data.examples.EXAMPLES).
 EXAMPLE_NAMES = PAPER_EXAMPLES + PUBLISHED_EXAMPLES
 
-#: Picture formats of ``symbreak render`` (symbreak.render): pictures, or interactive pages.
-RENDER_FORMATS = ("png", "html")
+#: Picture formats of ``symbreak render`` (symbreak.render): pictures, vector graphics, pages.
+RENDER_FORMATS = ("png", "svg", "pdf", "html")
+
+#: Formats of ``symbreak render`` that are vector graphics (for papers): every picture in them.
+VECTOR_FORMATS = ("svg", "pdf")
 
 #: Length unit in which tolerances are given: the unit of the input positions.
 DEFAULT_SYMMETRY_TOLERANCE = 0.01
