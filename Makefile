@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-PIP    := $(PY) -m pip
+# -qq and no version check: pip says nothing unless it fails, so `make demo` shows symbreak's output
+PIP    := $(PY) -m pip --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 # torch 2.13.0 is the CPU wheel this workplace serves locally; any torch already present is kept.
 TORCH  ?= torch==2.13.0
@@ -10,11 +11,11 @@ TORCH  ?= torch==2.13.0
 
 $(PY):
 	python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
+	$(PIP) install -qq --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q $(TORCH)
-	$(PIP) install -q -e ".[dev]"
+	$(PY) -c "import torch" 2>/dev/null || $(PIP) install -qq $(TORCH)
+	$(PIP) install -qq -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)

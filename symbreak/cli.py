@@ -316,9 +316,13 @@ def example(
     seed: int = typer.Option(
         None, help="Random seed (cube_to_random, lorentz; published clusters: a random frame)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it is a file symbreak wrote and nobody changed."
+    ),
 ) -> None:
     """Write one of the paper's example datasets to OUT."""
     from symbreak.data import make_example
+    from symbreak.data._hdf5 import check_replaceable
     from symbreak.data.examples import check_example_parameters
 
     params: dict = {}
@@ -330,12 +334,21 @@ def example(
                 params[key] = _vector(text, f"--{key}")
         if seed is not None:
             params["seed"] = seed
+        check_replaceable(out, force)
         make_example(name, out, **params)
     except DataError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write {out} ({error.strerror or error}).")
+        _fail_writing(out, error)
     _consoles.console.print(f"wrote [cyan]{out}[/]")
+
+
+def _fail_writing(out: Path, error: OSError, what: str = "") -> None:
+    """A write the file system refused, in one sentence naming the cause (full disk...)."""
+    from symbreak.errors import file_system_error
+
+    after = "" if what else "; the file there is kept" if out.exists() else "; nothing was written"
+    fail(str(file_system_error(f"cannot write {what}{out}", error, after)))
 
 
 @app.command(cls=Command)
@@ -391,6 +404,8 @@ def explain(
             report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
     except (DataError, RunError) as error:
         fail(str(error))
+    if not (run / "report.json").is_file():
+        note(f"{run} has no saved report.json; this report was rebuilt from the run.")
     if json_output:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
@@ -450,6 +465,9 @@ def convert(
     dt: float = typer.Option(
         None, "--dt", help="Trajectories: time step, when the file gives none.", show_default=False
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it is a file symbreak wrote and nobody changed."
+    ),
 ) -> None:
     """Write what symbreak reads from IN as its HDF5 file OUT, to inspect or fit later.
 
@@ -457,14 +475,16 @@ def convert(
     and stored in OUT's attribute cell_mappings. One file with three frames or more (extxyz,
     .traj, LAMMPS dump, H5MD) is a trajectory, streamed.
     """
+    from symbreak.data._hdf5 import check_replaceable
     from symbreak.data.formats import convert_any
 
     try:
+        check_replaceable(out, force)
         lines = convert_any(inputs, out, dt)
     except DataError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write {out} ({error.strerror or error}).")
+        _fail_writing(out, error)
     _consoles.console.print(f"wrote [cyan]{out}[/]: {lines[0]}")
     for line in lines[1:]:
         _consoles.console.print(line, highlight=False)
@@ -472,8 +492,19 @@ def convert(
 
 @app.command(cls=Command)
 def sweep(
-    data: Path = typer.Argument(..., metavar="DATA", help="HDF5 file, as for `symbreak fit`."),
+    data: Path = typer.Argument(
+        ..., metavar="DATA", help="What `symbreak fit` takes: an HDF5 file, a trajectory file, "
+        "or the parent structure (CIF, POSCAR, extxyz, xyz, .traj)."
+    ),
+    child: Path = typer.Argument(
+        None, metavar="[CHILD]", help="The child structure, when DATA is the parent's file.",
+        show_default=False,
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Sweep folder (created; rerun to resume)."),
+    dt: float = typer.Option(
+        None, "--dt", help="Trajectory files: time step, when the file gives none.",
+        show_default=False,
+    ),
     seeds: int = typer.Option(4, help="Seeds 0 .. N-1 at every hyper-parameter point."),
     l_relaxed: str = typer.Option("2,4,6", help="Comma list of highest relaxed l."),
     reg_strength: str = typer.Option("1e-4,1e-3,1e-2", help="Comma list of λ."),
@@ -515,10 +546,11 @@ def sweep(
         for name, value in (("workers", workers), ("cpus-per-fit", cpus_per_fit)):
             if value is not None and value < 1:
                 raise ValueError(f"--{name} must be at least 1, not {value}.")
-        open_sweep(out, data, grid)
-        from symbreak.data import load_dataset
+        inputs = [data] if child is None else [data, child]
+        open_sweep(out, inputs, grid)
+        from symbreak.data.formats import load_input  # the inputs fit takes, checked as fit does
 
-        load_dataset(data)
+        load_input(inputs, dt)
     except (ValueError, DataError, RunError) as error:
         fail(str(error))
     if not ray_available():
@@ -528,13 +560,16 @@ def sweep(
 
     try:
         with sweep_progress(_consoles.errors, quiet) as show:
-            state = run_sweep(data, out, grid, workers, address, cpus_per_fit, on_progress=show)
+            state = run_sweep(inputs, out, grid, workers, address, cpus_per_fit,
+                              on_progress=show, dt=dt)  # fmt: skip
     except KeyboardInterrupt:
         _interrupts.reported = True
         fail(f"interrupted; the finished points stay in {out}: run the same command again "
              "to finish the sweep.", code=130)  # fmt: skip
     except RunError as error:
         fail(str(error))
+    except OSError as error:  # sweep.json or a point's folder: a full or read-only disk
+        _fail_writing(out, error, "the sweep ")
     print_failures(state, _consoles.errors)
     _consoles.console.print(summary_sentence(state, out), highlight=False)
     if any(point["status"] != "done" for point in state.points.values()):
@@ -571,7 +606,8 @@ def render(
     run: Path = typer.Argument(..., metavar="RUN", help="Run directory written by `symbreak fit`."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the pictures (created)."),
     format: Format = typer.Option(  # noqa: A002 - the option is called --format
-        Format.png, "--format", help="png pictures, or html interactive pages for the 3-D views."
+        Format.png, "--format", help="png pictures, svg or pdf vector graphics for papers, or "
+        "html interactive pages for the 3-D views."
     ),
     layer: int = typer.Option(None, "--layer", help="Draw only this layer's relaxed weights."),
     size: str = typer.Option(
@@ -593,7 +629,7 @@ def render(
     except (DataError, RunError, RenderError) as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write the pictures to {out} ({error.strerror or error}).")
+        _fail_writing(out, error, "the pictures to ")
     for text in rendering.notes:
         note(text)
     _consoles.console.print(
@@ -613,7 +649,7 @@ def _render_sweep(sweep: Path, out: Path, size: str) -> None:
     except (ValueError, DataError, RunError, RenderError) as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write the pictures to {out} ({error.strerror or error}).")
+        _fail_writing(out, error, "the pictures to ")
     _consoles.console.print(f"wrote {', '.join(f.name for f in files)} to [cyan]{out}[/].")
 
 

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+#: Highest degree l of spherical harmonics: every l e3nn provides (and
+#: :mod:`symbreak.symmetry._harmonic_table` tabulates), so the highest ``--l-relaxed``.
+MAX_L = 12
+
 #: What a pairs fit can learn per node (symbreak.tasks): the displacement or the paper's signal.
 PAIR_TARGETS = ("displacement", "signal")
 
@@ -36,8 +40,11 @@ PUBLISHED_EXAMPLES = (
 #: What ``symbreak example NAME`` writes (symbreak.data.examples.EXAMPLES).
 EXAMPLE_NAMES = PAPER_EXAMPLES + PUBLISHED_EXAMPLES
 
-#: Picture formats of ``symbreak render`` (symbreak.render): pictures, or interactive pages.
-RENDER_FORMATS = ("png", "html")
+#: Picture formats of ``symbreak render`` (symbreak.render): pictures, vector graphics, pages.
+RENDER_FORMATS = ("png", "svg", "pdf", "html")
+
+#: Formats of ``symbreak render`` that are vector graphics (for papers): every picture in them.
+VECTOR_FORMATS = ("svg", "pdf")
 
 #: Length unit in which tolerances are given: the unit of the input positions.
 DEFAULT_SYMMETRY_TOLERANCE = 0.01

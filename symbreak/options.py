@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields
 
-from symbreak.conventions import PAIR_TARGETS, REGULARISERS
+from symbreak.conventions import MAX_L, PAIR_TARGETS, REGULARISERS
 
 #: Seeds go to numpy and torch; torch takes at most 64-bit unsigned ones.
 MAX_SEED = 2**64 - 1
@@ -62,6 +62,11 @@ class ModelOptions:
 
     def __post_init__(self) -> None:
         _integer_at_least("l-relaxed", self.l_relaxed, 0)
+        if self.l_relaxed > MAX_L:
+            raise ValueError(
+                f"--l-relaxed must be at most {MAX_L} (the highest l e3nn's spherical harmonics "
+                f"provide), not {self.l_relaxed}."
+            )
         _integer_at_least("multiplicity", self.multiplicity, 1)
         _integer_at_least("layers", self.layers, 1)
         _integer_at_least("hidden-mul", self.hidden_mul, 1)

@@ -84,23 +84,22 @@ def _fit_write_and_report(data_path, out, options, dataset, task, preparation, p
         "fit": fit_summary(result) | task.data_checks(),
         "preparation": preparation,
     }
-    path = write_run(out, config, result.network_, result.history_, task.write_data, overwrite)
-    if analyse:
-        _write_report(path)
+    finish = _write_report if analyse else None
+    path = write_run(out, config, result.network_, result.history_, task.write_data, overwrite,
+                     finish=finish)  # fmt: skip
     return path, result
 
 
-def _write_report(path: Path) -> None:
-    """Save ``report.json`` beside the run (``symbreak explain --json`` of the fresh run)."""
+def _write_report(folder: Path) -> None:
+    """Save ``report.json`` in the staged run ``folder`` (``symbreak explain --json`` of the
+    fresh run), so that it is renamed into place with the run: both or neither."""
     import json
 
     from symbreak.report import UnexplainedTaskError, build_report
     from symbreak.run import load_run
 
     try:
-        report = build_report(load_run(path))
+        report = build_report(load_run(folder))
     except UnexplainedTaskError:  # a task without a symmetry analysis yet: the run stands alone
         return
-    tmp = path / ".report.json.partial"
-    tmp.write_text(json.dumps(report.to_dict(), indent=2))
-    tmp.replace(path / "report.json")
+    (folder / "report.json").write_text(json.dumps(report.to_dict(), indent=2))

@@ -42,8 +42,10 @@ from symbreak._run_dir import (
     looks_like_run,
     restore_replaced,
     run_lock,
+    write_run_marker,
+    write_staging_marker,
 )
-from symbreak.errors import DataError, RunError
+from symbreak.errors import DataError, RunError, file_system_error
 from symbreak.options import FitOptions
 
 if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or read
@@ -119,14 +121,23 @@ def write_run(
     history: list,
     write_data: Callable[[Path], None],
     overwrite: bool = False,
+    finish: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write a complete run directory at ``out`` atomically; ``write_data(folder)`` adds data.
 
-    ``overwrite`` replaces ``out`` only if it is a run and holds nothing else
-    (:func:`~symbreak._run_dir.check_out`); callers that fit first check before fitting.
-    """
-    import torch
+    ``finish(folder)`` runs on the complete run in its staging folder, before it is renamed
+    into place: the fit's ``report.json`` is written there, so a run and its report appear
+    together or not at all. ``overwrite`` replaces ``out`` only if it is a run symbreak
+    provably wrote and holds nothing else (:func:`~symbreak._run_dir.check_out`); callers
+    that fit first check before fitting.
 
+    Raises
+    ------
+    RunError
+        ``out`` may not be written; :class:`~symbreak.errors.FileSystemError` when the file
+        system refuses a write (full disk, read-only): then nothing is left behind and a run
+        being replaced is kept.
+    """
     out = check_out(out, overwrite=overwrite)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -137,27 +148,41 @@ def write_run(
     os.umask(umask)
     try:
         staging.chmod(0o777 & ~umask)  # mkdtemp's private 0700 would outlive the rename
+        write_staging_marker(staging, out)
         # run_id: two writes never leave the same config.json, so load_run's before-and-after
         # comparison also catches a run replaced twice while it read (A, B, then A again)
         config = {"schema": RUN_SCHEMA, "run_id": uuid.uuid4().hex, "versions": versions(),
                   **config}  # fmt: skip
         (staging / "config.json").write_text(json.dumps(config, indent=2, default=str))
-        torch.save(network.state_dict(), staging / "model.pt")
+        _save_network(staging / "model.pt", network)
         _write_history(staging / "history.csv", history)
         write_data(staging)
+        if finish is not None:
+            finish(staging)
+        write_run_marker(staging, config["run_id"])
         _move_into_place(staging, out, overwrite)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
-        # torch.save reports a full disk as RuntimeError; nothing else here raises one
-        if isinstance(error, (OSError, RuntimeError)):
+        if isinstance(error, OSError):
             raise _write_error(out, error) from None
         raise
     return out
 
 
+def _save_network(file: Path, network: RelaxedNetwork) -> None:
+    """``torch.save`` to memory, then a plain write: a full disk is then an ``OSError`` with
+    its errno, where torch's own writer says "unexpected pos 5184 vs 5136"."""
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(network.state_dict(), buffer)
+    file.write_bytes(buffer.getvalue())
+
+
 def _write_error(out: Path, error: BaseException) -> RunError:
-    reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
-    return RunError(f"cannot write the run {out} ({reason}); nothing was saved.")
+    kept = "; nothing was saved and the run there is kept" if out.exists() else (
+        "; nothing was saved")
+    return file_system_error(f"cannot write the run {out}", error, kept)
 
 
 def _move_into_place(staging: Path, out: Path, overwrite: bool) -> None:

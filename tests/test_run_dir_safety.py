@@ -7,6 +7,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from symbreak._run_dir import write_run_marker, write_staging_marker
 from symbreak.cli import app
 from symbreak.errors import RunError
 from symbreak.run import check_out, clean_leftovers, looks_like_run, run_lock
@@ -14,12 +15,16 @@ from symbreak.run import check_out, clean_leftovers, looks_like_run, run_lock
 runner = CliRunner()
 
 
-def fake_run(folder):
-    """A directory that looks like a run to check_out (the files need not be loadable)."""
+def fake_run(folder, marked=True):
+    """A directory that check_out takes for a run (the files need not be loadable); with
+    ``marked`` it carries symbreak's marker, as write_run leaves it."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(json.dumps({"schema": 1, "task": "pairs"}))
+    config = {"schema": 1, "task": "pairs", "run_id": "0123abcd"}
+    (folder / "config.json").write_text(json.dumps(config))
     for name in ("model.pt", "history.csv", "data.h5", "report.json"):
         (folder / name).write_text("x")
+    if marked:
+        write_run_marker(folder, config["run_id"])
     return folder
 
 
@@ -169,6 +174,7 @@ def test_clean_leftovers_removes_only_this_runs_staging(tmp_path):
     others = [tmp_path / ".run.x.abcd1234.partial", tmp_path / ".running.partial", tmp_path / "run"]
     for folder in mine + others:
         folder.mkdir()
+        write_staging_marker(folder, out)
     assert clean_leftovers(out) == sorted(p.name for p in mine)
     assert all(p.exists() for p in others) and not any(p.exists() for p in mine)
 

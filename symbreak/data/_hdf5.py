@@ -7,6 +7,7 @@ file, so that the CLI can print one sentence instead of an h5py traceback.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -20,6 +21,11 @@ from symbreak.errors import DataError
 
 #: Version of the on-disk layout written by this symbreak (file attribute ``symbreak_schema``).
 SCHEMA_VERSION = 1
+
+#: File attribute that proves symbreak wrote a file: JSON ``{"program": "symbreak",
+#: "content_sha256": ...}``, the hash of every object's path, kind, shape, dtype, values and
+#: attributes (:func:`content_digest`), so a file edited since is no longer proven ours.
+WRITTEN_MARKER = "written_by"
 
 #: Kinds of numpy dtype accepted for coordinates: signed/unsigned integers and floats.
 _NUMERIC_KINDS = "iuf"
@@ -167,6 +173,56 @@ def check_finite(values: np.ndarray, key: str, where: str, first_row: int = 0) -
     raise DataError(f"{where}: '{key}' contains {kind} (first at index {index}).")
 
 
+class _ErrorHoldingFile:
+    """A binary file for h5py's file-object driver that holds the first ``OSError`` of a
+    write (a full disk) instead of raising it into HDF5: later writes are dropped while the
+    position moves on as if they were written, and :meth:`raise_held` raises it."""
+
+    def __init__(self, raw) -> None:
+        self.raw, self.held = raw, None
+
+    def raise_held(self) -> None:
+        if self.held is not None:
+            raise self.held
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while self.held is None and done < len(view):
+            try:
+                done += self.raw.write(view[done:]) or 0
+            except OSError as error:
+                self.held = error
+        if done < len(view):
+            self.raw.seek(len(view) - done, os.SEEK_CUR)
+        return len(view)
+
+    def readinto(self, buffer) -> int:
+        return self.raw.readinto(buffer)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.raw.read(size)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def truncate(self, size: int | None = None) -> int:
+        try:
+            return self.raw.truncate(size)
+        except OSError as error:
+            self.held = self.held or error
+            return self.raw.tell() if size is None else size
+
+    def flush(self) -> None:
+        try:
+            self.raw.flush()
+        except OSError as error:
+            self.held = self.held or error
+
+
 @contextmanager
 def atomic_hdf5(
     path: str | os.PathLike, attrs: Mapping[str, object] | None = None
@@ -183,12 +239,99 @@ def atomic_hdf5(
     )
     os.close(descriptor)
     try:
-        with h5py.File(temporary, "w") as handle:
-            handle.attrs["symbreak_schema"] = SCHEMA_VERSION
-            for key, value in (attrs or {}).items():
-                handle.attrs[key] = value
-            yield handle
+        # HDF5 writes through a file object that never fails: HDF5 crashed with a
+        # segmentation fault in its next flush after a write met a full disk (a 300 KB tmpfs
+        # with 16 to 120 KB free, the lorentz example); the error is raised here instead.
+        with open(temporary, "w+b", buffering=0) as raw:
+            sink = _ErrorHoldingFile(raw)
+            try:
+                with h5py.File(sink, "w") as handle:
+                    handle.attrs["symbreak_schema"] = SCHEMA_VERSION
+                    for key, value in (attrs or {}).items():
+                        handle.attrs[key] = value
+                    yield handle
+                    sink.raise_held()
+                    marker = {"program": "symbreak", "content_sha256": content_digest(handle)}
+                    handle.attrs[WRITTEN_MARKER] = json.dumps(marker)
+                    handle.flush()
+            except BaseException:
+                sink.raise_held()  # the write that failed first is the cause
+                raise
+            sink.raise_held()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def content_digest(handle: h5py.File) -> str:
+    """SHA-256 of everything in an open HDF5 file except :data:`WRITTEN_MARKER`: each
+    object's path and kind, each dataset's shape, dtype and bytes, every attribute."""
+    digest = hashlib.sha256()
+
+    def add_attributes(owner) -> None:
+        for key in sorted(owner.attrs):
+            if owner is handle and key == WRITTEN_MARKER:
+                continue
+            value = np.asarray(owner.attrs[key])
+            digest.update(f"attr {key} {value.dtype} {value.shape}\n".encode())
+            digest.update(repr(value.tolist()).encode())
+
+    add_attributes(handle)
+    objects: list = []
+    handle.visititems(lambda name, item: objects.append((name, item)))
+    for name, item in sorted(objects, key=lambda pair: pair[0]):
+        if isinstance(item, h5py.Dataset):
+            digest.update(f"dataset {name} {item.shape} {item.dtype}\n".encode())
+            rows = item.shape[0] if item.shape else 1
+            row_bytes = item.dtype.itemsize * (item.size // max(rows, 1))
+            step = max(1, (1 << 22) // max(1, row_bytes))  # about 4 MB at a time
+            for start in range(0, rows, step) if item.shape else [None]:
+                block = np.asarray(item[()] if start is None else item[start : start + step])
+                digest.update(repr(block.tolist()).encode() if block.dtype.kind == "O"
+                              else np.ascontiguousarray(block).tobytes())  # fmt: skip
+        else:
+            digest.update(f"group {name}\n".encode())
+        add_attributes(item)
+    return digest.hexdigest()
+
+
+def written_by_symbreak(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an HDF5 file symbreak wrote and nobody changed since: its
+    :data:`WRITTEN_MARKER` attribute holds the hash of what the file holds now."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_file() or not h5py.is_hdf5(path):
+        return False
+    try:
+        with h5py.File(path, "r") as handle:
+            marker = json.loads(handle.attrs.get(WRITTEN_MARKER, ""))
+            return (isinstance(marker, dict) and marker.get("program") == "symbreak"
+                    and marker.get("content_sha256") == content_digest(handle))  # fmt: skip
+    except (*_DAMAGE_ERRORS, json.JSONDecodeError):
+        return False
+
+
+def check_replaceable(path: str | os.PathLike, overwrite: bool) -> None:
+    """Refuse, in one sentence, to write over ``path`` unless it is new, or ``overwrite`` is
+    given and symbreak provably wrote the file there (:func:`written_by_symbreak`).
+
+    Raises
+    ------
+    DataError
+        ``path`` exists and may not be replaced.
+    """
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    if not overwrite:
+        raise DataError(f"{path} already exists; choose another --out or pass --force to replace "
+                        "it.")  # fmt: skip
+    if path.is_symlink() or not path.is_file():
+        kind = "a symbolic link" if path.is_symlink() else "not a plain file"
+        raise DataError(f"--force will not replace {path}: it is {kind}; choose another --out.")
+    if not written_by_symbreak(path):
+        raise DataError(
+            f"--force will not replace {path}: nothing proves that symbreak wrote it (its "
+            f"'{WRITTEN_MARKER}' attribute is missing or the file changed since); choose "
+            "another --out."
+        )

@@ -45,12 +45,42 @@ def _read_dt(group: h5py.Group, where: str, needed: bool) -> float | None:
                 f"{where} has no 'dt' attribute, needed to derive velocities or accelerations."
             )
         return None
+    return check_time_step(group.attrs["dt"], f"{where}: attribute 'dt'")
+
+
+#: Range of a time step: velocities divide by dt and accelerations by dt**2, which must stay
+#: a normal float64 (dt = 1e-300 or 1e300 overflowed in dt**2).
+TIME_STEP_RANGE = (1e-100, 1e100)
+
+
+def check_time_step(value, what: str) -> float:
+    """``value`` as a time step: one real number (not a boolean) within
+    :data:`TIME_STEP_RANGE`; otherwise one sentence starting with ``what``.
+
+    >>> check_time_step(0.5, "--dt")
+    0.5
+    >>> check_time_step(True, "--dt")
+    Traceback (most recent call last):
+    ...
+    symbreak.errors.DataError: --dt must be a number, not the boolean True.
+    """
+    array = np.asarray(value)
+    if array.dtype.kind == "b":
+        raise DataError(f"{what} must be a number, not the boolean {array.item()}.")
     try:
-        dt = float(np.asarray(group.attrs["dt"]).item())
-    except (TypeError, ValueError) as error:
-        raise DataError(f"{where}: attribute 'dt' must be one number.") from error
+        if array.size != 1 or array.dtype.kind not in "iuf":
+            raise TypeError
+        dt = float(array.item())
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must be one number.") from None
     if not (np.isfinite(dt) and dt > 0):
-        raise DataError(f"{where}: attribute 'dt' must be a positive number, not {dt}.")
+        raise DataError(f"{what} must be a positive number, not {dt}.")
+    low, high = TIME_STEP_RANGE
+    if not low <= dt <= high:
+        raise DataError(
+            f"{what} is {dt:g}, outside {low:g} to {high:g}; give the time step in a unit that "
+            "brings it into that range."
+        )
     return dt
 
 

@@ -135,6 +135,8 @@ def check_distinct_points(points: np.ndarray, where: str) -> None:
     """
     from symbreak.symmetry._neighbours import close_pair  # numpy; scipy only for big sets
 
+    if len(points) < 2:
+        raise DataError(f"{where}: holds {len(points)} point(s); a pair needs at least two.")
     size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
     close = close_pair(points, COINCIDENCE_TOLERANCE * size) if size > 0 else (0, 1)
     if close is not None:

@@ -14,11 +14,14 @@ is read.
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from symbreak.data._hdf5 import MAX_MAGNITUDE
 from symbreak.errors import DataError
 
 
@@ -60,11 +63,24 @@ class Structure:
         cell = np.asarray(atoms.cell, dtype=np.float64)
         pbc = np.asarray(atoms.pbc, dtype=bool)
         has_cell = bool(np.any(cell != 0))
-        if pbc.any() and abs(np.linalg.det(cell)) <= 1e-9 * np.prod(np.linalg.norm(cell, axis=1)):
+        if has_cell and not np.all(np.isfinite(cell)):
+            raise DataError(f"{where}: its cell holds NaN or Inf.")
+        with np.errstate(all="ignore"):
+            singular = abs(np.linalg.det(cell)) <= 1e-9 * np.prod(np.linalg.norm(cell, axis=1))
+        if pbc.any() and singular:
             raise DataError(f"{where}: is periodic but its cell is singular or missing.")
         positions = np.asarray(atoms.positions, dtype=np.float64)
         if not np.all(np.isfinite(positions)):
             raise DataError(f"{where}: holds NaN or Inf positions.")
+        largest = max(float(np.abs(positions).max(initial=0.0)), float(np.abs(cell).max()))
+        if largest > MAX_MAGNITUDE:
+            raise DataError(
+                f"{where}: holds a coordinate of {largest:.3g}, beyond the largest magnitude "
+                f"symbreak accepts ({MAX_MAGNITUDE:.0e}); check the file's numbers and unit."
+            )
+        if pbc.any() and has_cell:
+            _check_cell_thickness(cell, where)
+            _check_distinct_sites(positions, cell, where)
         return cls(
             positions,
             tuple(atoms.get_chemical_symbols()),
@@ -72,6 +88,76 @@ class Structure:
             pbc if has_cell else np.zeros(3, bool),
             where,
         )
+
+
+#: Thinnest cell accepted, in the file's length unit (Angstrom for CIF and POSCAR): the
+#: periodic neighbour list fails below about 1e-8, and no crystal is thinner than an atom.
+MIN_CELL_HEIGHT = 1e-3
+
+#: Two sites of a crystal closer than this fraction of its thinnest cell height are one site.
+SITE_COINCIDENCE = 1e-8
+
+
+def _cell_heights(cell: np.ndarray) -> np.ndarray:
+    """Distance between opposite faces of the cell, for each lattice vector (computed on the
+    cell scaled to unit size, so that a cell of 1e-100 neither underflows nor overflows)."""
+    scale = float(np.abs(cell).max())
+    if not scale > 0:
+        return np.zeros(3)
+    unit = cell / scale
+    volume = abs(np.linalg.det(unit))
+    faces = [np.linalg.norm(np.cross(unit[j], unit[k])) for j, k in ((1, 2), (2, 0), (0, 1))]
+    return scale * volume / np.maximum(faces, np.finfo(float).tiny)
+
+
+def _check_cell_thickness(cell: np.ndarray, where: str) -> None:
+    heights = _cell_heights(cell)
+    if heights.min() < MIN_CELL_HEIGHT:
+        raise DataError(
+            f"{where}: its cell is only {heights.min():.3g} thick (below {MIN_CELL_HEIGHT:g} "
+            "in the file's length unit, Angstrom for CIF and POSCAR): a tiny or flat cell "
+            "holds no crystal; check the cell lengths and angles."
+        )
+
+
+def _check_distinct_sites(positions: np.ndarray, cell: np.ndarray, where: str) -> None:
+    """Refuse two atoms at one spot, counting periodic images (the minimum image of a
+    difference that is a lattice vector is zero, whatever the cell's shape)."""
+    fractional = np.linalg.solve(cell.T, positions.T).T
+    limit = SITE_COINCIDENCE * _cell_heights(cell).min()
+    for start in range(0, len(fractional), 512):  # bounded memory for large cells
+        block = fractional[start : start + 512, None, :] - fractional[None, :, :]
+        block -= np.round(block)
+        distance = np.linalg.norm(block @ cell, axis=-1)
+        rows = np.arange(len(distance))
+        distance[rows, rows + start] = np.inf
+        close = np.argwhere(distance < limit)
+        if len(close):
+            i, j = sorted((int(close[0, 0]) + start, int(close[0, 1])))
+            raise DataError(
+                f"{where}: atoms {i} and {j} sit at one spot (periodic images included); "
+                "every atom must have its own site."
+            )
+
+
+_CIF_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+
+
+def _check_cif_cell(path: Path) -> None:
+    """Refuse a CIF whose cell lengths are not positive or whose angles are not strictly
+    between 0 and 180 degrees: ASE builds some cell from them all the same."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return  # ASE's read says why
+    for match in re.finditer(rf"^\s*_cell_(length|angle)_(\w+)\s+{_CIF_NUMBER}", text, re.M):
+        kind, axis, value = match.group(1), match.group(2), float(match.group(3))
+        if kind == "length" and not value > 0:
+            raise DataError(f"{path}: _cell_length_{axis} is {value:g}; a cell length must be "
+                            "positive.")  # fmt: skip
+        if kind == "angle" and not 0 < value < 180:
+            raise DataError(f"{path}: _cell_angle_{axis} is {value:g}; a cell angle must lie "
+                            "strictly between 0 and 180 degrees.")  # fmt: skip
 
 
 def require_ase():
@@ -113,22 +199,28 @@ def read_structures(path: str | os.PathLike, format: str | None = None) -> list[
     """
     path = check_file(path)
     io = require_ase()
-    try:
-        frames = io.read(path, index=":", format=format)
-    except Exception as error:  # ASE's readers raise anything from ValueError to StopIteration
-        raise DataError(
-            f"{path}: ASE cannot read it as a structure file ({_short(error)})."
-        ) from None
-    if not isinstance(frames, list):
-        frames = [frames]
-    if not frames:
-        raise DataError(f"{path}: holds no structure.")
-    structures = []
-    for k, atoms in enumerate(frames):
-        where = str(path) if len(frames) == 1 else f"{path} (frame {k})"
-        if len(atoms) == 0:
-            raise DataError(f"{where}: holds no atoms.")
-        structures.append(Structure.from_atoms(atoms, where))
+    if (format or path.suffix.lower().lstrip(".")) == "cif":
+        _check_cif_cell(path)
+    # numpy and ASE warn (overflow, a cell they cannot parse) on damaged files before they
+    # fail or return nonsense: the checks below say what is wrong in one sentence instead
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            frames = io.read(path, index=":", format=format)
+        except Exception as error:  # ASE's readers raise anything, ValueError to StopIteration
+            raise DataError(
+                f"{path}: ASE cannot read it as a structure file ({_short(error)})."
+            ) from None
+        if not isinstance(frames, list):
+            frames = [frames]
+        if not frames:
+            raise DataError(f"{path}: holds no structure.")
+        structures = []
+        for k, atoms in enumerate(frames):
+            where = str(path) if len(frames) == 1 else f"{path} (frame {k})"
+            if len(atoms) == 0:
+                raise DataError(f"{where}: holds no atoms.")
+            structures.append(Structure.from_atoms(atoms, where))
     return structures
 
 

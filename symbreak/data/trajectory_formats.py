@@ -177,13 +177,16 @@ def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
 
 
 def _time_step(meta: dict, dt: float | None, path) -> float:
+    from symbreak.data._trajectory_schema import check_time_step
+
     if dt is not None:
-        if not dt > 0:
-            raise DataError(f"--dt must be positive, not {dt}.")
-        return float(dt)
+        return check_time_step(dt, "--dt")
     times = meta.get("times") or []
-    if len(times) == 2 and None not in times and times[1] > times[0]:
-        return float(times[1] - times[0])
+    numeric = len(times) == 2 and np.asarray(times, dtype=object).size == 2 and all(
+        isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool)
+        for t in times)  # fmt: skip
+    if numeric and times[1] > times[0]:
+        return check_time_step(times[1] - times[0], f"{path}: the time step of its frames")
     raise DataError(
         f"{path}: the file gives no time step; pass --dt (in the time unit of its velocities)."
     )

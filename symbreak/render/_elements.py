@@ -1,4 +1,4 @@
-"""Symmetry elements drawn in 3-D: axes labelled by order, translucent mirror discs, centre.
+"""Symmetry elements drawn in 3-D: axes labelled by order, mirror planes as rims, centre.
 
 The elements come as the report's JSON dicts (``PointGroup.symmetry_elements()``); nothing
 here computes a group. Groups with many elements (Oh: 13 axes and 9 planes) can be drawn as
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyvista as pv
 
-from symbreak.render._scene import VIEW_DIRECTION, add_label
+from symbreak.render._scene import VIEW_DIRECTION, add_label, placed_labels, screen_xy
 
 #: How ``structures`` draws the elements: each one, one per class, or classes when many.
 ELEMENT_VIEWS = ("auto", "all", "classes")
@@ -42,22 +42,70 @@ def _unit(vector) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+#: Width of one character of an element label, as a fraction of the elements' radius (the
+#: labels are drawn at 18 pt in panels where the radius spans about 200 pixels).
+CHARACTER_WIDTH = 0.05
+
+
+def _label_extent(anchor, text: str, radius: float) -> list[np.ndarray]:
+    """Points across a label on the picture: it starts at its anchor and runs to the right."""
+    start = screen_xy(anchor)
+    width = CHARACTER_WIDTH * radius * max(len(text), 1)
+    return [start + np.array([f * width, 0.0]) for f in (0.0, 0.5, 1.0)]
+
+
+def _free_spot(plotter, candidates, text: str, radius: float) -> np.ndarray:
+    """The first of ``candidates`` (3-D anchors) whose label keeps a sixth of ``radius`` from
+    every label already drawn, else the roomiest: the x axis and a C2 along it, two C2 axes
+    seen nearly end-on, or a mirror's label and the y label wrote over each other otherwise."""
+    placed = [point for anchor, other in placed_labels(plotter)
+              for point in _label_extent(anchor, other, radius)]  # fmt: skip
+
+    def room(anchor) -> float:
+        return min((float(np.linalg.norm(a - b)) for a in _label_extent(anchor, text, radius)
+                    for b in placed), default=np.inf)  # fmt: skip
+
+    for anchor in candidates:
+        if room(anchor) >= radius / 6:
+            return anchor
+    return max(candidates, key=room)
+
+
+def _axis_label_spots(centre, u, radius) -> list[np.ndarray]:
+    """Beyond either end of the axis ``u``, at three distances."""
+    return [centre + f * radius * side * u for f in (1.07, 1.2, 0.8) for side in (1, -1)]
+
+
+def _rim_label_spots(centre, normal, radius) -> list[np.ndarray]:
+    """Around the rim of a mirror's circle, from the lower right as seen, every 30 degrees."""
+    n = _unit(normal)
+    first = _label_side(n)
+    second = np.cross(n, first)
+    return [centre + radius * (np.cos(a) * first + np.sin(a) * second)
+            for a in np.radians(np.arange(0, 360, 30))]  # fmt: skip
+
+
 def _draw_axis(plotter, centre, axis, radius, text, colour, dashed=False) -> None:
     u = _unit(axis)
     line = pv.Line(centre - radius * u, centre + radius * u, resolution=24 if dashed else 1)
     if dashed:  # keep every other segment
         line = line.extract_cells(np.arange(0, line.n_cells, 2)).extract_surface()
     plotter.add_mesh(line, color=colour, line_width=4)
-    add_label(plotter, centre + 1.07 * radius * u, text, colour, 18)
+    add_label(plotter, _free_spot(plotter, _axis_label_spots(centre, u, radius), text, radius),
+              text, colour, 18)  # fmt: skip
 
 
-def _draw_disc(plotter, centre, normal, radius, opacity=0.13) -> None:
-    disc = pv.Disc(center=centre, inner=0.0, outer=radius, normal=_unit(normal), c_res=72)
-    plotter.add_mesh(disc, color=MIRROR_COLOUR, opacity=opacity, show_edges=False)
+def _draw_disc(plotter, centre, normal, radius, opacity=0.0) -> None:
+    """A mirror plane as its rim: a circle of ``radius`` in the plane. Filled discs, even
+    translucent, hid the atoms behind them (five for D4h turned the cloud grey); a fill is
+    drawn only when ``opacity`` asks for one."""
+    if opacity > 0:
+        disc = pv.Disc(center=centre, inner=0.0, outer=radius, normal=_unit(normal), c_res=72)
+        plotter.add_mesh(disc, color=MIRROR_COLOUR, opacity=opacity, show_edges=False)
     rim = pv.Circle(radius=radius, resolution=96)
     rim = rim.extract_feature_edges(boundary_edges=True, feature_edges=False, manifold_edges=False)
     rim = _align(rim, _unit(normal), centre)
-    plotter.add_mesh(rim, color=MIRROR_COLOUR, line_width=1.5, opacity=0.6)
+    plotter.add_mesh(rim, color=MIRROR_COLOUR, line_width=2.5, opacity=0.9)
 
 
 def _align(mesh: pv.DataSet, normal: np.ndarray, centre) -> pv.DataSet:
@@ -81,14 +129,11 @@ def draw_symmetry_elements(plotter: pv.Plotter, elements: Sequence[dict], centre
                            radius: float) -> list[str]:  # fmt: skip
     """Draw ``elements`` about ``centre`` within ``radius``; returns one legend word per element.
 
-    Axes are lines labelled ``C4``, ``S6``, ``C∞``; mirrors translucent discs of ``radius``;
-    the inversion centre a small black ball.
+    Axes are lines labelled ``C4``, ``S6``, ``C∞`` (each label where it collides least);
+    mirrors the rims of discs of ``radius``; the inversion centre a small black ball.
     """
     centre = np.asarray(centre, dtype=float)
     rotation_axes = [_unit(e["axis"]) for e in elements if e["kind"] == "rotation"]
-    # Many overlapping discs (Oh has nine) would turn the picture grey: share the opacity.
-    mirrors = sum(e["kind"] == "mirror" for e in elements)
-    opacity = min(0.13, 0.5 / max(mirrors, 1))
     words = []
     for element in elements:
         kind = element["kind"]
@@ -103,7 +148,7 @@ def draw_symmetry_elements(plotter: pv.Plotter, elements: Sequence[dict], centre
                 _draw_axis(plotter, centre, u, radius, f"S{element['order']}", OTHER_COLOUR, True)
             words.append(f"S{element['order']}")
         elif kind == "mirror":
-            _draw_disc(plotter, centre, element["normal"], 0.92 * radius, opacity)
+            _draw_disc(plotter, centre, element["normal"], 0.92 * radius)
             words.append("σ")
         elif kind == "inversion":
             ball = pv.Sphere(radius=0.035 * radius, center=centre)
@@ -127,7 +172,7 @@ def _draw_continuous(plotter, element: dict, centre, radius: float) -> str:
         u = _unit(element["containing_axis"])
         first = _perpendicular(u)
         for normal in (first, np.cross(u, first)):
-            _draw_disc(plotter, centre, normal, 0.92 * radius, opacity=0.08)
+            _draw_disc(plotter, centre, normal, 0.92 * radius)
         add_label(plotter, centre + 0.92 * radius * np.cross(u, first), "∞ σv", MIRROR_COLOUR, 18)
         return "∞ σv"
     if kind in ("all_rotations", "all_mirrors"):
@@ -250,9 +295,9 @@ def draw_element_classes(plotter: pv.Plotter, elements: Sequence[dict], centre,
         if members[0]["kind"] == "mirror":
             chosen = _representative(members, "normal", drawn_normals)
             drawn_normals.append(_unit(chosen["normal"]))
-            _draw_disc(plotter, centre, chosen["normal"], 0.92 * radius, 0.16)
-            add_label(plotter, centre + 0.92 * radius * _label_side(chosen["normal"]), text,
-                      MIRROR_COLOUR, 18)  # fmt: skip
+            _draw_disc(plotter, centre, chosen["normal"], 0.92 * radius)
+            spots = _rim_label_spots(centre, chosen["normal"], 0.92 * radius)
+            add_label(plotter, _free_spot(plotter, spots, text, radius), text, MIRROR_COLOUR, 18)
             continue
         chosen = _representative(members, "axis", drawn_axes)
         drawn_axes.append(_unit(chosen["axis"]))

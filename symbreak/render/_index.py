@@ -33,8 +33,10 @@ def write_index(out: Path, files: Sequence, notes: Sequence[str] = (),
     rows = []
     for item in files:
         name = html.escape(item.name)
-        preview = (f'<img src="{name}" alt="{name}" width="240">' if item.name.endswith(".png")
-                   else "interactive page")  # fmt: skip
+        if item.name.endswith((".png", ".svg")):
+            preview = f'<img src="{name}" alt="{name}" width="240">'
+        else:
+            preview = "interactive page" if item.name.endswith(".html") else "PDF"
         rows.append(
             f'<tr><td><a href="{name}">{name}</a></td><td>{html.escape(item.description)}</td>'
             f"<td>{preview}</td></tr>"

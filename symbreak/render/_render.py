@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from symbreak.conventions import DEFAULT_RENDER_SIZE, RENDER_FORMATS
+from symbreak.conventions import DEFAULT_RENDER_SIZE, RENDER_FORMATS, VECTOR_FORMATS
 from symbreak.errors import RenderError
 from symbreak.render._elements import ELEMENT_VIEWS
 from symbreak.render._fields import field_panels, render_vectors
@@ -114,8 +114,8 @@ def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None 
     run
         A :class:`symbreak.run.Run`.
     fmt
-        ``"png"`` pictures, or ``"html"`` interactive pages for the 3-D views (the training
-        curve stays a PNG).
+        ``"png"`` pictures, ``"svg"`` or ``"pdf"`` vector graphics for papers (every picture),
+        or ``"html"`` interactive pages for the 3-D views (the training curve stays a PNG).
     layer
         Draw only this layer's relaxed weights (structures and training are drawn anyway).
     size
@@ -129,7 +129,7 @@ def render_run(run, out: str | os.PathLike, fmt: str = "png", layer: int | None 
         its count) or ``"auto"`` (classes for groups of many elements, such as Oh).
     """
     if fmt not in FORMATS:
-        raise RenderError(f"--format must be png or html, not {fmt!r}.")
+        raise RenderError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
     if elements not in ELEMENT_VIEWS:
         raise RenderError(f"elements must be one of {', '.join(ELEMENT_VIEWS)}, not {elements!r}.")
     layers = _layers(run, layer)
@@ -184,7 +184,8 @@ def _plan(run, report, layers, fmt, size, resolution, elements, notes) -> list[t
         jobs.append((f"fields.{fmt}", _FIELDS_TEXT,
                      partial(render_vectors, panels, size=size)))  # fmt: skip
     if run.history:
-        jobs.append(("training.png", _TRAINING_TEXT,
+        curve = fmt if fmt in VECTOR_FORMATS else "png"  # html: a picture, not a 3-D page
+        jobs.append((f"training.{curve}", _TRAINING_TEXT,
                      partial(render_training, run.history, size=size,
                              title=f"training of {run.path.name}")))  # fmt: skip
     return jobs
@@ -220,14 +221,19 @@ _SIGNAL_TEXT = (
 _IRREP_TEXT = "Layer {k}, active irrep {irrep}{copy}: {meaning}"
 _STRUCTURES_TEXT = (
     "Source (left) and target (right) of pair {pair}, with the symmetry elements of the "
-    "residual group {group}: rotation axes labelled by order, mirror planes as discs."
+    "residual group {group}: rotation axes labelled by order, mirror planes as circles (their "
+    "rims)."
 )
 _FIELDS_TEXT = (
     "The polar and axial fields read out of the fitted network (black, long, thin) beside "
     "each layer's active 1o and 1e relaxed weights (coloured, shorter): directions only, "
     "norms in the legend. A weight's sign is a gauge, so only its axis is compared."
 )
-_TRAINING_TEXT = "Total, fit and regularisation loss per epoch (log scale)."
+_TRAINING_TEXT = (
+    "Total loss, fit loss and penalty at each step the fit recorded (log scale; the x label "
+    "says how often); the penalty is solid where it was part of the loss, dotted where it "
+    "was only logged."
+)
 
 
 def _active_irrep_jobs(report: Report | None, k, theta, irreps, fmt, size,

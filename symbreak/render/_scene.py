@@ -77,6 +77,16 @@ def add_note(plotter: pv.Plotter, text: str, base_size: float = 14) -> None:
     _text_slot(plotter)["notes"].append(text)
 
 
+def add_centred_text(plotter: pv.Plotter, text: str, height: float = 0.3,
+                     base_size: float = 13) -> None:  # fmt: skip
+    """Text centred across the active panel at ``height`` (a fraction of it, from the bottom):
+    a statement about the whole panel, such as a signal that is zero everywhere."""
+    actor = plotter.add_text(text, position=(0.5, height), viewport=True, color="#444444",
+                             font_size=font_size(plotter, base_size), font_file=unicode_font())
+    actor.GetTextProperty().SetJustificationToCentered()
+    _text_slot(plotter)["notes"].append(text)
+
+
 def add_legend_entries(plotter: pv.Plotter, entries) -> None:
     """Record ``(text, colour)`` legend entries of the active panel for the HTML page.
 
@@ -124,6 +134,29 @@ def add_label(plotter: pv.Plotter, point, text: str, colour: str = "black",
     _text_slot(plotter)["labels"].append(([float(c) for c in point], text, colour))
 
 
+def label_points(plotter: pv.Plotter) -> list[np.ndarray]:
+    """The 3-D anchors of the labels already on the active panel (to place the next apart)."""
+    return [np.asarray(point, dtype=float) for point, _, _ in _text_slot(plotter)["labels"]]
+
+
+def placed_labels(plotter: pv.Plotter) -> list[tuple[np.ndarray, str]]:
+    """``(anchor, text)`` of the labels already on the active panel."""
+    return [(np.asarray(point, dtype=float), text)
+            for point, text, _ in _text_slot(plotter)["labels"]]  # fmt: skip
+
+
+def screen_xy(point) -> np.ndarray:
+    """Where ``point`` lands across and up the picture, seen along :data:`VIEW_DIRECTION`
+    (an orthographic approximation of the camera: enough to keep labels apart)."""
+    view = np.asarray(VIEW_DIRECTION, dtype=float)
+    view /= np.linalg.norm(view)
+    right = np.cross([0.0, 0.0, 1.0], view)
+    right /= np.linalg.norm(right)
+    up = np.cross(view, right)
+    point = np.asarray(point, dtype=float)
+    return np.array([float(point @ right), float(point @ up)])
+
+
 def add_cartesian_axes(plotter: pv.Plotter, length: float) -> None:
     """Thin x, y, z axes from ``-length`` to ``+length`` through the origin, tips labelled."""
     for k, (name, colour) in enumerate(zip("xyz", AXIS_COLOURS)):
@@ -153,13 +186,17 @@ def set_view(plotter: pv.Plotter, radius: float, centre=(0.0, 0.0, 0.0)) -> None
 
 
 def save(plotter: pv.Plotter, path: Path) -> Path:
-    """Write ``path`` (.png: a screenshot; .html: an interactive page) and close the plotter."""
+    """Write ``path`` and close the plotter: .png a screenshot, .svg or .pdf vector graphics
+    (vtk's GL2PS export: lines and text stay sharp at any size), .html an interactive page."""
     path = Path(path)
     try:
         if path.suffix == ".html":
             from symbreak.render._webgl import write_html
 
             write_html(plotter, path)
+        elif path.suffix in (".svg", ".pdf"):
+            plotter.render()
+            plotter.save_graphic(str(path), raster=False, painter=True)
         else:
             plotter.screenshot(str(path))
     finally:

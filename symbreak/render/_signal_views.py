@@ -11,7 +11,7 @@ import pyvista as pv
 from symbreak.conventions import irrep_meaning
 from symbreak.render._scene import (
     add_cartesian_axes,
-    add_label,
+    add_centred_text,
     add_note,
     add_title,
     font_size,
@@ -34,21 +34,24 @@ SIGNAL_COLOURMAP = "RdBu_r"
 #: Weights below this fraction of the figure's largest signal are drawn as "zero".
 ZERO_FRACTION = 1e-9
 
+#: Radius of the dot that marks a zero signal at the origin (the axes run to 1.25).
+ZERO_DOT = 0.03
+
 
 def draw_signal(plotter: pv.Plotter, coefficients: Mapping[str, np.ndarray], scale: float,
                 resolution: int, bar_title: str,
-                zero_label: str = "zero: no symmetry breaking") -> bool:  # fmt: skip
+                zero_label: str = "f = 0 everywhere: no symmetry breaking") -> bool:  # fmt: skip
     """Draw :math:`|f|` coloured by :math:`f` in the active panel; ``False`` if f is zero.
 
-    A zero signal (nothing but ``0e``) draws a plain grey unit sphere with the note
-    ``zero_label``: the layer is exactly equivariant.
+    A zero signal (nothing but ``0e``) has radius :math:`|f| = 0` in every direction: it is
+    drawn as what it is, a point at the origin, with the note ``zero_label`` (the layer is
+    exactly equivariant). A grey sphere of finite size read as a non-zero isotropic signal.
     """
     peak = signal_peak(coefficients, resolution)
     zero = peak <= ZERO_FRACTION * max(scale, 1e-300) or peak == 0.0
     if zero:
-        sphere = signal_surface({}, resolution).scale(0.5, inplace=False)
-        plotter.add_mesh(sphere, color="#b3b6b7", opacity=0.5, smooth_shading=True)
-        add_label(plotter, (0.0, 0.0, -0.75), zero_label, "#555555", 20)
+        plotter.add_mesh(pv.Sphere(radius=ZERO_DOT, center=(0.0, 0.0, 0.0)), color="black")
+        add_centred_text(plotter, zero_label, height=0.3)
     else:
         surface = signal_surface(coefficients, resolution, scale=scale)
         plotter.add_mesh(
@@ -132,7 +135,8 @@ def render_layer_signal(theta, irreps, layer: int, path: Path, size: tuple[int, 
             copy = f" copy {row}" if len(copies) > 1 else ""
             bar = f"f {parity}{copy}, layer {layer}"
             note = _inactive_text(inactive[parity])
-            zero = "no active irrep: no symmetry breaking" if note else "zero: no symmetry breaking"
+            zero = ("no active irrep: no symmetry breaking" if note
+                    else "f = 0 everywhere: no symmetry breaking")  # fmt: skip
             draw_signal(plotter, coefficients, scale, resolution, bar, zero)
             add_title(plotter, f"layer {layer}{copy}, {parity} irreps ({_norm_text(coefficients)})")
             if note:

@@ -91,11 +91,11 @@ def render_structures(source, target, species: Sequence[int], species_names: Seq
             if moves.n_points:
                 plotter.add_mesh(moves, color="#333333", line_width=2)
         _draw_cloud(plotter, points, species, species_names, colours, radius)
+        add_cartesian_axes_at(plotter, centre, 1.55 * extent)  # first: element labels avoid x, y, z
         if classes:
             legend = draw_element_classes(plotter, elements, centre, 1.3 * extent)
         else:
             draw_symmetry_elements(plotter, elements, centre, 1.3 * extent)
-        add_cartesian_axes_at(plotter, centre, 1.55 * extent)
         if col == 0 and len(species_names) > 1:  # species, in their colours, under the title
             add_legend_lines(plotter, list(zip(species_names, colours)))
         title = f"{name}{f' ({pair_name})' if pair_name and col == 0 else ''}"

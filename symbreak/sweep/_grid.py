@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,7 +187,20 @@ def write_sweep(path: Path, state: SweepState) -> None:
     partial.replace(path / SWEEP_FILE)
 
 
-def open_sweep(out: str | os.PathLike, data: str | os.PathLike, grid: SweepGrid) -> SweepState:
+def input_paths(data: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str]:
+    """The sweep's input files as absolute paths: one file (HDF5, a trajectory) or the
+    parent and child structure files, exactly as ``symbreak fit`` takes them."""
+    paths = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    return [str(Path(path).resolve()) for path in paths]
+
+
+def input_key(data: str | os.PathLike | Sequence[str | os.PathLike]) -> str:
+    """How ``sweep.json`` names the input: the absolute path, or both joined by " + "."""
+    return " + ".join(input_paths(data))
+
+
+def open_sweep(out: str | os.PathLike, data: str | os.PathLike | Sequence[str | os.PathLike],
+               grid: SweepGrid) -> SweepState:  # fmt: skip
     """The state to run: new, or the existing sweep in ``out`` if it is this same sweep.
 
     Points are marked done when their run directory is complete, anything else pending.
@@ -197,7 +211,7 @@ def open_sweep(out: str | os.PathLike, data: str | os.PathLike, grid: SweepGrid)
         ``out`` is a file, a folder that is neither empty nor a sweep, or another sweep.
     """
     out = Path(out)
-    data = str(Path(data).resolve())
+    data = input_key(data)
     if out.exists() and not out.is_dir():
         raise RunError(f"{out} is a file; give a new folder as --out.")
     if (out / SWEEP_FILE).exists():

@@ -18,7 +18,7 @@ import importlib.util
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from symbreak.sweep._grid import (
     RUNNING_FOLDER,
     SweepGrid,
     SweepState,
+    input_paths,
     is_finished,
     open_sweep,
     write_sweep,
@@ -96,15 +97,19 @@ def connect(address: str | None, workers: int | None,
 
 
 def run_sweep(
-    data: str | os.PathLike,
+    data: str | os.PathLike | Sequence[str | os.PathLike],
     out: str | os.PathLike,
     grid: SweepGrid,
     workers: int | None = None,
     address: str | None = None,
     cpus_per_fit: int | None = None,
     on_progress: Callable[[SweepProgress], None] | None = None,
+    dt: float | None = None,
 ) -> SweepState:
     """Fit every unfinished point of ``grid`` on ``data`` into ``out`` (resumable).
+
+    ``data`` is what ``symbreak fit`` takes: one HDF5 or trajectory file, or the parent and
+    child structure files; ``dt`` the time step of a trajectory file that gives none.
 
     Returns the final state; points whose fit failed or whose worker died are ``"failed"``
     with the reason. Ctrl-C (``KeyboardInterrupt``) cancels the points in flight, records
@@ -146,8 +151,8 @@ def run_sweep(
                 point = pending.pop(0)
                 state.points[point.name] = {"status": "running"}
                 folder = out.resolve() / point.name  # workers have their own working folder
-                ref = remote.remote(str(Path(data).resolve()), str(folder), point.options,
-                                    cpus_per_fit, str(running.resolve()))  # fmt: skip
+                ref = remote.remote(input_paths(data), str(folder), point.options,
+                                    cpus_per_fit, str(running.resolve()), dt)  # fmt: skip
                 in_flight[ref] = point
             ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=0.5)
             for ref in ready:

@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 
 
-def fit_point(data: str, out: str, options: dict, threads: int, running: str) -> dict:
+def fit_point(data: str | list[str], out: str, options: dict, threads: int, running: str,
+              dt: float | None = None) -> dict:  # fmt: skip
     """Fit ``data`` with ``FitOptions.from_flat(**options)`` into the run directory ``out``.
+
+    ``data`` is one input file or the parent and child files, read as ``symbreak fit`` reads
+    them (:func:`symbreak.data.formats.load_input`, ``dt`` for a trajectory without one).
 
     ``threads`` torch threads: the worker's cores. A fit that shares cores with other fits'
     threads runs about 15 times slower (docs/sweep.md), so Ray gives each point ``threads``
@@ -31,13 +35,16 @@ def fit_point(data: str, out: str, options: dict, threads: int, running: str) ->
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                                   "threads": threads, "started": time.time()}))  # fmt: skip
+    from symbreak.data.formats import load_input
     from symbreak.errors import DataError, RunError
     from symbreak.options import FitOptions
     from symbreak.pipeline import fit_file
 
+    inputs = [data] if isinstance(data, str) else list(data)
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
-        _, result = fit_file(data, out, FitOptions.from_flat(**options))
+        dataset = load_input(inputs, dt)
+        _, result = fit_file(inputs[0], out, FitOptions.from_flat(**options), dataset=dataset)
     except (DataError, RunError, ValueError) as error:
         return {"status": "failed", "error": str(error)}
     finally:

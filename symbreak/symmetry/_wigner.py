@@ -19,10 +19,7 @@ from functools import cache
 
 import numpy as np
 
-from symbreak.conventions import parse_irrep
-
-#: Highest degree of :mod:`._harmonic_table`: every l e3nn's spherical harmonics provide.
-MAX_L = 12
+from symbreak.conventions import MAX_L, parse_irrep
 
 
 @cache

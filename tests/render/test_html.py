@@ -12,12 +12,13 @@ import shutil
 import subprocess
 import tempfile
 
+import matplotlib.colors
 import matplotlib.image
 import numpy as np
 import pytest
 
 from symbreak.render import render_run, render_structures
-from symbreak.render._webgl import MIN_PAGE_OPACITY
+from symbreak.render._elements import MIRROR_COLOUR
 from tests.render.conftest import hand_made_report
 
 SIZE = (1200, 600)  # two 600-px panels: the width at which they used to wrap
@@ -69,8 +70,18 @@ def test_structures_page_has_species_legend_and_visible_mirrors(tmp_path, _loade
                              tmp_path / "s.html", (400, 200))  # fmt: skip
     panels = scene(path)["panels"]
     assert [text for text, _ in panels[0]["legend"]] == ["O", "C"]
-    discs = [g["opacity"] for g in panels[0]["geometry"] if "triangles" in g and g["opacity"] < 1]
-    assert discs and min(discs) >= MIN_PAGE_OPACITY
+    # mirrors are rims now, not translucent discs that hid the atoms behind them
+    assert not [g for g in panels[0]["geometry"] if "triangles" in g and g["opacity"] < 1]
+    mirror = np.array(matplotlib.colors.to_rgb(MIRROR_COLOUR))
+    rims = [g for g in panels[0]["geometry"] if "lines" in g
+            and np.allclose(_first_rgb(g["lines"]["colour"]), mirror, atol=0.02)]  # fmt: skip
+    assert len(rims) == 5  # D4h's five mirror planes
+
+
+def _first_rgb(colours) -> np.ndarray:
+    """The first vertex's colour as 0..1 RGB (the page stores flat RGBA, 0..1 or 0..255)."""
+    rgb = np.asarray(colours, dtype=float)[:3]
+    return rgb / 255.0 if rgb.max() > 1.0 else rgb
 
 
 # ---------------------------------------------------------------- in a real browser

@@ -64,8 +64,8 @@ def test_html_is_self_contained_and_holds_the_scene(tmp_path, prism_run, prism_r
 def test_errors_are_one_sentence(tmp_path, prism_run, prism_report):
     with pytest.raises(RenderError, match="out of range: this run has 2 layers"):
         render_run(prism_run, tmp_path, layer=2, report=prism_report)
-    with pytest.raises(RenderError, match="png or html"):
-        render_run(prism_run, tmp_path, fmt="svg", report=prism_report)
+    with pytest.raises(RenderError, match="one of png, svg, pdf, html"):
+        render_run(prism_run, tmp_path, fmt="gif", report=prism_report)
     with pytest.raises(RenderError, match="WIDTHxHEIGHT"):
         parse_size("800")
     with pytest.raises(RenderError, match="out of range"):
