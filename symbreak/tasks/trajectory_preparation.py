@@ -1,0 +1,103 @@
+"""Before a trajectories fit: the particles' pair interactions and the data's own fields.
+
+Both are measured on the data, without the network: :func:`prepare` fits the central pair
+forces (:mod:`symbreak.tasks.interactions`) on whole frames spread over the run, then
+streams every frame, with those forces taken off, into the per-species fields and their
+errors (:mod:`symbreak.tasks.field_statistics`). The network then fits what is left
+(uniform fields, drag and whatever the pair forces missed), inside the group of the
+detected fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from symbreak.data import TrajectoryDataset
+from symbreak.tasks.field_statistics import FieldStatistics, field_statistics
+from symbreak.tasks.interactions import FIT_ROWS, PairInteractions, fit_interactions
+
+#: Frames read at a time while streaming the data's fields.
+FRAMES_PER_READ = 1024
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """What :func:`prepare` measured; ``to_dict`` goes into ``config.preparation``."""
+
+    interactions: PairInteractions | None
+    statistics: FieldStatistics
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "interactions": None if self.interactions is None else self.interactions.to_dict(),
+            "field_statistics": self.statistics.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Preparation | None:
+        if not data or "field_statistics" not in data:
+            return None
+        interactions = data.get("interactions")
+        return cls(None if interactions is None else PairInteractions.from_dict(interactions),
+                   FieldStatistics.from_dict(data["field_statistics"]), ())  # fmt: skip
+
+
+def dataset_box(dataset: TrajectoryDataset):
+    """The periodic box of the first trajectory that has one (None: free space)."""
+    return next((info.box for info in dataset.trajectories if info.box is not None), None)
+
+
+def whole_frames(dataset: TrajectoryDataset, limit: int = FIT_ROWS) -> dict:
+    """Rows of whole frames, about ``limit`` of them, evenly spread over every trajectory
+    (``frame_key`` increases with time within a trajectory)."""
+    stride = max(1, int(np.ceil(dataset.n_samples / limit)))
+    parts, offset = [], 0
+    for batch in dataset.iter_batches(FRAMES_PER_READ):
+        keep = np.arange(0, batch.n_frames, stride)
+        n = batch.positions.shape[1]
+        parts.append({
+            "positions": batch.positions[keep].reshape(-1, 3),
+            "velocities": batch.velocities[keep].reshape(-1, 3),
+            "accelerations": batch.accelerations[keep].reshape(-1, 3),
+            "species": np.tile(np.asarray(batch.species, dtype=np.int64), len(keep)),
+            "frame_key": np.repeat(offset + keep, n).astype(np.int64),
+        })  # fmt: skip
+        offset += batch.n_frames
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def without_interactions(batches, interactions: PairInteractions | None) -> Iterator:
+    """Frame batches with the fitted pair accelerations taken off."""
+    for batch in batches:
+        if interactions is None:
+            yield batch
+            continue
+        frames, n = batch.positions.shape[:2]
+        species = np.tile(np.asarray(batch.species, dtype=np.int64), frames)
+        pair = interactions.accelerations(batch.positions.reshape(-1, 3), species,
+                                          np.repeat(np.arange(frames), n))  # fmt: skip
+        yield replace(batch, accelerations=batch.accelerations - pair.reshape(frames, n, 3))
+
+
+def prepare(dataset: TrajectoryDataset) -> Preparation:
+    """Interactions (when they explain anything) and the data's fields, with notes."""
+    interactions = fit_interactions(whole_frames(dataset), dataset.n_species,
+                                    dataset_box(dataset))  # fmt: skip
+    total = sum(info.n_frames for info in dataset.trajectories)
+    statistics = field_statistics(
+        without_interactions(dataset.iter_batches(FRAMES_PER_READ), interactions),
+        dataset.species_names, total,
+    )  # fmt: skip
+    notes = [info.dt_note for info in dataset.trajectories[:1] if info.dt_note]
+    if interactions is not None:
+        notes.append(interactions.note[0].upper() + interactions.note[1:] + "; the network "
+                     "fits what they leave (the pair forces are central, so they break "
+                     "nothing).")  # fmt: skip
+    return Preparation(interactions, statistics, tuple(notes))
+
+
+__all__ = ["Preparation", "dataset_box", "prepare", "whole_frames", "without_interactions"]
