@@ -39,7 +39,7 @@ import numpy as np
 #: Contiguous blocks of frames for the jackknife (fewer when the data have fewer frames).
 BLOCKS = 20
 #: A field is detected when it is longer than this many of its standard errors.
-DETECTION = 5.0
+DETECTION = 4.0
 #: A field shorter than this fraction of the rms acceleration counts as absent however
 #: precise: rounding, not physics. Far below :data:`symbreak.tasks.fields.NEGLIGIBLE_FIELD`
 #: (1e-3), which would hide a weak field in a dense cluster (0.05 beside an rms
@@ -103,7 +103,8 @@ def _instrumental(az: np.ndarray, vz: np.ndarray) -> np.ndarray | None:
     return np.linalg.solve(vz.T, az.T).T
 
 
-def _response(sums: dict, s: int, route: str) -> tuple[np.ndarray, np.ndarray]:
+def _response(sums: dict, s: int, route: str, isotropic: bool = False
+              ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     r"""(E_s, J_s) of species ``s`` by one ``route``: ``"within"`` or ``"between"`` frames.
 
     Both regress on the velocity through an instrument, the velocity one frame earlier
@@ -128,6 +129,8 @@ def _response(sums: dict, s: int, route: str) -> tuple[np.ndarray, np.ndarray]:
         jacobian = _instrumental(az, vz)
         if jacobian is None:
             jacobian = np.zeros((3, 3))
+    if isotropic:  # drag alone: J's anisotropic error must not turn E (module docstring)
+        jacobian = np.trace(jacobian) / 3 * np.eye(3)
     return a - jacobian @ v, jacobian
 
 
@@ -181,30 +184,51 @@ class FieldStatistics:
     blocks: int
 
     # ------------------------------------------------------------------ detection
-    def detected(self, kind: str) -> np.ndarray:
-        """Which species' ``"polar"`` (E) or ``"axial"`` (B) field stands above its error."""
-        vectors, errors = getattr(self, kind), getattr(self, f"{kind}_error")
-        size = np.linalg.norm(vectors, axis=1)
+    def combined(self, kind: str) -> tuple[np.ndarray, float]:
+        """One ``"polar"`` (E) or ``"axial"`` (B) vector from every species, and its error.
+
+        Each species sees the field with its own coupling, :math:`V_s = c_s u + \\epsilon_s`,
+        so the common axis u is the principal axis of :math:`\\sum_s V_s V_s^T / \\sigma_s^2`
+        (maximum likelihood for isotropic errors :math:`\\sigma_s`): opposite charges add up
+        instead of cancelling. Its length is the best-measured species' projection, and
+        its error that length over the combined significance
+        :math:`\\sqrt{\\lambda_{max}}` (one species: its own vector and error).
+        """
+        vectors, errors = np.nan_to_num(getattr(self, kind)), getattr(self, f"{kind}_error")
+        usable = np.isfinite(errors) & (errors > 0)
+        if not usable.any():
+            return np.zeros(3), float("inf")
+        weights = np.where(usable, 1 / np.where(usable, errors, 1.0) ** 2, 0.0)
+        scatter = np.einsum("s,si,sj->ij", weights, vectors, vectors)
+        values, axes = np.linalg.eigh(scatter)
+        axis, significance = axes[:, -1], float(np.sqrt(max(values[-1], 0.0)))
+        reference = int(np.argmax(np.abs(vectors @ axis) * np.sqrt(weights)))
+        projection = float(vectors[reference] @ axis)
+        if significance == 0 or projection == 0:
+            return np.zeros(3), float("inf")
+        return axis * projection, abs(projection) / significance
+
+    def detected(self, kind: str) -> bool:
+        """Whether the combined ``"polar"`` (E) or ``"axial"`` (B) field stands above
+        :data:`DETECTION` of its standard errors (and above rounding, :data:`NEGLIGIBLE`)."""
+        vector, error = self.combined(kind)
+        size = float(np.linalg.norm(vector))
         scale = self.rms_acceleration / (self.rms_velocity if kind == "axial" else 1.0)
-        return (size > DETECTION * errors) & (size > NEGLIGIBLE * scale) & np.isfinite(size)
+        return bool(size > DETECTION * error and size > NEGLIGIBLE * scale)
 
     def vectors(self) -> dict[str, np.ndarray]:
-        """``{"1o": E_s..., "1e": B_s...}`` of the detected fields, for the stabiliser."""
-        out = {}
-        for irrep, kind in (("1o", "polar"), ("1e", "axial")):
-            keep = self.detected(kind)
-            if keep.any():
-                out[irrep] = getattr(self, kind)[keep]
-        return out
+        """``{"1o": E, "1e": B}`` of the detected combined fields, for the stabiliser."""
+        return {irrep: self.combined(kind)[0] for irrep, kind in (("1o", "polar"),
+                ("1e", "axial")) if self.detected(kind)}  # fmt: skip
 
     def tolerance(self) -> float:
         """The stabiliser's tolerance: :data:`TOLERANCE_ERRORS` relative errors of the
         detected fields, at least 0.02 (fitted fields), at most 0.3."""
         relative = [0.0]
         for kind in ("polar", "axial"):
-            keep = self.detected(kind)
-            sizes = np.linalg.norm(getattr(self, kind)[keep], axis=1)
-            relative += list(getattr(self, f"{kind}_error")[keep] / sizes)
+            if self.detected(kind):
+                vector, error = self.combined(kind)
+                relative.append(error / float(np.linalg.norm(vector)))
         return float(np.clip(TOLERANCE_ERRORS * max(relative), 0.02, 0.3))
 
     def group(self):
@@ -221,19 +245,26 @@ class FieldStatistics:
         return int(np.argmax(np.nan_to_num(significance, nan=-1.0)))
 
     def common_fields(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Fields reported once (the reference species'), each species with its signed
-        coupling (:func:`couple`)."""
-        return couple(np.nan_to_num(self.polar), np.nan_to_num(self.axial), self.rms_velocity,
-                      self.reference())  # fmt: skip
+        """Fields reported once, each species with its signed coupling (:func:`couple`):
+        along the combined directions (:meth:`combined`), as long as the reference species
+        measures them."""
+        polar, axial = np.nan_to_num(self.polar), np.nan_to_num(self.axial)
+        reference = self.reference()
+        E, B = self.combined("polar")[0], self.combined("axial")[0]
+        E = _along(E, polar[reference])
+        B = _along(B, axial[reference])
+        stacked_polar = np.vstack([polar, E])
+        stacked_axial = np.vstack([axial, B])
+        E, B, couplings = couple(stacked_polar, stacked_axial, self.rms_velocity, len(polar))
+        return E, B, couplings[:-1]
 
     def describe(self) -> str:
         """One sentence: what the data's own least squares find, with errors, drag and scatter."""
         E, B, _ = self.common_fields()
-        r = self.reference()
         found = []
         for kind, name, vector in (("polar", "E", E), ("axial", "B", B)):
-            size, error = float(np.linalg.norm(vector)), float(getattr(self, f"{kind}_error")[r])
-            state = "detected" if self.detected(kind).any() else "not detected"
+            size, error = float(np.linalg.norm(vector)), self.combined(kind)[1]
+            state = "detected" if self.detected(kind) else "not detected"
             found.append(f"{name} {size:.3g} ± {error:.2g} ({state})")
         rows = zip(self.species_names, self.drag, self.drag_error, strict=True)
         drag = ", ".join(f"{name} {g:.3g} ± {e:.2g}" for name, g, e in rows)
@@ -251,7 +282,7 @@ class FieldStatistics:
                for key, value in vars(self).items()}  # fmt: skip
         out["species_names"] = list(self.species_names)
         out.update(group=self.group().name, tolerance=self.tolerance(),
-                   detected={kind: self.detected(kind).tolist() for kind in ("polar", "axial")},
+                   detected={kind: self.detected(kind) for kind in ("polar", "axial")},
                    common={"polar": polar.tolist(), "axial": axial.tolist(),
                            "couplings": couplings.tolist()})  # fmt: skip
         return out
@@ -263,6 +294,15 @@ class FieldStatistics:
                   for key, value in data.items() if key in names}  # fmt: skip
         values["species_names"] = tuple(data["species_names"])
         return cls(**values)
+
+
+def _along(direction: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """``vector`` projected on ``direction`` (the direction's own sign kept)."""
+    norm = float(np.linalg.norm(direction))
+    if norm == 0:
+        return np.zeros(3)
+    unit = direction / norm
+    return unit * abs(float(unit @ vector))
 
 
 def couple(polar: np.ndarray, axial: np.ndarray, speed: float, reference: int
@@ -330,10 +370,11 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int) -> Fie
     used = [k for k in range(len(sums.frames)) if sums.frames[k].sum() > 0]
     dropped = [sums.total(drop=k) for k in used]
 
-    def jackknife(route: str, extract) -> tuple[np.ndarray, np.ndarray]:
-        value = np.array([extract(*_response(total, s, route)) for s in range(n_species)])
-        copies = np.array([[extract(*_response(part, s, route)) for s in range(n_species)]
-                           for part in dropped])  # fmt: skip
+    def jackknife(route: str, extract, isotropic: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        value = np.array([extract(*_response(total, s, route, isotropic))
+                          for s in range(n_species)])  # fmt: skip
+        copies = np.array([[extract(*_response(part, s, route, isotropic))
+                            for s in range(n_species)] for part in dropped])  # fmt: skip
         k = len(copies)
         spread = ((k - 1) / k * ((copies - copies.mean(axis=0)) ** 2).sum(axis=0)) if k > 1 \
             else np.full_like(value, np.inf)  # fmt: skip
@@ -342,12 +383,8 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int) -> Fie
 
     # E: from whichever route pins it down better, species by species (free fall: the frames'
     # means, exact; Langevin at terminal speed: the within-frame drag, then E = γ v̄)
-    routes = {route: jackknife(route, lambda E, J: E) for route in ("within", "between")}
-    within_ok = np.isfinite(routes["within"][1])
-    choose = within_ok & (routes["within"][1] < np.nan_to_num(routes["between"][1], nan=np.inf))
-    polar = np.where(choose[:, None], routes["within"][0], routes["between"][0])
-    polar_error = np.where(choose, routes["within"][1], routes["between"][1])
     # J: within frames wherever a species has two particles or more (far more data)
+    within_ok = np.isfinite(jackknife("within", lambda E, J: E)[1])
     jacobian_route = ["within" if ok else "between" for ok in within_ok]
     parts = {}
     for name, extract in (("axial", lambda E, J: _axial(J)),
@@ -356,6 +393,16 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int) -> Fie
         by_route = {route: jackknife(route, extract) for route in ("within", "between")}
         parts[name] = tuple(np.array([by_route[r][i][s] for s, r in enumerate(jacobian_route)])
                             for i in (0, 1))  # fmt: skip
+    anisotropic = bool(np.any(parts["anisotropy"][0][:, 0] > DETECTION * parts["anisotropy"][1])
+                       or np.sqrt(np.sum((np.linalg.norm(parts["axial"][0], axis=1)
+                                          / parts["axial"][1]) ** 2)) > DETECTION)  # fmt: skip
+    # E: from whichever route pins it down better, species by species (free fall: the frames'
+    # means, exact; Langevin at terminal speed: the within-frame drag, then E = γ v̄)
+    routes = {route: jackknife(route, lambda E, J: E, not anisotropic)
+              for route in ("within", "between")}  # fmt: skip
+    choose = within_ok & (routes["within"][1] < np.nan_to_num(routes["between"][1], nan=np.inf))
+    polar = np.where(choose[:, None], routes["within"][0], routes["between"][0])
+    polar_error = np.where(choose, routes["within"][1], routes["between"][1])
     particles = max(float(total["particles"].sum()), 1.0)
     mean_square_v = sum(np.trace(total["within_vv"][s]) + np.trace(total["vv"][s])
                         * total["particles"][s] / max(total["frames"][s], 1.0)

@@ -270,8 +270,8 @@ def prepared_fields_summary(task, network, statistics) -> tuple[dict, object]:
     axial = np.array([p.axial for p in probes])
     reference = statistics.reference()
     E, B, couplings = couple(polar, axial, statistics.rms_velocity, reference)
-    floor = {"1o": DETECTION * statistics.polar_error[reference],
-             "1e": DETECTION * statistics.axial_error[reference]}  # fmt: skip
+    floor = {"1o": DETECTION * statistics.combined("polar")[1],
+             "1e": DETECTION * statistics.combined("axial")[1]}  # fmt: skip
     scale = {"1o": statistics.rms_acceleration,
              "1e": statistics.rms_acceleration / statistics.rms_velocity}  # fmt: skip
     vectors = {irrep: vector for irrep, vector in (("1o", E), ("1e", B))
@@ -295,8 +295,8 @@ def prepared_fields_summary(task, network, statistics) -> tuple[dict, object]:
                        if irrep not in vectors],  # fmt: skip
         "data": {
             "polar": data_E.tolist(), "axial": data_B.tolist(),
-            "polar_error": float(statistics.polar_error[statistics.reference()]),
-            "axial_error": float(statistics.axial_error[statistics.reference()]),
+            "polar_error": statistics.combined("polar")[1],
+            "axial_error": statistics.combined("axial")[1],
             "couplings": dict(zip(names, np.round(data_couplings, 6).tolist(), strict=True)),
             "group": data_group.name, "tolerance": statistics.tolerance(),
             "description": statistics.describe(),
