@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the report reads fits; the fit never imports the report
 REPORT_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
                    "interrupted")  # fmt: skip
 #: The optional data checks the verdict reads when ``config.json`` has them.
-CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor")
+CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor",
+              "uniform_field_floor")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ class FitSummary:
     contradiction_floor : the fit loss their disagreement alone leaves.
     scatter_floor : trajectories: the fit loss the data's own scatter about uniform fields
         leaves (least squares of a = E + J v, in the fit loss's units): noise, for free
-        particles.
+        particles; with measured interactions, what uniform fields, drag and the pair forces
+        leave.
+    uniform_field_floor : trajectories: what uniform fields and drag alone leave (the
+        interactions' share is its excess over ``scatter_floor``).
     """
 
     loss: float
@@ -62,6 +66,7 @@ class FitSummary:
     contradicting_pairs: tuple[tuple[str, ...], ...] | None = None
     contradiction_floor: float | None = None
     scatter_floor: float | None = None
+    uniform_field_floor: float | None = None
 
     @classmethod
     def from_result(cls, result: FitResult) -> FitSummary:
@@ -91,6 +96,7 @@ class FitSummary:
             contradicting_pairs=None if pairs is None else tuple(tuple(s) for s in pairs),
             contradiction_floor=data.get("contradiction_floor"),
             scatter_floor=data.get("scatter_floor"),
+            uniform_field_floor=data.get("uniform_field_floor"),
         )  # fmt: skip
 
     def to_dict(self) -> dict:

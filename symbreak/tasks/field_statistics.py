@@ -166,6 +166,13 @@ class FieldStatistics:
         Mean square residual (per component) of :math:`a = E_s + J_s v`: what uniform fields
         and drag leave, interactions and noise.
     frames, blocks : int
+    equal_time_drag : (S,) array
+        The drag ordinary least squares at equal times sees (:math:`-\\mathrm{tr}\\,J/3` of
+        :math:`\\sum \\delta a\\, \\delta v^T (\\sum \\delta v\\, \\delta v^T)^{-1}`): 0 in a
+        stationary Langevin run whatever its γ, because the thermostat's noise correlates
+        with v as much as the drag does (fluctuation-dissipation).
+    mean_velocity : (S, 3) array
+        Each species' mean velocity over the frames.
     """
 
     species_names: tuple[str, ...]
@@ -182,6 +189,8 @@ class FieldStatistics:
     uniform_field_mse: float
     frames: int
     blocks: int
+    equal_time_drag: np.ndarray | None = None
+    mean_velocity: np.ndarray | None = None
 
     # ------------------------------------------------------------------ detection
     def combined(self, kind: str) -> tuple[np.ndarray, float]:
@@ -417,7 +426,17 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int) -> Fie
         float(np.sqrt(total["square"].sum() / particles)),
         float(np.sqrt(mean_square_v / particles)) or 1.0,
         float(max(residual, 0.0) / (3 * particles)), frames, len(sums.frames),
+        np.array([_equal_time_drag(total, s) for s in range(n_species)]),
+        np.array([total["v"][s] / max(total["frames"][s], 1.0) for s in range(n_species)]),
     )  # fmt: skip
+
+
+def _equal_time_drag(total: dict, s: int) -> float:
+    """:math:`-\\mathrm{tr}\\,J/3` of the within-frame least squares at equal times."""
+    within = total["within_vv"][s]
+    if np.linalg.eigvalsh(within)[0] <= 1e-9 * max(np.trace(within), 1e-300):
+        return float("nan")
+    return -float(np.trace(np.linalg.solve(within, total["within_va"][s]))) / 3
 
 
 def _residual(total: dict, s: int, polar: np.ndarray, jacobian: np.ndarray) -> float:

@@ -171,7 +171,7 @@ class TrajectoryTask:
         streaming = dataset.n_samples > max_in_memory
         task = cls(
             dataset.species_names, evaluation, _rms_norm(evaluation["velocities"]),
-            _rms_norm(_left_by(prepared.interactions, evaluation)), options.cutoff, seed,
+            _rms_norm(prepared.left(evaluation)), options.cutoff, seed,
             dataset=dataset if streaming else None,
             rows=None if streaming else _all_rows(dataset), minibatch_rows=minibatch_rows,
             prepared=prepared,
@@ -207,7 +207,7 @@ class TrajectoryTask:
             torch.as_tensor(dst, dtype=torch.int64),
             positions[src] - positions[dst],
         )
-        accelerations = _left_by(self.interactions, rows)
+        accelerations = rows["accelerations"] if self.prepared is None else self.prepared.left(rows)
         targets = torch.as_tensor(accelerations / self.acceleration_scale, dtype=self.dtype)
         return graph, targets
 
@@ -435,14 +435,6 @@ def _rows_of_batch(batch, offset: int, frames: np.ndarray | None = None) -> dict
         "species": np.tile(np.asarray(batch.species, dtype=np.int64), len(frames)),
         "frame_key": np.repeat(np.arange(len(frames), dtype=np.int64) + offset, n),
     }
-
-
-def _left_by(interactions, rows: dict) -> np.ndarray:
-    """The accelerations of ``rows`` (whole frames) less the fitted pair interactions."""
-    if interactions is None:
-        return rows["accelerations"]
-    return rows["accelerations"] - interactions.accelerations(
-        rows["positions"], rows["species"], rows["frame_key"])
 
 
 def _evaluation_rows(dataset: TrajectoryDataset, whole: bool, seed: int) -> dict:

@@ -31,6 +31,40 @@ class Preparation:
     statistics: FieldStatistics
     notes: tuple[str, ...]
 
+    def drag(self) -> np.ndarray:
+        """Per species, the measured drag γ_s where it stands above
+        :data:`~symbreak.tasks.field_statistics.DETECTION` of its error, else 0."""
+        from symbreak.tasks.field_statistics import DETECTION
+
+        statistics = self.statistics
+        drag = np.nan_to_num(statistics.drag)
+        return np.where(np.abs(drag) > DETECTION * statistics.drag_error, drag, 0.0)
+
+    def left(self, rows: dict) -> np.ndarray:
+        """Accelerations of ``rows`` (whole frames) less the measured pair forces, and less
+        the thermostat noise's correlation with the velocity.
+
+        The pair forces are central, so O(3)-equivariant: what the network then fits holds
+        every breaking the data have and nothing else. The noise is measured, not fitted:
+        the network regresses on the velocity at the same instant, and with a thermostat
+        the noise correlates with v as much as the drag does (:math:`\\langle a \\cdot v
+        \\rangle = 0`), so it would see neither the drag nor the field the drag balances
+        (gravity at terminal speed reads as no field). Taking off
+        :math:`(\\gamma_s - \\gamma_{s,\\text{equal time}})(v - \\langle v \\rangle_s)` (a ``0e``
+        term) makes the network's own least squares read the measured drag and field.
+        """
+        accelerations = rows["accelerations"]
+        if self.interactions is not None:
+            accelerations = accelerations - self.interactions.accelerations(
+                rows["positions"], rows["species"], rows["frame_key"])
+        drag, statistics = self.drag(), self.statistics
+        if np.any(drag) and statistics.equal_time_drag is not None:
+            species = rows["species"]
+            bias = np.where(drag != 0, drag - np.nan_to_num(statistics.equal_time_drag), 0.0)
+            deviation = rows["velocities"] - statistics.mean_velocity[species]
+            accelerations = accelerations - bias[species][:, None] * deviation
+        return accelerations
+
     def to_dict(self) -> dict:
         return {
             "interactions": None if self.interactions is None else self.interactions.to_dict(),
@@ -97,7 +131,17 @@ def prepare(dataset: TrajectoryDataset) -> Preparation:
         notes.append(interactions.note[0].upper() + interactions.note[1:] + "; the network "
                      "fits what they leave (the pair forces are central, so they break "
                      "nothing).")  # fmt: skip
-    return Preparation(interactions, statistics, tuple(notes))
+    prepared = Preparation(interactions, statistics, tuple(notes))
+    drag = prepared.drag()
+    if np.any(drag):
+        listed = ", ".join(f"{name} {g:.3g} ± {e:.2g}" for name, g, e in zip(
+            statistics.species_names, drag, statistics.drag_error, strict=True))
+        notes.append(f"Drag measured with the velocity one frame earlier as instrument (the "
+                     f"thermostat's noise is independent of it), γ = {listed}, the noise's "
+                     "correlation with v taken off before the fit (a 0e term: it breaks "
+                     "nothing).")  # fmt: skip
+        prepared = Preparation(interactions, statistics, tuple(notes))
+    return prepared
 
 
 __all__ = ["Preparation", "dataset_box", "prepare", "whole_frames", "without_interactions"]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-pytest_plugins: list[str] = []
-
 
 def random_direction(rng: np.random.Generator) -> np.ndarray:
     vector = rng.normal(size=3)
@@ -51,8 +49,6 @@ def run(n=20, density=0.9, frames=300, every=4, step=0.005, ratio=None, mass=Non
     atoms.calc = LennardJones(sigma=1.0, epsilon=1.0, rc=2.5, smooth=True)
     velocity = rng.normal(size=(n, 3)) * np.sqrt(temperature / mass)[:, None]
     velocity -= np.average(velocity, axis=0, weights=mass)
-    # noise of the Langevin thermostat: fluctuation-dissipation, per step
-    kick = np.sqrt(2 * gamma * temperature * step / mass)[:, None]
 
     def accelerations(positions):
         if not interact:
@@ -79,5 +75,4 @@ def run(n=20, density=0.9, frames=300, every=4, step=0.005, ratio=None, mass=Non
         if k % every == 0:
             stored_x.append(x.copy())
             stored_v.append(velocity.copy())
-    del kick
     return np.array(stored_x), np.array(stored_v), every * step
