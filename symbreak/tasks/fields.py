@@ -275,7 +275,8 @@ def prepared_fields_summary(task, network, statistics) -> tuple[dict, object]:
     scale = {"1o": statistics.rms_acceleration,
              "1e": statistics.rms_acceleration / statistics.rms_velocity}  # fmt: skip
     vectors = {irrep: vector for irrep, vector in (("1o", E), ("1e", B))
-               if np.linalg.norm(vector) > max(floor[irrep], NEGLIGIBLE_FIELD * scale[irrep])}  # fmt: skip
+               if np.linalg.norm(vector)
+               > max(floor[irrep], NEGLIGIBLE_FIELD * scale[irrep])}  # fmt: skip
     # species whose coupling is opposite keep the same axis; their vectors add nothing new
     group = field_group(vectors)
     data_group = statistics.group()

@@ -19,8 +19,12 @@ from symbreak.data import TrajectoryDataset
 from symbreak.tasks.field_statistics import FieldStatistics, field_statistics
 from symbreak.tasks.interactions import FIT_ROWS, PairInteractions, fit_interactions
 
-#: Frames read at a time while streaming the data's fields.
-FRAMES_PER_READ = 1024
+#: Rows (particles x frames) read at a time while streaming the data's fields.
+ROWS_PER_READ = 8192
+
+
+def _frames_per_read(dataset: TrajectoryDataset) -> int:
+    return max(1, ROWS_PER_READ // max(info.n_particles for info in dataset.trajectories))
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def whole_frames(dataset: TrajectoryDataset, limit: int = FIT_ROWS) -> dict:
     (``frame_key`` increases with time within a trajectory)."""
     stride = max(1, int(np.ceil(dataset.n_samples / limit)))
     parts, offset = [], 0
-    for batch in dataset.iter_batches(FRAMES_PER_READ):
+    for batch in dataset.iter_batches(_frames_per_read(dataset)):
         keep = np.arange(0, batch.n_frames, stride)
         n = batch.positions.shape[1]
         parts.append({
@@ -123,7 +127,7 @@ def prepare(dataset: TrajectoryDataset) -> Preparation:
                                     dataset_box(dataset))  # fmt: skip
     total = sum(info.n_frames for info in dataset.trajectories)
     statistics = field_statistics(
-        without_interactions(dataset.iter_batches(FRAMES_PER_READ), interactions),
+        without_interactions(dataset.iter_batches(_frames_per_read(dataset)), interactions),
         dataset.species_names, total,
     )  # fmt: skip
     notes = [info.dt_note for info in dataset.trajectories[:1] if info.dt_note]
