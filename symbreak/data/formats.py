@@ -220,7 +220,7 @@ def convert_any(paths: Sequence[str | os.PathLike], out: str | os.PathLike,
         done = convert_trajectory(paths[0], out, dt)
         source = "from the file" if done["velocities_from_file"] else "to be derived"
         return [f"trajectory '{done['name']}': {done['frames']} frames of {done['atoms']} "
-                f"atoms, dt {done['dt']:g}, velocities {source}."]  # fmt: skip
+                f"atoms, dt {done['dt']:g}, velocities {source}.", done["dt_note"]]  # fmt: skip
     dataset, mappings = convert(paths, out)
     pair = dataset.pairs[0]
     kind = "crystal pair" if pair.periodic else "cluster pair"

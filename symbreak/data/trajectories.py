@@ -52,6 +52,11 @@ class TrajectoryInfo:
         Whether the file stores them (otherwise they are derived).
     species : numpy.ndarray
         ``(N,)`` int64 indices into :attr:`TrajectoryDataset.species_names`.
+    box : (cell (3, 3), pbc (3,)) or None
+        The periodic box the file gives (``cell`` and ``pbc`` datasets), for the minimum
+        image between particles; None in free space.
+    dt_note : str
+        Where ``dt`` came from, when a converter said (e.g. inferred from the velocities).
     """
 
     name: str
@@ -61,6 +66,8 @@ class TrajectoryInfo:
     has_velocities: bool
     has_accelerations: bool
     species: np.ndarray
+    box: tuple[np.ndarray, np.ndarray] | None = None
+    dt_note: str = ""
 
     @property
     def derives(self) -> bool:
@@ -244,12 +251,28 @@ def load_trajectories(path: str | os.PathLike) -> TrajectoryDataset:
     """
     with open_hdf5(path) as handle:
         inspected = inspect_file(handle, path)
+        groups = [handle["trajectories"][fields["name"]] for fields, _ in inspected]
+        boxes = [_box(group) for group in groups]
+        notes = [str(group.attrs.get("dt_note", "")) for group in groups]
     vocabulary = build_vocabulary(labels for _, labels in inspected)
     infos = tuple(
-        TrajectoryInfo(**fields, species=encode_species(labels, vocabulary, fields["n_particles"]))
-        for fields, labels in inspected
+        TrajectoryInfo(**fields, species=encode_species(labels, vocabulary, fields["n_particles"]),
+                       box=box, dt_note=note)
+        for (fields, labels), box, note in zip(inspected, boxes, notes, strict=True)
     )
     return TrajectoryDataset(infos, vocabulary, str(path), file_sha256(path))
+
+
+def _box(group: h5py.Group) -> tuple[np.ndarray, np.ndarray] | None:
+    """(cell, pbc) of a trajectory with a periodic ``cell`` (written by the converters)."""
+    if "cell" not in group:
+        return None
+    cell = np.asarray(group["cell"], dtype=np.float64)
+    pbc = np.asarray(group["pbc"], dtype=bool) if "pbc" in group else np.ones(3, dtype=bool)
+    if cell.shape != (3, 3) or pbc.shape != (3,) or not pbc.any() or not np.isfinite(cell).all() \
+            or abs(np.linalg.det(cell)) < 1e-12:  # fmt: skip
+        return None
+    return cell, pbc
 
 
 def write_trajectories(

@@ -54,8 +54,12 @@ def _ase_frames(path: Path, format: str | None) -> Iterator:  # noqa: A002
 
 def count_frames_at_least(path: str | os.PathLike, limit: int, format: str | None = None) -> int:  # noqa: A002
     """How many frames the file has, counting no further than ``limit`` (reads only those)."""
+    from symbreak.data.trajectory_lammps import is_lammps_dump, iter_lammps_frames
+
     if is_h5md(path):
         return limit
+    if is_lammps_dump(path):
+        return sum(1 for _ in itertools.islice(iter_lammps_frames(path), limit))
     return sum(1 for _ in itertools.islice(_ase_frames(Path(path), format), limit))
 
 
@@ -176,17 +180,69 @@ def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
             yield meta, arrays
 
 
-def _time_step(meta: dict, dt: float | None, path) -> float:
+def _stream_lammps(path: Path) -> Iterator[tuple[dict, dict]]:
+    """(meta, arrays) per chunk of a LAMMPS text dump; wrapped coordinates are unwrapped."""
+    from symbreak.data.trajectory_lammps import iter_lammps_frames
+
+    frames = iter_lammps_frames(path)
+    previous, meta = None, {}
+    while True:
+        chunk = list(itertools.islice(frames, FRAMES_PER_CHUNK))
+        if not chunk:
+            return
+        if not meta:
+            first = chunk[0]
+            meta = {"symbols": first.species, "cell": first.cell, "pbc": first.pbc,
+                    "times": None, "velocities": first.velocities is not None,
+                    "masses": first.masses, "charges": first.charges}  # fmt: skip
+        positions = []
+        for frame in chunk:
+            if frame.species != meta["symbols"]:
+                raise DataError(f"{path}: frame at step {frame.step} has other atoms than the "
+                                "first frame.")  # fmt: skip
+            if frame.unwrapped:
+                previous = frame.positions
+            else:
+                previous = _unwrap(frame.positions, previous, frame.cell, frame.pbc)
+            positions.append(previous)
+            if meta["velocities"] and frame.velocities is None:
+                raise DataError(f"{path}: frame at step {frame.step} has no velocities.")
+        arrays = {"positions": np.stack(positions)}
+        if meta["velocities"]:
+            arrays["velocities"] = np.stack([frame.velocities for frame in chunk])
+        yield meta, arrays
+
+
+#: The trapezoidal rule must hold to this relative misfit for an inferred frame interval.
+INTERVAL_MISFIT = 0.05
+
+
+def _time_step(meta: dict, dt: float | None, path, arrays: dict | None = None) -> tuple[float, str]:
+    """The interval between frames and where it came from (one sentence)."""
     from symbreak.data._trajectory_schema import check_time_step
 
     if dt is not None:
-        return check_time_step(dt, "--dt")
+        dt = check_time_step(dt, "--dt")
+        return dt, f"dt {dt:g} from --dt."
     times = meta.get("times") or []
     numeric = len(times) == 2 and np.asarray(times, dtype=object).size == 2 and all(
         isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool)
         for t in times)  # fmt: skip
     if numeric and times[1] > times[0]:
-        return check_time_step(times[1] - times[0], f"{path}: the time step of its frames")
+        step = check_time_step(times[1] - times[0], f"{path}: the time step of its frames")
+        return step, "dt from the file's frame times."
+    if arrays is not None and "velocities" in arrays and len(arrays["positions"]) >= 2:
+        from symbreak.data.trajectory_lammps import frame_interval
+
+        interval, misfit = frame_interval(arrays["positions"], arrays["velocities"])
+        if interval > 0 and misfit < INTERVAL_MISFIT:
+            interval = check_time_step(interval, f"{path}: the inferred frame interval")
+            return interval, (f"dt {interval:.6g} inferred from the positions and velocities "
+                              f"(x(t+dt) - x(t) = dt (v(t) + v(t+dt))/2 holds to "
+                              f"{misfit:.1e}); pass --dt to set it.")  # fmt: skip
+        raise DataError(f"{path}: the file gives no time step, and its positions and velocities "
+                        f"do not fix one (the trapezoidal rule misses by {misfit:.1e}); pass "
+                        "--dt (in the time unit of its velocities).")  # fmt: skip
     raise DataError(
         f"{path}: the file gives no time step; pass --dt (in the time unit of its velocities)."
     )
@@ -207,14 +263,21 @@ def convert_trajectory(
     from symbreak.data._species import species_for_writing
 
     path = check_file(path)
-    stream = _stream_h5md(path) if is_h5md(path) else _stream_ase(path, format)
+    from symbreak.data.trajectory_lammps import is_lammps_dump
+
+    if is_h5md(path):
+        stream = _stream_h5md(path)
+    elif is_lammps_dump(path):
+        stream = _stream_lammps(path)
+    else:
+        stream = _stream_ase(path, format)
     name = "".join(c if c.isalnum() or c in "_.-" else "_" for c in path.stem) or "trajectory"
     with atomic_hdf5(out, {"converted_from": str(path)}) as handle:
         group = handle.create_group(f"trajectories/{name}")
         writer = None
         for meta, arrays in stream:
             if writer is None:
-                group.attrs["dt"] = _time_step(meta, dt, path)
+                group.attrs["dt"], group.attrs["dt_note"] = _time_step(meta, dt, path, arrays)
                 writer = _Writer(group, arrays["positions"].shape[1], "velocities" in arrays)
                 group.create_dataset("species", data=species_for_writing(meta["symbols"]))
                 if meta["cell"] is not None:
@@ -229,6 +292,7 @@ def convert_trajectory(
             "atoms": writer.datasets["positions"].shape[1],
             "dt": float(group.attrs["dt"]),
             "velocities_from_file": "velocities" in writer.datasets,
+            "dt_note": str(group.attrs["dt_note"]),
         }
     return summary
 

@@ -119,27 +119,38 @@ def _loss_without(task, network, layer: int, where: slice) -> float:
             weights[where] = saved
 
 
-def needed_margin(loss: float, data_loss: float, threshold: float = DEFAULT_THRESHOLD) -> float:
+def needed_margin(loss: float, data_loss: float, threshold: float = DEFAULT_THRESHOLD,
+                  resolution: float | None = None) -> float:  # fmt: skip
     """Loss increase a needed block must cause (module docstring).
+
+    ``resolution`` (a task's ``loss_resolution()``, where it measures one) is the loss the
+    weakest effect its data resolve adds, from its own standard errors: it replaces the 1 %
+    of the data where that is larger, so that a weak field that stands five errors above
+    the noise of a noisy trajectory counts (a weak E in a dense cluster explains 1e-3 of the
+    data, far above its error).
 
     >>> needed_margin(1e-5, 0.5), needed_margin(0.3, 1.0), needed_margin(0.0, 1.0, 0.0)
     (1e-05, 0.01, 1e-12)
     >>> needed_margin(1e-10, 1.0)  # below the misfit floor: the threshold on the output decides
     1e-06
     """
-    return max(min(loss, _DATA_FRACTION * data_loss), threshold**2 * data_loss,
+    floor = _DATA_FRACTION * data_loss
+    if resolution is not None:
+        floor = min(floor, resolution)
+    return max(min(loss, floor), threshold**2 * data_loss,
                _ROUNDING_FRACTION * data_loss)  # fmt: skip
 
 
 def is_needed(loss_zeroed: float | None, loss: float, data_loss: float,
-              threshold: float = DEFAULT_THRESHOLD) -> bool:  # fmt: skip
+              threshold: float = DEFAULT_THRESHOLD, resolution: float | None = None
+              ) -> bool:  # fmt: skip
     """The loss test of the module docstring; ``False`` where it was not run (``None``).
 
     >>> is_needed(0.2, 1e-12, 1.0), is_needed(1e-8, 1e-12, 1.0), is_needed(None, 0.0, 1.0)
     (True, False, False)
     """
     return loss_zeroed is not None and loss_zeroed - loss > needed_margin(
-        loss, data_loss, threshold
+        loss, data_loss, threshold, resolution
     )
 
 
@@ -148,6 +159,12 @@ def layer_scales(network) -> list[float]:
     import torch
 
     return [float(torch.linalg.vector_norm(w.detach())) for w in network.relaxed_weights()]
+
+
+def loss_resolution(task) -> float | None:
+    """The task's own ``loss_resolution()`` where it has one (trajectories), else None."""
+    measure = getattr(task, "loss_resolution", None)
+    return None if measure is None else measure()
 
 
 def irrep_rows(network, task, input_group: PointGroup, data_loss: float,
@@ -160,6 +177,7 @@ def irrep_rows(network, task, input_group: PointGroup, data_loss: float,
         loss = float(task.fit_loss(network))
     weights = network.relaxed_weights()
     scales = layer_scales(network)
+    resolution = loss_resolution(task)
     rows = []
     for block in network.relaxed_blocks():
         layer, irrep, copy, where = block.layer, block.irrep, block.copy, block.where
@@ -174,7 +192,7 @@ def irrep_rows(network, task, input_group: PointGroup, data_loss: float,
         loss_zeroed = None
         if not block.invariant and norm / scale > threshold:
             loss_zeroed = _loss_without(task, network, layer, where)
-        needed = is_needed(loss_zeroed, loss, data_loss, threshold)
+        needed = is_needed(loss_zeroed, loss, data_loss, threshold, resolution)
         rows.append(IrrepRow(
             layer=layer, irrep=irrep, copy=copy, vector=tuple(vector.tolist()), norm=norm,
             breaking_norm=breaking, relative_norm=norm / scale,

@@ -27,7 +27,7 @@ REPORT_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds",
                    "interrupted")  # fmt: skip
 #: The optional data checks the verdict reads when ``config.json`` has them.
 CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor",
-              "data_problems", "data_notes")
+              "data_problems", "data_notes", "uniform_field_floor")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,10 @@ class FitSummary:
     contradiction_floor : the fit loss their disagreement alone leaves.
     scatter_floor : trajectories: the fit loss the data's own scatter about uniform fields
         leaves (least squares of a = E + J v, in the fit loss's units): noise, for free
-        particles.
+        particles; with measured interactions, what uniform fields, drag and the pair forces
+        leave.
+    uniform_field_floor : trajectories: what uniform fields and drag alone leave (the
+        interactions' share is its excess over ``scatter_floor``).
     data_problems : what the task found wrong with the data themselves, each ``{"key",
         "sentence"}`` and optionally ``"explains"`` (the group relations it accounts for);
         any one keeps the verdict from "Consistent".
@@ -69,6 +72,7 @@ class FitSummary:
     scatter_floor: float | None = None
     data_problems: tuple[dict, ...] | None = None
     data_notes: tuple[str, ...] | None = None
+    uniform_field_floor: float | None = None
 
     @classmethod
     def from_result(cls, result: FitResult) -> FitSummary:
@@ -100,6 +104,7 @@ class FitSummary:
             scatter_floor=data.get("scatter_floor"),
             data_problems=_tuple(data.get("data_problems")),
             data_notes=_tuple(data.get("data_notes")),
+            uniform_field_floor=data.get("uniform_field_floor"),
         )  # fmt: skip
 
     def to_dict(self) -> dict:

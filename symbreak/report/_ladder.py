@@ -51,9 +51,10 @@ class ThresholdWindow:
                 "group": self.group.name}  # fmt: skip
 
 
-def _counted(rows: list[IrrepRow], t: float, loss: float, data_loss: float) -> list[IrrepRow]:
+def _counted(rows: list[IrrepRow], t: float, loss: float, data_loss: float,
+             resolution: float | None = None) -> list[IrrepRow]:  # fmt: skip
     return [row for row in rows if row.irrep != "0e" and row.relative_norm > t
-            and is_needed(row.loss_zeroed, loss, data_loss, t)]  # fmt: skip
+            and is_needed(row.loss_zeroed, loss, data_loss, t, resolution)]  # fmt: skip
 
 
 def _vectors(rows: list[IrrepRow]) -> dict[str, list[np.ndarray]]:
@@ -125,7 +126,8 @@ def _probe(low: float, high: float) -> float:
 
 
 def threshold_ladder(rows: list[IrrepRow], input_group: PointGroup, loss: float,
-                     data_loss: float, threshold: float) -> list[ThresholdWindow]:  # fmt: skip
+                     data_loss: float, threshold: float, resolution: float | None = None
+                     ) -> list[ThresholdWindow]:  # fmt: skip
     """Windows of threshold, from ``threshold`` up, each with its residual group.
 
     Parameters
@@ -136,6 +138,7 @@ def threshold_ladder(rows: list[IrrepRow], input_group: PointGroup, loss: float,
         data's own mean square (:func:`symbreak.report._activity.reference_loss`), for the
         loss test at each threshold.
     threshold : the threshold ``rows`` were measured at (the lowest the ladder can go).
+    resolution : the task's loss resolution, as for the rows (:func:`needed_margin`).
 
     Returns
     -------
@@ -146,7 +149,7 @@ def threshold_ladder(rows: list[IrrepRow], input_group: PointGroup, loss: float,
     edges = [threshold, *_switch_points(rows, loss, data_loss, threshold), math.inf]
     windows: list[ThresholdWindow] = []
     for low, high in zip(edges[:-1], edges[1:]):
-        counted = _counted(rows, _probe(low, high), loss, data_loss)
+        counted = _counted(rows, _probe(low, high), loss, data_loss, resolution)
         inner = [low, *(_inner_points(input_group, counted, low, high) if counted else []), high]
         for a, b in zip(inner[:-1], inner[1:]):
             try:

@@ -17,7 +17,13 @@ from typing import Any
 import numpy as np
 
 from symbreak.conventions import relaxed_irrep_names
-from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, reference_loss
+from symbreak.report._activity import (
+    DEFAULT_THRESHOLD,
+    IrrepRow,
+    irrep_rows,
+    loss_resolution,
+    reference_loss,
+)
 from symbreak.report._fit_summary import FitSummary
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
 from symbreak.report._modes import modes_section
@@ -351,7 +357,8 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         groups, activated_irreps(rows, l_relaxed), predicted, fit.to_config(), l_relaxed,
         rows=rows, data_residual=data_residual, threshold=threshold,
     )  # fmt: skip
-    ladder = threshold_ladder(rows, symmetry.input_group, fit.loss, data_loss, threshold)
+    ladder = threshold_ladder(rows, symmetry.input_group, fit.loss, data_loss, threshold,
+                              loss_resolution(task))  # fmt: skip
     return Report(
         task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted,
         consistent=consistent, verdict=paragraph, fit=fit, l_relaxed=l_relaxed,

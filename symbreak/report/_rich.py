@@ -131,6 +131,7 @@ def preparation_sentences(preparation: Mapping) -> list[str]:
     adapted = preparation.get("symmetry_adapted")
     if adapted:
         out.append(adapted["sentence"][0].upper() + adapted["sentence"][1:])
+    out += [str(note) for note in preparation.get("notes") or []]  # a task's own sentences
     return out
 
 

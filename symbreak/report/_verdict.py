@@ -257,10 +257,16 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
                              "between the points and that no two pairs with the same source "
                              "ask for different targets."))  # fmt: skip
         else:
+            measured = ""
+            if fit.get("scatter_floor") is not None and fit.get("initial_loss"):
+                measured = (f" The data's own scatter about uniform fields (and the measured "
+                            f"pair forces, where any) leaves only "
+                            f"{fit['scatter_floor'] / fit['initial_loss']:.1e} of the initial "
+                            "loss: the model has no term for the rest, it is not noise.")
             problems.append(("underfit", f"Underfit: the fit converged at {at}, a floor it "
                              "cannot go below: the network lacks the capacity for these data "
                              "(more --layers or --multiplicity), or the data contradict "
-                             "themselves."))  # fmt: skip
+                             f"themselves.{measured}"))  # fmt: skip
     return problems
 
 
@@ -283,7 +289,18 @@ def fit_notes(fit: dict) -> list[str]:
     """Sentences about a sound fit that the reader should know (no problem)."""
     if not at_scatter_floor(fit) or _relative(fit) <= UNDERFIT_RELATIVE_LOSS:
         return []
-    share = fit["scatter_floor"] / fit["initial_loss"] if fit.get("initial_loss") else math.nan
+    initial = fit.get("initial_loss") or math.nan
+    share = fit["scatter_floor"] / initial
+    uniform = fit.get("uniform_field_floor")
+    if uniform is not None and uniform > SCATTER_MARGIN * fit["scatter_floor"]:
+        # three models compared: uniform fields alone, + measured pair forces, the network
+        return [f"Interacting particles: uniform fields and drag alone leave "
+                f"{uniform / initial:.1e} of the initial loss, the measured pair forces bring "
+                f"it to {share:.1e}, and the fit reached that floor (relative loss "
+                f"{_relative(fit):.1e}): what is "
+                "left is the data's scatter about these terms (thermostat noise, frames too "
+                "far apart to resolve collisions, many-body forces), not a term the network "
+                "lacks."]  # fmt: skip
     return [f"Noisy data: the accelerations scatter about uniform fields by {share:.1e} of the "
             f"initial loss (measured, least squares of a = E + J v), and the fit, at relative "
             f"loss {_relative(fit):.1e}, reached that scatter: the misfit is the data's, "

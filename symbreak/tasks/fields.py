@@ -246,3 +246,69 @@ def describe_field_group(vectors: dict[str, np.ndarray], group) -> str:
     if group.name == "Cinf":
         return f"E ∥ B leaves {name}: rotations about their common axis, no mirror."
     return f"E and B at {angle:.0f}° leave {name}: no symmetry but the identity."
+
+
+def species_fields(network, task) -> list[Fields]:
+    """Fields of a fitted network probed species by species (no averaging: opposite
+    charges would cancel, and their B would look like nothing)."""
+    return [probe_fields(lambda v, s=species: task.acceleration(network, v, s))
+            for species in range(task.n_species)]  # fmt: skip
+
+
+def prepared_fields_summary(task, network, statistics) -> tuple[dict, object]:
+    """The report's ``fields`` and the data's group when the data's own fields were measured
+    per species with errors (:class:`~symbreak.tasks.field_statistics.FieldStatistics`).
+
+    The network is probed per species and its fields are reported once, the reference
+    species' (the one the data measure best), with every species' signed coupling. A
+    network field counts only above :data:`DETECTION` of the data's error on it.
+    """
+    from symbreak.tasks.field_statistics import couple
+
+    probes = species_fields(network, task)
+    polar = np.array([p.polar for p in probes])
+    axial = np.array([p.axial for p in probes])
+    reference = statistics.reference()
+    E, B, couplings = couple(polar, axial, statistics.rms_velocity, reference)
+    floor = {"1o": DETECTION * statistics.combined("polar")[1],
+             "1e": DETECTION * statistics.combined("axial")[1]}  # fmt: skip
+    scale = {"1o": statistics.rms_acceleration,
+             "1e": statistics.rms_acceleration / statistics.rms_velocity}  # fmt: skip
+    vectors = {irrep: vector for irrep, vector in (("1o", E), ("1e", B))
+               if np.linalg.norm(vector)
+               > max(floor[irrep], NEGLIGIBLE_FIELD * scale[irrep])}  # fmt: skip
+    # species whose coupling is opposite keep the same axis; their vectors add nothing new
+    group = field_group(vectors)
+    data_group = statistics.group()
+    names = statistics.species_names
+    data_E, data_B, data_couplings = statistics.common_fields()
+    reference_fields = probes[int(np.argmax(np.abs(couplings)))] if len(probes) else None
+    summary = {
+        **_fields(E, reference_fields.jacobian if reference_fields else np.zeros((3, 3))
+                  ).to_dict(),
+        "polar": E.tolist(), "axial": B.tolist(),
+        "couplings": dict(zip(names, np.round(couplings, 6).tolist(), strict=True)),
+        "group": group.name,
+        "group_elements": group.symmetry_elements(),
+        "description": describe_field_group(vectors, group) + _couplings_sentence(
+            names, couplings),
+        "negligible": [kind for kind, irrep in (("polar", "1o"), ("axial", "1e"))
+                       if irrep not in vectors],  # fmt: skip
+        "data": {
+            "polar": data_E.tolist(), "axial": data_B.tolist(),
+            "polar_error": statistics.combined("polar")[1],
+            "axial_error": statistics.combined("axial")[1],
+            "couplings": dict(zip(names, np.round(data_couplings, 6).tolist(), strict=True)),
+            "group": data_group.name, "tolerance": statistics.tolerance(),
+            "description": statistics.describe(),
+        },
+    }  # fmt: skip
+    return summary, data_group
+
+
+def _couplings_sentence(names, couplings) -> str:
+    if len(names) < 2:
+        return ""
+    listed = ", ".join(f"{name} {c:+.3g}" for name, c in zip(names, couplings, strict=True))
+    return f" Each species feels the fields with its own signed coupling (q/m, up to the " \
+           f"common scale): {listed}."  # fmt: skip

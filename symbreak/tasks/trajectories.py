@@ -41,6 +41,9 @@ IN_MEMORY_SAMPLES = 200_000
 #: Rows kept for evaluation (loss of a streaming fit, explain's probes, ``samples.npz``).
 EVALUATION_SAMPLES = 4096
 
+#: Relaxed weights count (the report's loss test) when they explain more than a uniform
+#: acceleration this many standard errors of the data's fields long (:meth:`loss_resolution`).
+NEEDED_ERRORS = 2.0
 #: The data's fields are read at this many of their relative standard errors (at least).
 FIELD_ERROR_MULTIPLE = 10.0
 #: The report's names of the groups: no structures, the particles alone are isotropic.
@@ -106,6 +109,10 @@ class TrajectoryTask:
         The rows fitted full-batch; None with ``dataset``: stream the dataset.
     minibatch_rows
         Rows per mini-batch when streaming (the trainer's default if None).
+    prepared
+        The pair interactions and the data's own fields measured before the fit
+        (:class:`~symbreak.tasks.trajectory_preparation.Preparation`); the network fits the
+        accelerations the interactions leave, inside the detected fields' group.
     """
 
     name = "trajectories"
@@ -126,9 +133,12 @@ class TrajectoryTask:
         rows: dict | None = None,
         minibatch_rows: int | None = None,
         dtype: torch.dtype = torch.float64,
+        prepared=None,
     ) -> None:
         if rows is None and dataset is None:
             rows = evaluation
+        self.prepared = prepared
+        self.interactions = None if prepared is None else prepared.interactions
         self.species_names = tuple(species_names)
         self.n_species = len(self.species_names)
         self.evaluation, self.cutoff, self.seed = evaluation, cutoff, seed
@@ -153,24 +163,34 @@ class TrajectoryTask:
         minibatch_rows: int | None = None,
     ) -> TrajectoryTask:
         """The task on a loaded file: in memory up to ``max_in_memory`` samples, else streamed."""
-        evaluation = _evaluation_rows(dataset, options.cutoff, seed)
+        from symbreak.tasks.trajectory_preparation import prepare
+
+        prepared = prepare(dataset)
+        whole = options.cutoff is not None or prepared.interactions is not None
+        evaluation = _evaluation_rows(dataset, whole, seed)
         streaming = dataset.n_samples > max_in_memory
-        return cls(
+        task = cls(
             dataset.species_names, evaluation, _rms_norm(evaluation["velocities"]),
-            _rms_norm(evaluation["accelerations"]), options.cutoff, seed,
+            _rms_norm(prepared.left(evaluation)), options.cutoff, seed,
             dataset=dataset if streaming else None,
             rows=None if streaming else _all_rows(dataset), minibatch_rows=minibatch_rows,
+            prepared=prepared,
         )  # fmt: skip
+        task.preparation = {"trajectory": prepared.to_dict(), "notes": list(prepared.notes)}
+        return task
 
     @classmethod
     def from_run(cls, run) -> TrajectoryTask:
         """The task on the rows a run stored (:meth:`write_data`'s ``samples.npz``)."""
+        from symbreak.tasks.trajectory_preparation import Preparation
+
         samples = _read_samples(Path(run.path) / "samples.npz")
+        prepared = Preparation.from_dict((run.config.get("preparation") or {}).get("trajectory"))
         return cls(
             tuple(str(s) for s in samples["species_names"]),
             {key: np.asarray(samples[key]) for key in _COLUMNS},
             float(samples["velocity_scale"]), float(samples["acceleration_scale"]),
-            run.options.task.cutoff, run.options.optimiser.seed,
+            run.options.task.cutoff, run.options.optimiser.seed, prepared=prepared,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ rows and graphs
@@ -187,7 +207,8 @@ class TrajectoryTask:
             torch.as_tensor(dst, dtype=torch.int64),
             positions[src] - positions[dst],
         )
-        targets = torch.as_tensor(rows["accelerations"] / self.acceleration_scale, dtype=self.dtype)
+        accelerations = rows["accelerations"] if self.prepared is None else self.prepared.left(rows)
+        targets = torch.as_tensor(accelerations / self.acceleration_scale, dtype=self.dtype)
         return graph, targets
 
     # ------------------------------------------------------------------ the task contract
@@ -255,20 +276,64 @@ class TrajectoryTask:
         graph = Graph(features, empty, empty, torch.zeros(0, 3, dtype=velocities.dtype))
         return network(graph) * self.acceleration_scale
 
-    def symmetry_constraint(self, l_relaxed: int) -> None:
-        """None: trajectories have no geometric data group before the fit (see
-        :meth:`data_symmetry`)."""
-        return None
+    def symmetry_constraint(self, l_relaxed: int):
+        """The group of the uniform fields the data's own least squares detect above their
+        errors (:class:`~symbreak.tasks.field_statistics.FieldStatistics`): interactions,
+        drag and thermostat noise break nothing, so the relaxed weights never need to leave
+        its invariant subspace. None when nothing was measured (a task rebuilt from an old run).
+        """
+        if self.prepared is None:
+            return None
+        from symbreak.tasks.data_symmetry import invariant_constraint
+
+        statistics = self.prepared.statistics
+        return invariant_constraint(
+            statistics.group(), statistics.tolerance(), l_relaxed,
+            remark="the fields' group is read from per-species mean accelerations with "
+                   "jackknife errors; pair interactions, drag and noise break nothing.",
+        )  # fmt: skip
 
     def data_checks(self) -> dict:
         """The loss the data's own scatter about uniform fields leaves (``scatter_floor``, in
-        the fit loss's scaled units): for free particles, the noise a network cannot fit."""
+        the fit loss's scaled units): for free particles, the noise a network cannot fit.
+
+        With measured fields it is what uniform fields, drag and the fitted pair forces leave
+        (the stochastic scatter), and ``uniform_field_floor`` what uniform fields alone leave:
+        their difference is what the interactions explain.
+        """
         from symbreak.tasks.fields import linear_response_scatter
+
+        if self.prepared is not None:
+            scale = self.acceleration_scale**2
+            statistics, interactions = self.prepared.statistics, self.prepared.interactions
+            floor = statistics.uniform_field_mse / scale
+            uniform = floor if interactions is None else interactions.losses["uniform"] / scale
+            return {"scatter_floor": floor, "uniform_field_floor": uniform}
 
         mse, _ = linear_response_scatter(self.evaluation["velocities"] / self.velocity_scale,
                                          self.evaluation["accelerations"]
                                          / self.acceleration_scale)  # fmt: skip
         return {"scatter_floor": mse}
+
+    def loss_resolution(self) -> float | None:
+        """The fit loss (scaled) that a uniform acceleration of :data:`NEEDED_ERRORS` standard
+        errors of the data's field adds (its square over the three components).
+
+        Whether a field is there at all is the data's call (five errors,
+        :data:`~symbreak.tasks.field_statistics.DETECTION`), and the relaxed weights cannot
+        leave its group; within it, weights that explain more than a two-error fluctuation
+        are the field, even in data that scatter (the report's loss test,
+        :func:`symbreak.report.needed_margin`): ±q charges with Coulomb forces in E = 1
+        leave 91 % of the loss, and their E, 5.6 errors long, explains 1.5e-3 of it.
+        """
+        if self.prepared is None:
+            return None
+        statistics = self.prepared.statistics
+        error = min(statistics.combined("polar")[1],
+                    statistics.combined("axial")[1] * statistics.rms_velocity)  # fmt: skip
+        if not np.isfinite(error):
+            return None
+        return float((NEEDED_ERRORS * error / self.acceleration_scale) ** 2 / 3)
 
     def structures(self) -> None:
         """Trajectories have no structure pair to draw."""
@@ -301,6 +366,14 @@ class TrajectoryTask:
 
         if network is None:
             raise ValueError("a trajectories task reads its data symmetry from the fitted network")
+        if self.prepared is not None:
+            from symbreak.tasks.fields import prepared_fields_summary
+
+            statistics = self.prepared.statistics
+            summary, data_group = prepared_fields_summary(self, network, statistics)
+            return DataSymmetry(PointGroup.spherical(improper=True), None, data_group,
+                                fields=summary, group_labels=_GROUP_LABELS,
+                                element_tolerance=statistics.tolerance())  # fmt: skip
         scales = (self.acceleration_scale, self.velocity_scale)
         data = linear_response_fields(
             self.evaluation["velocities"], self.evaluation["accelerations"]
@@ -364,9 +437,9 @@ def _rows_of_batch(batch, offset: int, frames: np.ndarray | None = None) -> dict
     }
 
 
-def _evaluation_rows(dataset: TrajectoryDataset, cutoff: float | None, seed: int) -> dict:
+def _evaluation_rows(dataset: TrajectoryDataset, whole: bool, seed: int) -> dict:
     """A few thousand rows: random samples, or whole frames when particles interact."""
-    if cutoff is None:
+    if not whole:
         return _rows_of_samples(dataset.sample(EVALUATION_SAMPLES, seed=seed))
     n_particles = max(info.n_particles for info in dataset.trajectories)
     frames = max(1, EVALUATION_SAMPLES // (8 * n_particles))

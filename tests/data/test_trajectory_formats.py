@@ -104,10 +104,15 @@ def test_periodic_positions_are_unwrapped(tmp_path):
 
 
 def test_cli_convert_trajectory(tmp_path):
-    write(tmp_path / "md.extxyz", _frames(time=False))
+    write(tmp_path / "still.extxyz", _frames(velocities=False, time=False))
     out = tmp_path / "md.h5"
-    result = CliRunner().invoke(app, ["convert", str(tmp_path / "md.extxyz"), "--out", str(out)])
+    result = CliRunner().invoke(app, ["convert", str(tmp_path / "still.extxyz"), "--out", str(out)])
     assert result.exit_code == 2 and "pass --dt" in result.output and not out.exists()
+    # positions and velocities together fix the frame interval, and the output says so
+    write(tmp_path / "md.extxyz", _frames(time=False))
+    result = CliRunner().invoke(app, ["convert", str(tmp_path / "md.extxyz"), "--out", str(out)])
+    assert result.exit_code == 0 and "dt 0.05 inferred from the positions" in result.output
+    out.unlink()
     result = CliRunner().invoke(app, ["convert", str(tmp_path / "md.extxyz"), "--out", str(out),
                                       "--dt", "0.05"])  # fmt: skip
     assert result.exit_code == 0, result.output
