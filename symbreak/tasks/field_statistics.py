@@ -347,8 +347,10 @@ def field_statistics(
     >>> a = E + np.cross(v, B) + 0.01 * rng.normal(size=v.shape)
     >>> stats = field_statistics([Frames(velocities=v, accelerations=a, species=np.zeros(8, int))],
     ...                          ("X",), 200)
-    >>> stats.polar.round(2).tolist(), stats.axial.round(2).tolist(), stats.group().name
-    ([[0.0, 0.0, 0.3]], [[0.0, 0.0, 1.0]], 'Cinf')
+    >>> stats.polar.round(2).tolist(), stats.group().name
+    ([[0.0, 0.0, 0.3]], 'Cinf')
+    >>> bool(np.allclose(stats.axial, [[0.0, 0.0, 1.0]], atol=0.03))  # lagged instrument
+    True
     """
     n_species = len(species_names)
     blocks = max(2, min(blocks, total_frames // 2))
