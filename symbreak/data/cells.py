@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from symbreak.data._lattice import match_atoms, minimum_image, nearest_rotation, strain_tensor
+from symbreak.data._lattice import match_atoms
 from symbreak.data.structures import Structure
 from symbreak.errors import DataError
+from symbreak.symmetry import minimum_image, nearest_rotation, strain_tensor
 
 #: Largest atomic displacement (Angstrom, or the files' length unit) a mapping may need.
 #: Displacive transitions move atoms by 0.01 - 0.5 A (the published catalogue's largest is

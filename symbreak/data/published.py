@@ -43,10 +43,10 @@ from pathlib import Path
 import numpy as np
 
 from symbreak.data._lattice import match_atoms
-from symbreak.data._lattice import minimum_image as _minimum_image
 from symbreak.data._shapes import cube
 from symbreak.data.pairs import write_pairs
 from symbreak.errors import DataError
+from symbreak.symmetry import minimum_image as _minimum_image
 
 # ----------------------------------------------------------------------------- point-group names
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from symbreak.data._lattice import minimum_image
 from symbreak.data.structures import _short, check_file, require_ase
 from symbreak.errors import DataError
+from symbreak.symmetry import minimum_image
 
 #: Frames gathered before each write (64 KiB - 1 MiB of positions for 10 - 1000 atoms).
 FRAMES_PER_CHUNK = 2048

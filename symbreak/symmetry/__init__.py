@@ -1,6 +1,8 @@
-"""O(3) groups, point groups of structures, stabilisers of irrep vectors and breaking analysis.
+"""O(3) groups, point groups of structures, space groups of crystals, stabilisers of irrep
+vectors and breaking analysis.
 
-Pure numpy/scipy; Wigner D matrices in e3nn's real basis (see :mod:`symbreak.conventions`).
+Pure numpy/scipy (spglib, for crystals, is imported when first called); Wigner D matrices in
+e3nn's real basis (see :mod:`symbreak.conventions`).
 
 >>> from symbreak.symmetry import named_group
 >>> named_group("Oh").order
@@ -16,6 +18,7 @@ from symbreak.symmetry._breaking import (
 )
 from symbreak.symmetry._cartesian import irreps_to_symmetric, symmetric_to_irreps
 from symbreak.symmetry._domains import Domain, domains
+from symbreak.symmetry._lattice import minimum_image, nearest_rotation, strain_tensor
 from symbreak.symmetry._named_groups import named_group
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import (
@@ -24,35 +27,58 @@ from symbreak.symmetry._rotations import (
     describe_operation,
     find_matrix,
 )
+from symbreak.symmetry._space_group import (
+    CrystalGroups,
+    SpaceGroup,
+    cartesian_point_group,
+    crystal_groups,
+    kept_space_group,
+    space_group,
+    translation_classes,
+)
 from symbreak.symmetry._stabilizer import DEFAULT_STABILIZER_TOLERANCE, stabilizer
 from symbreak.symmetry._structure import point_group, transformation_group
+from symbreak.symmetry._symprec import DEFAULT_SYMPREC, SymprecChoice, symprec_ladder
 from symbreak.symmetry._tolerance import ToleranceChoice, choose_tolerance, tolerance_ladder
 from symbreak.symmetry._wigner import so3_generators, spherical_harmonics, wigner_D
 
 __all__ = [
+    "CrystalGroups",
     "DEFAULT_STABILIZER_TOLERANCE",
+    "DEFAULT_SYMPREC",
     "Domain",
     "ELEMENT_TOLERANCE",
     "Operation",
     "PointGroup",
+    "SpaceGroup",
+    "SymprecChoice",
     "ToleranceChoice",
     "breaking_irreps",
     "breaking_part",
+    "cartesian_point_group",
     "choose_tolerance",
+    "crystal_groups",
     "describe_operation",
-    "find_matrix",
     "domains",
+    "find_matrix",
     "invariant_dimension",
     "invariant_projector",
     "irreps_to_symmetric",
+    "kept_space_group",
+    "minimum_image",
     "named_group",
+    "nearest_rotation",
     "point_group",
     "residual_group",
     "so3_generators",
+    "space_group",
     "spherical_harmonics",
     "stabilizer",
+    "strain_tensor",
     "symmetric_to_irreps",
+    "symprec_ladder",
     "tolerance_ladder",
     "transformation_group",
+    "translation_classes",
     "wigner_D",
 ]

@@ -17,8 +17,8 @@ shortest interatomic distance (first shell and part of the second).
 The network is translation-invariant and its relaxed weights are shared by every edge, so the
 atoms one parent translation relates always get the same output: the translation average is
 exactly the part of the distortion it can represent, its zone-centre part plus the strain. The
-report therefore compares point groups (:mod:`symbreak.tasks.crystal_symmetry`): a zone-boundary
-tilt shows up through the crystal class it leaves, not as a k-vector.
+report therefore compares point groups (:func:`symbreak.symmetry.crystal_groups`): a
+zone-boundary tilt shows up through the crystal class it leaves, not as a k-vector.
 """
 
 from __future__ import annotations
@@ -27,21 +27,32 @@ import numpy as np
 import torch
 
 from symbreak.data import PairDataset, load_pairs, write_pairs
-from symbreak.data._lattice import strain_tensor
 from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
 from symbreak.options import TaskOptions
-from symbreak.symmetry import PointGroup, symmetric_to_irreps
-from symbreak.tasks.crystal_symmetry import ZONE_BOUNDARY_NOTE, crystal_groups, translation_classes
+from symbreak.symmetry import (
+    DEFAULT_SYMPREC,
+    PointGroup,
+    crystal_groups,
+    strain_tensor,
+    symmetric_to_irreps,
+    symprec_ladder,
+    translation_classes,
+)
 from symbreak.tasks.data_symmetry import DataSymmetry, SymmetryConstraint, invariant_constraint
 
 #: Default cutoff in units of the shortest interatomic distance.
 CUTOFF_FACTOR = 1.6
 
-#: spglib's symprec when the user gives no tolerance (Angstrom): above the rounding of published
-#: coordinates (4 decimals of a 5-10 A cell, ~1e-3 A) and below the smallest distortion of the
-#: catalogue (SrTiO3's 0.068 A).
-DEFAULT_CRYSTAL_TOLERANCE = 0.01
+#: spglib's symprec when the user gives none and the data show no clear window (Angstrom).
+DEFAULT_CRYSTAL_TOLERANCE = DEFAULT_SYMPREC
+
+#: Said in ``explain`` and docs/report.md: what a shared set of relaxed weights can see.
+ZONE_BOUNDARY_NOTE = (
+    "the relaxed weights are shared by every edge of the periodic graph, so they see the "
+    "point-group part of the breaking: a zone-boundary distortion (an octahedral tilt) shows "
+    "up through the crystal class it leaves, not as a k-vector."
+)
 
 
 def periodic_edges(positions: np.ndarray, cell: np.ndarray, cutoff: float):
@@ -290,74 +301,21 @@ def _intersection(groups):
     return reduce(lambda a, b: a & b, groups)
 
 
-#: The scan of spglib's symprec when the user gives no tolerance (Angstrom): from below the
-#: rounding of published coordinates to 15 % of the shortest interatomic distance, in steps of
-#: 10^(1/8). A window of symprec where the kept group holds must span this factor to be clear.
-#: Up to 5 % only, PbTiO3 and SrTiO3 with 0.005 A of noise showed no clear window: the child's
-#: (C4v from 0.042 A, D4h from 0.041 A) was cut at 0.10 A, and the fallback chose Cs or C2.
-SCAN_LOW, SCAN_HIGH_FRACTION, SCAN_STEPS_PER_DECADE, CLEAR_WINDOW = 1e-4, 0.15, 8, 4.0
-
-
 def crystal_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
     """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or, for each
-    pair, one read off its ladder of symprec (:func:`symprec_ladder`); the smallest serves all.
-
-    A fixed symprec cannot serve both exact and noisy structures: on BaTiO3 P4mm with 0.002 A
-    of noise on the child, spglib's default-like 0.01 A finds Cs (the map keeps a mirror only),
-    while the ladder shows C4v holding from 0.017 to 0.16 A.
-    """
+    pair, one read off its ladder of symprec (:func:`symbreak.symmetry.symprec_ladder`); the
+    smallest serves all."""
     if options.symmetry_tolerance is not None:
         from symbreak.tasks.pairs import check_tolerance
 
         check_tolerance(dataset, options.symmetry_tolerance,
                         lambda pair: shortest_distance(pair.source, pair.source_cell))
         return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}
-    pairs = [symprec_ladder(pair) for pair in dataset.pairs]
+    pairs = [symprec_ladder(pair.source, pair.target, pair.source_cell, pair.target_cell,
+                            pair.species + 1, shortest_distance(pair.source, pair.source_cell),
+                            pair.name).to_dict() for pair in dataset.pairs]  # fmt: skip
     return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
 
 
-def symprec_ladder(pair) -> dict:
-    """The point group the map keeps at each symprec of the scan, and the symprec chosen.
-
-    Windows are runs of one kept group. The choice is the symprec tried nearest the geometric
-    middle of the lowest clear window (spanning :data:`CLEAR_WINDOW`) whose group is not C1,
-    else of the widest window that is not C1, else :data:`DEFAULT_CRYSTAL_TOLERANCE` (the rule
-    of the cluster ladder, :func:`symbreak.symmetry.choose_tolerance`, with spglib in place of
-    the operation errors).
-    """
-    high = max(SCAN_HIGH_FRACTION * shortest_distance(pair.source, pair.source_cell), 2 * SCAN_LOW)
-    steps = int(np.ceil(SCAN_STEPS_PER_DECADE * np.log10(high / SCAN_LOW)))
-    grid = np.geomspace(SCAN_LOW, high, steps + 1)
-    windows: list[list] = []  # [low, high, group name, the symprecs tried inside]
-    for low, top in zip(grid[:-1], grid[1:]):
-        try:
-            name = crystal_groups(pair.source, pair.target, pair.source_cell, pair.target_cell,
-                                  pair.species + 1, float(low)).kept_point_group.name  # fmt: skip
-        except (DataError, ValueError):  # spglib found no group, or not a group: no window
-            name = None
-        if windows and windows[-1][2] == name:
-            windows[-1][1] = float(top)
-            windows[-1][3].append(float(low))
-        else:
-            windows.append([float(low), float(top), name, [float(low)]])
-    ladder = [window for window in windows if window[2] is not None]
-    broken = [window for window in ladder if window[2] != "C1"]
-    clear = [window for window in broken if window[1] >= CLEAR_WINDOW * window[0]]
-    choice = clear[0] if clear else max(broken, key=lambda w: w[1] / w[0], default=None)
-    out = {"pair": pair.name,
-           "ladder": [{"low": a, "high": b, "group": g} for a, b, g, _ in ladder]}  # fmt: skip
-    if choice is None:
-        return out | {"tolerance": DEFAULT_CRYSTAL_TOLERANCE, "group": None, "gap": None}
-    low, top, name, tried = choice
-    # a symprec that was tried, nearest the window's middle: spglib is not monotonic in
-    # symprec, and on noisy quartz the untried middle (0.030 A) of a D3 window kept only C3
-    middle = min(tried, key=lambda value: abs(np.log(value / np.sqrt(low * top))))
-    sentence = (f"for {pair.name} spglib finds the map keeping {name} for every symprec from "
-                f"{low:.3g} to {top:.3g}")  # fmt: skip
-    return out | {"tolerance": middle, "group": name, "gap": [low, top],
-                  "sentence": sentence}  # fmt: skip
-
-
 __all__ = ["CUTOFF_FACTOR", "DEFAULT_CRYSTAL_TOLERANCE", "CrystalTask", "crystal_targets",
-           "crystal_tolerance", "periodic_edges", "shortest_distance",
-           "symprec_ladder"]  # fmt: skip
+           "crystal_tolerance", "periodic_edges", "shortest_distance"]  # fmt: skip

@@ -72,3 +72,8 @@ def test_symmetry_analysis_runs_without_torch_h5py_or_e3nn():
     assert result["names"] == {"methane": "Td", "uniaxial 2e": "Dinfh", "generic 2e": "D2h",
                                "cubic 4e": "Oh"}  # fmt: skip
     assert sorted(name for name in HEAVY if name in result["modules"]) == []
+
+
+def test_spglib_loads_only_when_a_space_group_is_asked_for():
+    """Crystal symmetry lives here too, but spglib (an optional extra) is imported lazily."""
+    assert "spglib" not in loaded_after_import("symbreak.symmetry")

@@ -14,7 +14,7 @@ pytest.importorskip("ase")
 
 from symbreak.data.formats import read_structure_pair  # noqa: E402
 from symbreak.data.published import write_crystal_pair  # noqa: E402
-from symbreak.tasks.crystal_symmetry import cartesian_point_group, space_group  # noqa: E402
+from symbreak.symmetry import cartesian_point_group, space_group  # noqa: E402
 from symbreak.tasks.crystals import CrystalTask, periodic_edges  # noqa: E402
 
 #: Published case -> (parent crystal class, child crystal class) as the issue states them.
@@ -130,16 +130,6 @@ def test_noisy_child_tolerance_is_read_off_the_symprec_ladder(tmp_path):
     assert pair["group"] == "C4v" and pair["gap"][1] >= 4 * pair["gap"][0]
     assert CrystalTask(dataset).data_symmetry(chosen["tolerance"]).data_group.name == "C4v"
     assert crystal_tolerance(dataset, TaskOptions(symmetry_tolerance=0.05))["tolerance"] == 0.05
-
-
-def test_kept_rotations_are_closed_into_a_group():
-    from symbreak.tasks.crystal_symmetry import _closed
-
-    c4 = np.array([[0.0, -1, 0], [1, 0, 0], [0, 0, 1]])
-    rotations = np.array([np.eye(3), c4, c4 @ c4, c4.T])
-    assert _closed(rotations, np.array([True, True, False, False])).tolist() == [True, False,
-                                                                                  False, False]
-    assert _closed(rotations, np.ones(4, dtype=bool)).all()
 
 
 def test_a_child_given_as_its_primitive_cell_keeps_its_space_group_name(tmp_path):

@@ -14,15 +14,14 @@ the other (:mod:`symbreak.data.cells`):
 - the point groups of the three, as Cartesian matrices :math:`W = L^T R L^{-T}` with L the
   source lattice (rows), in the user's frame: :math:`x' = f L` for fractional f.
 
-The relaxed weights are shared by every edge of the periodic graph, so they see only the
-point-group part of the breaking: the report compares the residual point group with the
-point group of the kept space group. A zone-boundary tilt (SrTiO3's :math:`R_4^-`, at
-:math:`k = (1/2, 1/2, 1/2)`) shows up through the crystal class it leaves (:math:`D_{4h}`),
-not as a k-vector.
+A network whose relaxed weights are shared by every edge sees only the point-group part of
+the breaking, so :mod:`symbreak.tasks.crystals` compares the point groups; the space groups
+are named for the reader.
 
 The tolerance is spglib's ``symprec``: a length in the files' unit (Angstrom).
 
-numpy and spglib only (``pip install symbreak[crystals]``).
+numpy and spglib only (``pip install symbreak[crystals]``); spglib is imported on the first
+call, so ``import symbreak.symmetry`` works without it.
 """
 
 from __future__ import annotations
@@ -32,16 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from symbreak.data._lattice import minimum_image, nearest_rotation
 from symbreak.errors import DataError
-from symbreak.symmetry import PointGroup
-
-#: Said in ``explain`` and docs/report.md: what a shared set of relaxed weights can see.
-ZONE_BOUNDARY_NOTE = (
-    "the relaxed weights are shared by every edge of the periodic graph, so they see the "
-    "point-group part of the breaking: a zone-boundary distortion (an octahedral tilt) shows "
-    "up through the crystal class it leaves, not as a k-vector."
-)
+from symbreak.symmetry._lattice import minimum_image, nearest_rotation
+from symbreak.symmetry._point_group import PointGroup
 
 
 @dataclass(frozen=True)
@@ -269,5 +261,5 @@ def translation_classes(source, source_cell, types, symprec: float) -> np.ndarra
     return np.asarray(dataset.mapping_to_primitive)
 
 
-__all__ = ["ZONE_BOUNDARY_NOTE", "CrystalGroups", "SpaceGroup", "cartesian_point_group",
+__all__ = ["CrystalGroups", "SpaceGroup", "cartesian_point_group",
            "crystal_groups", "kept_space_group", "space_group", "translation_classes"]  # fmt: skip
