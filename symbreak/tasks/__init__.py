@@ -11,10 +11,11 @@ from typing import Any
 
 from symbreak.errors import DataError, UnexplainedTaskError
 from symbreak.options import TaskOptions
+from symbreak.tasks._graph_task import GraphTask
 from symbreak.tasks._protocol import Task
 from symbreak.tasks.crystals import CrystalTask
 from symbreak.tasks.data_symmetry import SymmetryConstraint
-from symbreak.tasks.pairs import PairsTask, node_mse
+from symbreak.tasks.pairs import PairsTask
 from symbreak.tasks.trajectories import TrajectoryTask
 
 #: Every kind of task by the name ``config.json`` stores, asked in this order whether it
@@ -41,5 +42,5 @@ def task_for_run(run: Any) -> Task:
     return kind.from_run(run)
 
 
-__all__ = ["TASKS", "CrystalTask", "PairsTask", "SymmetryConstraint", "Task", "TrajectoryTask",
-           "node_mse", "task_for_dataset", "task_for_run"]  # fmt: skip
+__all__ = ["TASKS", "CrystalTask", "GraphTask", "PairsTask", "SymmetryConstraint", "Task",
+           "TrajectoryTask", "task_for_dataset", "task_for_run"]  # fmt: skip

@@ -39,6 +39,9 @@ from symbreak.symmetry import (
     symprec_ladder,
     translation_classes,
 )
+from symbreak.tasks._graph_task import GraphTask
+from symbreak.tasks._pair_preparation import check_tolerance, prepared_pairs
+from symbreak.tasks.data_checks import pair_checks, pair_diagnoses
 from symbreak.tasks.data_symmetry import DataSymmetry, SymmetryConstraint, invariant_constraint
 
 #: Default cutoff in units of the shortest interatomic distance.
@@ -98,7 +101,7 @@ def crystal_targets(pair, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _STRAIN_COLUMNS = [0, 4, 5, 6, 7, 8]
 
 
-class CrystalTask:
+class CrystalTask(GraphTask):
     """Fit the zone-centre distortion and the strain of crystal pairs on periodic graphs.
 
     Parameters
@@ -109,10 +112,9 @@ class CrystalTask:
     """
 
     name = "crystals"
-    streaming = False
-    minibatch_rows = None
     default_layers = 2
     irreps_out = "1x0e+1x1o+1x2e"
+    default_tolerance = DEFAULT_CRYSTAL_TOLERANCE
 
     def __init__(self, dataset: PairDataset, cutoff: float | None = None,
                  tolerance: float = DEFAULT_CRYSTAL_TOLERANCE,
@@ -147,23 +149,11 @@ class CrystalTask:
         self.cell_sizes = torch.as_tensor(sizes, dtype=dtype)
         self.node_cell = torch.repeat_interleave(torch.arange(len(sizes)), torch.as_tensor(sizes))
         self.cell_strains = torch.stack([t[0, _STRAIN_COLUMNS] for t in targets])
-        self._edge_cache: tuple | None = None
         self.preparation: dict = {}
 
     @property
     def irreps_in(self) -> str:
         return f"{self.dataset.n_species}x0e"
-
-    def network_geometry(self) -> dict:
-        """Radial range and neighbour normalisation suited to this data."""
-        lengths = self.graph.edge_vec.norm(dim=1)
-        mean_neighbours = len(lengths) / max(len(self.graph.node_features), 1)
-        return {"max_radius": float(lengths.max()) * 1.05,
-                "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5}  # fmt: skip
-
-    def size(self) -> int:
-        """Nodes plus edges of one evaluation of :meth:`fit_loss`."""
-        return len(self.graph.node_features) + len(self.graph.edge_vec)
 
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """Squared error of each node's displacement, and of each cell's strain read as the mean
@@ -174,20 +164,13 @@ class CrystalTask:
         crept at a relative loss of 1e-9 to the 400-epoch cap (33 s). Read as the cell's mean,
         the loss is the same wherever the nodes agree, and the network need not make them.
         """
-        if self._edge_cache is None or self._edge_cache[0] is not network:
-            with torch.no_grad():
-                self._edge_cache = (network, network.edge_features(self.graph))
-        prediction = network(self.graph, self._edge_cache[1])
+        prediction = network(self.graph, self.cached_edge_features(network))
         error = (prediction[:, 1:4] - self.targets[:, 1:4]).pow(2).sum()
         strain = prediction[:, _STRAIN_COLUMNS]
         cells = torch.zeros(len(self.cell_sizes), strain.shape[1], dtype=strain.dtype)
         cells = cells.index_add(0, self.node_cell, strain) / self.cell_sizes[:, None]
         error = error + (self.cell_sizes[:, None] * (cells - self.cell_strains).pow(2)).sum()
         return error / self.targets.numel()
-
-    def data_loss(self) -> float:
-        """The fit loss of a network that predicts zero: the data's own mean square."""
-        return float(self.targets.pow(2).mean())
 
     def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
                       ) -> DataSymmetry:  # fmt: skip
@@ -222,9 +205,8 @@ class CrystalTask:
     @classmethod
     def from_run(cls, run) -> CrystalTask:
         """The task of a saved crystal run, on the data stored in it."""
-        tolerance = run.config.get("preparation", {}).get("symmetry_tolerance", {})
         task = cls(load_pairs(run.path / "data.h5"), run.options.task.cutoff,
-                   tolerance.get("tolerance", DEFAULT_CRYSTAL_TOLERANCE))  # fmt: skip
+                   cls.run_tolerance(run.config))  # fmt: skip
         task.preparation = dict(run.config.get("preparation", {}))
         return task
 
@@ -236,8 +218,6 @@ class CrystalTask:
     def from_dataset(cls, dataset: PairDataset, options: TaskOptions, seed: int = 0
                      ) -> CrystalTask:  # fmt: skip
         """The task on loaded crystal pairs, rigid translation removed as for clusters."""
-        from symbreak.tasks.pairs import prepared_pairs
-
         dataset, preparation = prepared_pairs(dataset, options)
         tolerance = crystal_tolerance(dataset, options)
         task = cls(dataset, options.cutoff, tolerance["tolerance"])
@@ -251,10 +231,8 @@ class CrystalTask:
         return invariant_constraint(group, self.tolerance, l_relaxed, remark=ZONE_BOUNDARY_NOTE)
 
     def data_checks(self) -> dict:
-        """Edges and contradicting pairs, as for clusters."""
-        from symbreak.tasks.pairs import pair_checks, pair_diagnoses
-
-        checks = pair_checks(self.dataset, self.graph, self.cutoff, self.tolerance)
+        """Edges and contradicting pairs, as for clusters, and distortions at the zone boundary."""
+        checks = pair_checks(self.dataset, len(self.graph.edge_vec), self.cutoff, self.tolerance)
         diagnoses = pair_diagnoses(self.dataset, self.preparation)
         diagnoses["data_problems"] += self.zone_boundary_problems()
         return checks | diagnoses
@@ -306,8 +284,6 @@ def crystal_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
     pair, one read off its ladder of symprec (:func:`symbreak.symmetry.symprec_ladder`); the
     smallest serves all."""
     if options.symmetry_tolerance is not None:
-        from symbreak.tasks.pairs import check_tolerance
-
         check_tolerance(dataset, options.symmetry_tolerance,
                         lambda pair: shortest_distance(pair.source, pair.source_cell))
         return {"tolerance": options.symmetry_tolerance, "chosen": False, "pairs": []}

@@ -1,5 +1,6 @@
 """Measurements on pair data that the verdict needs: how far the data deviate from their own
-group (noise), and whether pairs contradict each other.
+group (noise), whether pairs contradict each other, and what is wrong with the pairs
+themselves (:func:`pair_checks`, :func:`pair_diagnoses`: shared by clusters and crystals).
 
 Both work on the displacements :math:`y_i = x'_i - x_i` of each pair, about its source
 centroid (the frame :class:`symbreak.tasks.PairsTask` fits in), and are shares of the data's
@@ -108,3 +109,55 @@ def contradicting_pairs(dataset, tolerance: float) -> tuple[list[list[str]], flo
             sets.append(names)
             floor += float(np.sum(spread**2))
     return sets, (floor / entries if entries else 0.0)
+
+
+def pair_checks(dataset, edges: int, cutoff: float | None, tolerance: float) -> dict:
+    """The graph's number of edges and the pairs that contradict each other (``config.fit``)."""
+    sets, floor = contradicting_pairs(dataset, tolerance)
+    return {
+        "edges": int(edges),
+        "cutoff": cutoff,
+        "contradicting_pairs": sets,
+        "contradiction_floor": floor,
+    }
+
+
+#: A rigid rotation of the whole target beyond this many degrees is named in the verdict: kept
+#: in the map (the default), it is read as breaking, and a user rarely means it. A twisted
+#: cube's face turned by 11.5° turns the whole by 5.7°; two programs' frames differ by more.
+LARGE_ROTATION_DEGREES = 15.0
+#: Displacements below this fraction of the structure's size are rounding: nothing changed.
+UNCHANGED = 1e-9
+
+
+def pair_diagnoses(dataset, preparation: dict) -> dict:
+    """What is wrong with the pairs themselves, for the verdict (``config.fit``).
+
+    ``data_problems`` (each ``{"key", "sentence"}``; any one keeps the verdict from
+    "Consistent"): a large rigid rotation kept in the map, an atom correspondence that the
+    geometry does not settle. ``data_notes``: sentences to read first (nothing changed).
+    """
+    problems, notes = [], []
+    for motion in preparation.get("rigid_motion") or []:
+        angle = motion.get("rotation_degrees", 0.0)
+        if angle > LARGE_ROTATION_DEGREES and not motion.get("rotation_removed"):
+            problems.append({"key": "rigid_rotation", "sentence": (
+                f"The target of '{motion['pair']}' is turned by {angle:.3g}° as a whole (the "
+                "rotation of the best affine map onto it): kept in the map, that rotation is "
+                "read as breaking, so the groups below describe a rotated structure; if the two "
+                "files are in different frames, fit again with --remove-rotation.")})  # fmt: skip
+    for match in preparation.get("atom_order") or []:
+        if match.get("ambiguous"):
+            problems.append({"key": "atom_order", "sentence": (
+                f"Which atom became which in '{match['pair']}' is not clear: even the best "
+                f"correspondence (after re-ordering {match['reordered']} atoms) moves an atom "
+                f"by {match['largest_step']:.3g}, more than half the nearest-neighbour distance "
+                f"{match['nearest_neighbour']:.3g}; check that the two files hold the same "
+                "structure, or give the order yourself with --keep-order.")})  # fmt: skip
+    for pair in dataset.pairs:
+        size = float(np.ptp(pair.source, axis=0).max()) or 1.0
+        moved = float(np.linalg.norm(pair.target - pair.source, axis=1).max())
+        if moved <= UNCHANGED * size:
+            notes.append(f"Nothing changed in '{pair.name}': its target equals its source to "
+                         f"{moved:.1e} (rounding), so there is no breaking to find.")  # fmt: skip
+    return {"data_problems": problems, "data_notes": notes}

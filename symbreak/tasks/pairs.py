@@ -28,11 +28,12 @@ import torch
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
 from symbreak.data import PairDataset, load_pairs, write_pairs
-from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, edge_harmonics, point_cloud_graph
 from symbreak.options import TaskOptions
 from symbreak.symmetry import PointGroup
-from symbreak.tasks.data_checks import contradicting_pairs, symmetry_residual
+from symbreak.tasks._graph_task import GraphTask
+from symbreak.tasks._pair_preparation import check_tolerance, prepared_pairs
+from symbreak.tasks.data_checks import pair_checks, pair_diagnoses, symmetry_residual
 from symbreak.tasks.data_symmetry import (
     DataSymmetry,
     SymmetryConstraint,
@@ -57,7 +58,7 @@ def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
 
 
 @dataclass
-class PairsTask:
+class PairsTask(GraphTask):
     """Fit the deformation of point-cloud pairs, all pairs together as one batch.
 
     Parameters
@@ -80,8 +81,6 @@ class PairsTask:
     preparation: dict = field(default_factory=dict)
 
     name = "pairs"
-    streaming = False
-    minibatch_rows = None
     #: Two layers: messages from neighbours of neighbours, as in the paper.
     default_layers = 2
 
@@ -100,7 +99,6 @@ class PairsTask:
                 targets.append(_signal_of(target, self.dtype))
         self.graph: Graph = batch_graphs(graphs)
         self.targets = torch.cat(targets)
-        self._edge_cache: tuple | None = None
 
     @property
     def irreps_in(self) -> str:
@@ -109,21 +107,6 @@ class PairsTask:
     @property
     def irreps_out(self) -> str:
         return "1x1o" if self.target == "displacement" else "1x0e+1x1o+1x2e"
-
-    def network_geometry(self) -> dict:
-        """Radial range and neighbour normalisation suited to this data."""
-        lengths = self.graph.edge_vec.norm(dim=1)
-        max_radius = float(lengths.max()) * 1.05 if len(lengths) else 1.0
-        mean_neighbours = len(lengths) / max(len(self.graph.node_features), 1)
-        return {"max_radius": max_radius, "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5}
-
-    def size(self) -> int:
-        """Nodes plus edges of one evaluation of :meth:`fit_loss`."""
-        return len(self.graph.node_features) + len(self.graph.edge_vec)
-
-    def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
-        """Mean squared error of the network's node outputs against the targets."""
-        return node_mse(self, network)
 
     # ------------------------------------------------------------------ made by the registry
     @classmethod
@@ -145,11 +128,7 @@ class PairsTask:
         """The task on the pairs a run stored (already prepared), at the run's tolerance."""
         options = run.options.task
         return cls(load_pairs(Path(run.path) / "data.h5"), options.target, options.cutoff,
-                   tolerance=run_tolerance(run.config))  # fmt: skip
-
-    def data_loss(self) -> float:
-        """The fit loss of a network that predicts zero: the data's own mean square."""
-        return float(self.targets.pow(2).mean())
+                   tolerance=cls.run_tolerance(run.config))  # fmt: skip
 
     # ------------------------------------------------------------------ before the fit
     def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:
@@ -173,7 +152,7 @@ class PairsTask:
     def data_checks(self) -> dict:
         """What the verdict needs to name a misfit's cause (edges, pairs that contradict), and
         what is wrong with the data themselves (:func:`pair_diagnoses`)."""
-        checks = pair_checks(self.dataset, self.graph, self.cutoff, self.tolerance)
+        checks = pair_checks(self.dataset, len(self.graph.edge_vec), self.cutoff, self.tolerance)
         return checks | pair_diagnoses(self.dataset, self.preparation)
 
     # ------------------------------------------------------------------ the run directory
@@ -199,41 +178,6 @@ class PairsTask:
         return symmetry_residual(self.dataset, group, tolerance)
 
 
-def prepared_pairs(dataset: PairDataset, options: TaskOptions) -> tuple[PairDataset, dict]:
-    """The pairs as the network sees them, and what was done (``config.preparation``).
-
-    Finite pairs first get their atom correspondence (unless ``keep_order``): a target that
-    lists its atoms in another order is re-ordered to match the source
-    (:func:`symbreak.data.matching.match_pair_atoms`). Then each target's rigid translation
-    (and rotation) is removed as asked (:func:`symbreak.data.rigid.remove_rigid_motion`).
-    """
-    from symbreak.data.rigid import remove_rigid_motion
-
-    preparation: dict = {}
-    if not options.keep_order and not dataset.periodic:
-        dataset, preparation["atom_order"] = matched_pairs(dataset)
-    dataset, motions = remove_rigid_motion(
-        dataset, translation=not options.keep_translation, rotation=options.remove_rotation
-    )
-    preparation["rigid_motion"] = [motion.to_dict() | {"sentence": motion.sentence()}
-                                   for motion in motions]  # fmt: skip
-    return dataset, preparation
-
-
-def matched_pairs(dataset: PairDataset) -> tuple[PairDataset, list[dict]]:
-    """Each finite pair's target in the order of its source's atoms, and one record per pair."""
-    from dataclasses import replace
-
-    from symbreak.data.matching import match_pair_atoms
-
-    pairs, records = [], []
-    for pair in dataset.pairs:
-        match = match_pair_atoms(pair.source, pair.target, pair.species)
-        pairs.append(replace(pair, target=pair.target[match.permutation]))
-        records.append(match.to_dict(pair.name))
-    return replace(dataset, pairs=tuple(pairs)), records
-
-
 def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
     """The symmetry tolerance of the run: the user's, or read off each pair's ladder.
 
@@ -253,94 +197,6 @@ def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
     return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
 
 
-def check_tolerance(dataset: PairDataset, tolerance: float, shortest=None) -> None:
-    """Refuse a structure tolerance as large as a pair's shortest distance between two atoms
-    (``shortest(pair)``; by default between the source's rows): within it any atom may stand
-    for its neighbour, so every operation would count as a symmetry (a cube at 1e6 came out
-    O(3))."""
-    from scipy.spatial.distance import pdist
-
-    for pair in dataset.pairs:
-        if pair.n_points < 2 and shortest is None:
-            continue
-        distance = float(pdist(pair.source).min()) if shortest is None else shortest(pair)
-        if tolerance >= distance:
-            raise DataError(
-                f"--symmetry-tolerance {tolerance:g} is not below the shortest distance between "
-                f"two atoms of '{pair.name}' ({distance:.3g}), so any atom could stand for its "
-                "neighbour; give a tolerance well below it, or leave it out to read it off "
-                "the data."
-            )
-
-
 def run_tolerance(config: dict) -> float:
-    """The structure tolerance a run's fit used (chosen from the data or given), else the
-    default (runs written before the tolerance was recorded)."""
-    chosen = config.get("preparation", {}).get("symmetry_tolerance") or {}
-    return float(chosen.get("tolerance", DEFAULT_SYMMETRY_TOLERANCE))
-
-
-def pair_checks(dataset: PairDataset, graph: Graph, cutoff: float | None, tolerance: float
-                ) -> dict:  # fmt: skip
-    """Edges of the graph and pairs that contradict each other (``config.fit``)."""
-    sets, floor = contradicting_pairs(dataset, tolerance)
-    return {
-        "edges": int(graph.edge_vec.shape[0]),
-        "cutoff": cutoff,
-        "contradicting_pairs": sets,
-        "contradiction_floor": floor,
-    }
-
-
-#: A rigid rotation of the whole target beyond this many degrees is named in the verdict: kept
-#: in the map (the default), it is read as breaking, and a user rarely means it. A twisted
-#: cube's face turned by 11.5° turns the whole by 5.7°; two programs' frames differ by more.
-LARGE_ROTATION_DEGREES = 15.0
-#: Displacements below this fraction of the structure's size are rounding: nothing changed.
-UNCHANGED = 1e-9
-
-
-def pair_diagnoses(dataset: PairDataset, preparation: dict) -> dict:
-    """What is wrong with the pairs themselves, for the verdict (``config.fit``).
-
-    ``data_problems`` (each ``{"key", "sentence"}``; any one keeps the verdict from
-    "Consistent"): a large rigid rotation kept in the map, an atom correspondence that the
-    geometry does not settle. ``data_notes``: sentences to read first (nothing changed).
-    """
-    problems, notes = [], []
-    for motion in preparation.get("rigid_motion") or []:
-        angle = motion.get("rotation_degrees", 0.0)
-        if angle > LARGE_ROTATION_DEGREES and not motion.get("rotation_removed"):
-            problems.append({"key": "rigid_rotation", "sentence": (
-                f"The target of '{motion['pair']}' is turned by {angle:.3g}° as a whole (the "
-                "rotation of the best affine map onto it): kept in the map, that rotation is "
-                "read as breaking, so the groups below describe a rotated structure; if the two "
-                "files are in different frames, fit again with --remove-rotation.")})  # fmt: skip
-    for match in preparation.get("atom_order") or []:
-        if match.get("ambiguous"):
-            problems.append({"key": "atom_order", "sentence": (
-                f"Which atom became which in '{match['pair']}' is not clear: even the best "
-                f"correspondence (after re-ordering {match['reordered']} atoms) moves an atom "
-                f"by {match['largest_step']:.3g}, more than half the nearest-neighbour distance "
-                f"{match['nearest_neighbour']:.3g}; check that the two files hold the same "
-                "structure, or give the order yourself with --keep-order.")})  # fmt: skip
-    for pair in dataset.pairs:
-        size = float(np.ptp(pair.source, axis=0).max()) or 1.0
-        moved = float(np.linalg.norm(pair.target - pair.source, axis=1).max())
-        if moved <= UNCHANGED * size:
-            notes.append(f"Nothing changed in '{pair.name}': its target equals its source to "
-                         f"{moved:.1e} (rounding), so there is no breaking to find.")  # fmt: skip
-    return {"data_problems": problems, "data_notes": notes}
-
-
-def node_mse(task, network: RelaxedNetwork) -> torch.Tensor:
-    """Mean squared error on ``task.graph`` and ``task.targets``, whose geometry is fixed.
-
-    The edge harmonics and length embedding do not change during a fit: they are computed
-    once per network and kept in ``task._edge_cache``.
-    """
-    if task._edge_cache is None or task._edge_cache[0] is not network:
-        with torch.no_grad():
-            task._edge_cache = (network, network.edge_features(task.graph))
-    prediction = network(task.graph, task._edge_cache[1])
-    return (prediction - task.targets).pow(2).mean()
+    """The structure tolerance a pairs run's fit used (:meth:`GraphTask.run_tolerance`)."""
+    return PairsTask.run_tolerance(config)

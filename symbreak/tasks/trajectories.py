@@ -34,7 +34,7 @@ import torch
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
 from symbreak.options import TaskOptions
-from symbreak.tasks.pairs import node_mse
+from symbreak.tasks._graph_task import GraphTask
 
 #: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
 IN_MEMORY_SAMPLES = 200_000
@@ -84,8 +84,11 @@ def _edges_within_frames(
     return np.concatenate(sources), np.concatenate(targets)
 
 
-class TrajectoryTask:
+class TrajectoryTask(GraphTask):
     """Fit accelerations of trajectory particles; full-batch in memory or streamed.
+
+    The fit loss is the node loss on :attr:`graph` (all rows, or the evaluation rows when the
+    data stream).
 
     Made by :meth:`from_dataset` (a loaded file) or :meth:`from_run` (the evaluation rows a
     run stored); the constructor takes the rows themselves.
@@ -146,7 +149,6 @@ class TrajectoryTask:
         self.dataset, self.minibatch_rows, self.dtype = dataset, minibatch_rows, dtype
         self.streaming = rows is None
         self.graph, self.targets = self.graph_of(evaluation if rows is None else rows)
-        self._edge_cache: tuple | None = None
         self.preparation: dict = {}
 
     @classmethod
@@ -228,18 +230,6 @@ class TrajectoryTask:
             "max_radius": float(self.cutoff) if self.cutoff is not None else 1.0,
             "neighbour_norm": max(mean_neighbours, 1.0) ** 0.5,
         }
-
-    def size(self) -> int:
-        """Nodes plus edges of one evaluation of :meth:`fit_loss`."""
-        return len(self.graph.node_features) + len(self.graph.edge_vec)
-
-    def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
-        """Mean squared error of the scaled accelerations (on the evaluation rows if streaming)."""
-        return node_mse(self, network)
-
-    def data_loss(self) -> float:
-        """The fit loss of a network that predicts zero: the data's own mean square."""
-        return float(self.targets.pow(2).mean())
 
     def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
         """One pass over the file in shuffled mini-batches; frames are read a window at a time.
