@@ -46,6 +46,7 @@ from symbreak.data._lattice import match_atoms
 from symbreak.data._shapes import cube
 from symbreak.data.pairs import write_pairs
 from symbreak.errors import DataError
+from symbreak.symmetry import atom_permutation
 from symbreak.symmetry import minimum_image as _minimum_image
 
 # ----------------------------------------------------------------------------- point-group names
@@ -511,11 +512,9 @@ def hexagonal_cluster() -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 def _permutation(matrix: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """p with matrix @ x_i = x_p(i); the positions must be symmetric under ``matrix``."""
-    moved = positions @ matrix.T
-    distance = np.linalg.norm(moved[:, None] - positions[None], axis=-1)
-    p = np.argmin(distance, axis=1)
-    if distance[np.arange(len(p)), p].max() > 1e-9 or len(set(p)) != len(p):
+    """p with matrix @ x_i = x_p(i) (to 1e-9); the positions must be symmetric under ``matrix``."""
+    p = atom_permutation(positions @ matrix.T, positions, 1e-9)
+    if p is None:
         raise DataError("the group is not a symmetry of the parent cluster.")
     return p
 

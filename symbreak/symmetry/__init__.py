@@ -20,6 +20,7 @@ from symbreak.symmetry._cartesian import irreps_to_symmetric, symmetric_to_irrep
 from symbreak.symmetry._domains import Domain, domains
 from symbreak.symmetry._lattice import minimum_image, nearest_rotation, strain_tensor
 from symbreak.symmetry._named_groups import named_group
+from symbreak.symmetry._permutation import atom_permutation
 from symbreak.symmetry._point_group import PointGroup
 from symbreak.symmetry._rotations import (
     ELEMENT_TOLERANCE,
@@ -53,6 +54,7 @@ __all__ = [
     "SpaceGroup",
     "SymprecChoice",
     "ToleranceChoice",
+    "atom_permutation",
     "breaking_irreps",
     "breaking_part",
     "cartesian_point_group",

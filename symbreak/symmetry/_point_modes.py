@@ -26,6 +26,7 @@ import numpy as np
 
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.symmetry._irrep_tables import table_for
+from symbreak.symmetry._permutation import atom_permutation
 from symbreak.symmetry._structure import point_group
 
 
@@ -41,14 +42,11 @@ class PointMode:
 
 
 def _permutations(positions, species, elements, tolerance) -> list[np.ndarray]:
-    species = np.asarray(species)
+    """Per element, the atom each atom lands on (:func:`atom_permutation`)."""
     out = []
     for matrix in elements:
-        moved = positions @ matrix.T
-        distance = np.linalg.norm(moved[:, None] - positions[None], axis=-1)
-        distance[species[:, None] != species[None]] = np.inf
-        image = np.argmin(distance, axis=1)
-        if distance[np.arange(len(image)), image].max() > tolerance:
+        image = atom_permutation(positions @ matrix.T, positions, tolerance, species=species)
+        if image is None:
             raise ValueError("an element of the point group does not map the cluster")
         out.append(image)
     return out

@@ -33,6 +33,7 @@ import numpy as np
 
 from symbreak.errors import DataError
 from symbreak.symmetry._lattice import minimum_image, nearest_rotation
+from symbreak.symmetry._permutation import atom_permutation
 from symbreak.symmetry._point_group import PointGroup
 
 
@@ -86,18 +87,6 @@ def space_group(cell: np.ndarray, fractional: np.ndarray, types, symprec: float)
     return SpaceGroup(int(dataset.number), str(dataset.international), rotations, translations)
 
 
-def _permutation(moved: np.ndarray, fractional: np.ndarray, types: np.ndarray, cell: np.ndarray,
-                 symprec: float) -> np.ndarray | None:  # fmt: skip
-    """q with moved[i] = fractional[q[i]] (same type, within ``symprec``), or None."""
-    delta = minimum_image(fractional[None] - moved[:, None])
-    distance = np.linalg.norm(delta @ cell, axis=-1)
-    distance[types[:, None] != types[None]] = np.inf
-    q = np.argmin(distance, axis=1)
-    if distance[np.arange(len(q)), q].max() > symprec or len(set(q.tolist())) != len(q):
-        return None
-    return q
-
-
 def kept_space_group(source_cell, source_fractional, target_cell, target_fractional, types,
                      symprec: float, child: SpaceGroup | None = None) -> SpaceGroup:  # fmt: skip
     """The operations of the child that act on the parent with the same permutation.
@@ -110,8 +99,8 @@ def kept_space_group(source_cell, source_fractional, target_cell, target_fractio
     child = _with_centring(child, target_cell, target_fractional, types, symprec)
     keep = np.zeros(len(child.rotations), dtype=bool)
     for k, (rotation, translation) in enumerate(zip(child.rotations, child.translations)):
-        q = _permutation(target_fractional @ rotation.T + translation, target_fractional, types,
-                         target_cell, symprec)  # fmt: skip
+        q = atom_permutation(target_fractional @ rotation.T + translation, target_fractional,
+                             symprec, species=types, cell=target_cell)  # fmt: skip
         if q is not None:
             # The parent may be offset from the child by a uniform shift (a rigid translation
             # is not a distortion, and the pipeline removes it): the parent's operation is

@@ -33,20 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from symbreak.symmetry import PointGroup
-
-
-def _permutation(points: np.ndarray, labels: np.ndarray, moved: np.ndarray,
-                 moved_labels: np.ndarray, tolerance: float) -> np.ndarray | None:  # fmt: skip
-    """``p`` with ``moved[i] ≈ points[p[i]]`` and the same label, within tolerance, or None."""
-    distances = np.linalg.norm(moved[:, None, :] - points[None, :, :], axis=-1)
-    distances[moved_labels[:, None] != labels[None, :]] = np.inf
-    nearest = np.argmin(distances, axis=1)
-    if np.any(distances[np.arange(len(points)), nearest] > tolerance):
-        return None
-    if len(set(nearest.tolist())) != len(points):
-        return None
-    return nearest
+from symbreak.symmetry import PointGroup, atom_permutation
 
 
 def _centred(pair) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +53,7 @@ def symmetry_residual(dataset, group: PointGroup, tolerance: float) -> float | N
         labels = np.asarray(pair.species)
         average = np.zeros_like(y)
         for g in group.elements:
-            p = _permutation(source, labels, source @ g.T, labels, tolerance)
+            p = atom_permutation(source @ g.T, source, tolerance, species=labels)
             if p is None:
                 return None
             average += y[p] @ g  # row i: g^T y_{p(i)}
@@ -96,7 +83,8 @@ def contradicting_pairs(dataset, tolerance: float) -> tuple[list[list[str]], flo
             if sorted(other_labels.tolist()) != sorted(labels.tolist()):
                 continue
             # p[i]: the other pair's point at the first pair's point i, same species
-            p = _permutation(other_source, other_labels, source, labels, tolerance)
+            p = atom_permutation(source, other_source, tolerance, species=other_labels,
+                                 moved_species=labels)
             if p is not None:
                 members.append(other_y[p])  # in the first pair's point order
                 names.append(candidate.name)
