@@ -15,6 +15,7 @@ from symbreak.errors import DataError
 if TYPE_CHECKING:  # the names below load on first use (see __getattr__)
     from symbreak.data._hdf5 import SCHEMA_VERSION
     from symbreak.data._shapes import cube
+    from symbreak.data._species import atomic_number
     from symbreak.data.examples import (
         EXAMPLES,
         cube_to_cube,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__)
 _LAZY = {
     **dict.fromkeys(("SCHEMA_VERSION", "open_hdf5"), "symbreak.data._hdf5"),
     "cube": "symbreak.data._shapes",
+    "atomic_number": "symbreak.data._species",
     **dict.fromkeys(("EXAMPLES", "cube_to_cube", "cube_to_prism", "cube_to_random",
                      "make_example", "simulate_lorentz"), "symbreak.data.examples"),
     **dict.fromkeys(("PairDataset", "StructurePair", "load_pairs", "write_pairs"),
@@ -106,6 +108,7 @@ __all__ = [
     "StructurePair",
     "TrajectoryDataset",
     "TrajectoryInfo",
+    "atomic_number",
     "cube",
     "cube_to_cube",
     "cube_to_prism",

@@ -1,6 +1,6 @@
 """Symmetry modes of a crystal pair: the child's distortion in irreps of the parent's space group.
 
-The glue between the files and the group theory of :mod:`symbreak.symmetry._space_modes`:
+The glue between the files and the group theory of :func:`symbreak.symmetry.decompose`:
 
 1. :func:`~symbreak.data.cells.map_cells` finds the supercell M, the origin shift and the
    atom matching;
@@ -90,7 +90,7 @@ class ModeDecomposition:
     def subduction(self, l_max: int = 4) -> dict[str, dict[str, int]]:
         """Each O(3) irrep up to ``l_max`` in the parent point group's Gamma irreps."""
         from symbreak.conventions import relaxed_irrep_names
-        from symbreak.symmetry._subduction import subduce
+        from symbreak.symmetry import subduce
 
         matrices = self.point_group()
         lattice = np.asarray(self.lattice, float)
@@ -228,7 +228,7 @@ def crystal_modes(
         One sentence when the atoms cannot be matched, or the child's group is not a
         subgroup of the parent's (some operation of the child does not keep the parent).
     """
-    from symbreak.symmetry._space_modes import SupercellAction, decompose
+    from symbreak.symmetry import SupercellAction, decompose
 
     parent_data = _dataset(parent.cell, parent.fractional, parent.symbols, symprec, parent.where)
     notes = [LATTICE_NOTE, ORIGIN_NOTE]
@@ -392,7 +392,7 @@ def _mark_primary(records, modes, action, symbols, symprec) -> None:
 
 
 def _record(mode, action, symbols, symprec) -> dict:
-    from symbreak.symmetry._space_modes import format_k
+    from symbreak.symmetry import format_k
 
     isotropy = _isotropy(mode.displacement, action, symbols, symprec)
     return {
@@ -437,7 +437,7 @@ def strain_modes(strain: np.ndarray, rotations, lattice) -> list[dict]:
     Frobenius norm (dimensionless). Labels are CDML's Gamma-point labels (GM1+, GM3+, GM5+
     in :math:`m\\bar 3m`).
     """
-    from symbreak.symmetry._irrep_tables import table_for
+    from symbreak.symmetry import table_for
 
     lattice = np.asarray(lattice, float)
     unique = {np.asarray(r).tobytes(): np.asarray(r) for r in rotations}
@@ -491,7 +491,7 @@ class ClusterModes:
 def cluster_modes(parent: Structure, child: Structure, tolerance: float) -> ClusterModes:
     """The point-group modes of two finite structures with the same atoms in the same order."""
     from symbreak.data.formats import structure_pair
-    from symbreak.symmetry._point_modes import cluster_modes as split
+    from symbreak.symmetry import cluster_modes as split
 
     arrays, _ = structure_pair(parent, child, "pair")
     displacement = np.asarray(arrays["target"]) - np.asarray(arrays["source"])

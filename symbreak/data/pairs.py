@@ -133,7 +133,7 @@ def check_distinct_points(points: np.ndarray, where: str) -> None:
 
     >>> check_distinct_points(np.eye(3), "example")
     """
-    from symbreak.symmetry._neighbours import close_pair  # numpy; scipy only for big sets
+    from symbreak.symmetry import close_pair  # numpy; scipy only for big sets
 
     if len(points) < 2:
         raise DataError(f"{where}: holds {len(points)} point(s); a pair needs at least two.")

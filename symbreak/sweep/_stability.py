@@ -235,8 +235,7 @@ def lobe_axis(irrep: str, vector) -> list[float]:
     from scipy.optimize import minimize
 
     from symbreak.conventions import parse_irrep
-    from symbreak.symmetry import spherical_harmonics
-    from symbreak.symmetry._rotations import canonical_axis
+    from symbreak.symmetry import canonical_axis, spherical_harmonics
 
     l, _ = parse_irrep(irrep)
     vector = np.asarray(vector, dtype=np.float64)

@@ -112,7 +112,7 @@ def polar_direction(pairs: PairDataset) -> list[float] | None:
     displacement field, :math:`\\sum_i (d_i \\cdot s_i) s_i`, about the source centroid.
     Returns the unit vector, or None when both vanish (to 1e-9 of the displacements).
     """
-    from symbreak.data._species import atomic_number
+    from symbreak.data import atomic_number
 
     charge_shift, moment, scale = np.zeros(3), np.zeros(3), 0.0
     for pair in pairs.pairs:
