@@ -9,7 +9,7 @@ run shows itself as a table (``_repr_html_``), :meth:`~FittedRun.explain` is the
 
 Nothing is written where the user can see it unless ``out=`` names a run directory; otherwise
 the run lives in a private temporary folder that goes with the result. (The name is not
-``symbreak.fit``: that is the trainer's package, :mod:`symbreak.fit`.)
+``symbreak.trainer``: that is the trainer's package, :mod:`symbreak.trainer`.)
 
 >>> import numpy as np, symbreak
 >>> cube = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)

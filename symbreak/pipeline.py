@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset
-from symbreak.fit import FitResult, HistoryRow, choose_threads, fit, torch_threads
+from symbreak.trainer import FitResult, HistoryRow, choose_threads, fit, torch_threads
 from symbreak.options import FitOptions
 from symbreak.run import check_out, clean_leftovers, restore_replaced, run_lock, write_run
 from symbreak.tasks import task_for_dataset

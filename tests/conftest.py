@@ -15,7 +15,7 @@ def sample_path():
 @pytest.fixture(scope="session")
 def fitted_run(tmp_path_factory, sample_path):
     """``fitted_run(name)``: a run directory of a sample, fitted with the defaults once."""
-    from symbreak.fit import FitOptions
+    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
 
     runs: dict[str, Path] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the report reads fits; the fit never imports the report
-    from symbreak.fit import FitResult
+    from symbreak.trainer import FitResult
 
 #: The fit summary's keys in ``report.json`` (docs/report.md), in their order there.
 REPORT_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
@@ -76,7 +76,7 @@ class FitSummary:
 
     @classmethod
     def from_result(cls, result: FitResult) -> FitSummary:
-        """The summary of a :class:`symbreak.fit.FitResult` (no data checks)."""
+        """The summary of a :class:`symbreak.trainer.FitResult` (no data checks)."""
         return cls(
             loss=result.loss_, initial_loss=result.initial_loss_,
             relative_loss=_relative(result.loss_, result.initial_loss_), epochs=result.epochs_,

@@ -1,7 +1,7 @@
 """The pairs task: a structure before and after, as graphs of the source and per-node targets.
 
 A task knows the irreps the network reads and writes, and evaluates the fit loss of a
-network on its data. The training loop (:mod:`symbreak.fit`) sees nothing else.
+network on its data. The training loop (:mod:`symbreak.trainer`) sees nothing else.
 
 *Pairs* (structure before -> after): every point is a node with its species one-hot as
 scalar features; the geometry of the source structure gives the edges. The target is,

@@ -20,7 +20,7 @@ frame closer than R exchange messages along :math:`x_j - x_i`.
 *Memory.* A dataset of at most :data:`IN_MEMORY_SAMPLES` (particle, frame) samples is
 loaded whole and fitted full-batch with L-BFGS (the accurate, fast route for the sample's
 10 particles x 1001 frames). Larger ones stream: :meth:`TrajectoryTask.minibatches` reads
-windows of frames from the HDF5 file, and :mod:`symbreak.fit` trains on them with mini-batches.
+windows of frames from the HDF5 file, and :mod:`symbreak.trainer` trains on them with mini-batches.
 """
 
 from __future__ import annotations

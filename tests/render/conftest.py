@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from symbreak.data import load_pairs
-from symbreak.fit import FitOptions
+from symbreak.trainer import FitOptions
 from symbreak.model import RelaxedNetwork
 from symbreak.report import FitSummary, IrrepRow, Report, ReportGroups
 from symbreak.run import load_run, write_run

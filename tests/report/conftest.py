@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from symbreak.data import load_pairs, write_pairs
-from symbreak.fit import FitOptions
+from symbreak.trainer import FitOptions
 from symbreak.pipeline import fit_file
 from symbreak.run import load_run
 

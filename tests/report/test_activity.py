@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from symbreak.data import make_example
-from symbreak.fit import FitOptions
+from symbreak.trainer import FitOptions
 from symbreak.pipeline import fit_file
 from symbreak.report import build_report, irrep_rows, needed_margin
 from symbreak.report._activity import is_needed

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from symbreak.cli import app
 from symbreak.data import write_pairs
 from symbreak.errors import DataError
-from symbreak.fit import FitOptions
+from symbreak.trainer import FitOptions
 from symbreak.pipeline import fit_file
 from symbreak.report import build_report
 from symbreak.run import load_run

@@ -7,7 +7,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
-from symbreak.fit import FitOptions, fit
+from symbreak.trainer import FitOptions, fit
 from symbreak.tasks.fields import field_group, field_vectors, fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask, _edges_within_frames
 

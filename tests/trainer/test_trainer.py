@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from symbreak.data import load_dataset
-from symbreak.fit import FitOptions, fit
+from symbreak.trainer import FitOptions, fit
 from symbreak.model import representation_matrix
 from symbreak.run import load_run
 from symbreak.tasks.pairs import PairsTask
@@ -148,7 +148,7 @@ def test_loaded_run_predicts_like_the_fitted_network(fitted_run):
 
 
 def test_threads_one_for_small_problems_unless_asked(sample_path, monkeypatch):
-    from symbreak.fit import SMALL_WORK, choose_threads
+    from symbreak.trainer import SMALL_WORK, choose_threads
 
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
     assert len(task.graph.edge_vec) < SMALL_WORK

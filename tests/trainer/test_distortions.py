@@ -13,7 +13,7 @@ from scipy.spatial.transform import Rotation
 
 from symbreak.data import write_pairs
 from symbreak.data.published import published_pair, symmetric_distortion, twisted_cube
-from symbreak.fit import FitOptions
+from symbreak.trainer import FitOptions
 from symbreak.pipeline import fit_file
 from symbreak.report import build_report
 from symbreak.run import load_run

@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from symbreak.fit import LBFGS, MiniBatchAdam, choose_strategy
-from symbreak.fit._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS
+from symbreak.trainer import LBFGS, MiniBatchAdam, choose_strategy
+from symbreak.trainer._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS
 from symbreak.options import OptimiserOptions
 
 
