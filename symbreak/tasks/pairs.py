@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from symbreak.contract import DataSymmetry, SymmetryConstraint
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.errors import DataError
@@ -33,12 +34,7 @@ from symbreak.model import Graph, RelaxedNetwork, batch_graphs, edge_harmonics, 
 from symbreak.options import TaskOptions
 from symbreak.symmetry import PointGroup
 from symbreak.tasks.data_checks import contradicting_pairs, symmetry_residual
-from symbreak.tasks.data_symmetry import (
-    DataSymmetry,
-    SymmetryConstraint,
-    invariant_constraint,
-    pairs_symmetry,
-)
+from symbreak.tasks.data_symmetry import pairs_symmetry
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
@@ -155,7 +151,8 @@ class PairsTask:
     def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:
         """The pairs' transformation group, and the loss that its invariant subspace leaves."""
         group = self.data_symmetry(self.tolerance).data_group
-        return invariant_constraint(group, self.tolerance, l_relaxed, self.symmetric_floor(group))
+        return SymmetryConstraint.invariant(group, self.tolerance, l_relaxed,
+                                            self.symmetric_floor(group))  # fmt: skip
 
     def symmetric_floor(self, group: PointGroup) -> float:
         """The fit loss (MSE) no network inside ``group``'s invariant subspace can beat.
@@ -185,10 +182,6 @@ class PairsTask:
         write_pairs(Path(folder) / "data.h5", pairs, species_names=names)
 
     # ------------------------------------------------------------------ for the report
-    def structures(self) -> PairDataset:
-        """The structure pairs to draw."""
-        return self.dataset
-
     def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
                       ) -> DataSymmetry:  # fmt: skip
         """Input, target and transformation groups of the pairs at ``tolerance`` (a length)."""
@@ -282,14 +275,25 @@ def run_tolerance(config: dict) -> float:
 
 def pair_checks(dataset: PairDataset, graph: Graph, cutoff: float | None, tolerance: float
                 ) -> dict:  # fmt: skip
-    """Edges of the graph and pairs that contradict each other (``config.fit``)."""
+    """What keeps any network from fitting the pairs (``config.fit``'s ``obstacles``): a
+    graph without edges, pairs with one source and different targets (and the loss their
+    disagreement alone leaves)."""
+    obstacles = []
+    if int(graph.edge_vec.shape[0]) == 0:
+        why = f"--cutoff {cutoff:g} is below" if cutoff is not None else "the cutoff is below"
+        obstacles.append({"key": "no_edges", "sentence": (
+            f"The graph has no edges ({why} every distance between points): the network sees "
+            "each point alone and cannot fit anything that depends on the geometry; raise "
+            "--cutoff or leave it out.")})  # fmt: skip
     sets, floor = contradicting_pairs(dataset, tolerance)
-    return {
-        "edges": int(graph.edge_vec.shape[0]),
-        "cutoff": cutoff,
-        "contradicting_pairs": sets,
-        "contradiction_floor": floor,
-    }
+    if sets:
+        names = "; ".join(" and ".join(group) for group in sets)
+        share = f" (their disagreement alone leaves a loss of {floor:.2e})" if floor else ""
+        obstacles.append({"key": "contradicting_pairs", "floor": floor, "sentence": (
+            f"The data contradict each other: pairs {names} have the same source but different "
+            "targets, and a network gives one answer per source, so their disagreement cannot "
+            f"be fitted{share}; remove or correct the pairs that disagree.")})  # fmt: skip
+    return {"obstacles": obstacles}
 
 
 #: A rigid rotation of the whole target beyond this many degrees is named in the verdict: kept

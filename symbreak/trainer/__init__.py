@@ -46,6 +46,7 @@ and the admission test. Neither exists yet.
 
 from __future__ import annotations
 
+from symbreak.options import FitOptions
 from symbreak.trainer._active_set import ActiveSet, Projectors
 from symbreak.trainer._lbfgs import LBFGS
 from symbreak.trainer._minibatch import MiniBatchAdam
@@ -60,7 +61,6 @@ from symbreak.trainer._trainer import (
     fit,
     torch_threads,
 )
-from symbreak.options import FitOptions
 
 __all__ = [
     "LBFGS",

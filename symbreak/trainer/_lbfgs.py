@@ -6,9 +6,9 @@ import math
 
 import torch
 
+from symbreak.model import RelaxedNetwork
 from symbreak.trainer._objective import Objective, fitted
 from symbreak.trainer._result import HistoryRow, Progress
-from symbreak.model import RelaxedNetwork
 
 #: Relative improvement over 10 epochs below which the active set is screened again.
 SCREENING_TOLERANCE = 1e-2

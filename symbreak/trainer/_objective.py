@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from symbreak.trainer._active_set import ActiveSet, Projectors
 from symbreak.model import Graph, RelaxedNetwork
 from symbreak.options import FitOptions
+from symbreak.trainer._active_set import ActiveSet, Projectors
 
 if TYPE_CHECKING:
-    from symbreak.tasks._protocol import Task
+    from symbreak.contract import Task
 
 #: A noisy fit within this fraction of its floor has fitted the data: what remains is the
 #: group-symmetric part of the noise, which an over-parameterised network fits only by

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import torch
 
+from symbreak.options import FitOptions, OptimiserOptions
 from symbreak.trainer._active_set import Projectors
 from symbreak.trainer._eager import eager_optimisers
 from symbreak.trainer._lbfgs import LBFGS
@@ -16,10 +17,9 @@ from symbreak.trainer._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS, MiniBatch
 from symbreak.trainer._network import build_network
 from symbreak.trainer._objective import Objective
 from symbreak.trainer._result import FitResult, HistoryRow, Progress
-from symbreak.options import FitOptions, OptimiserOptions
 
 if TYPE_CHECKING:
-    from symbreak.tasks._protocol import Task
+    from symbreak.contract import Task
 
 #: Below this many nodes + edges one thread is faster than several (the operations are too
 #: small to share): cube -> prism 0.60 s with 1 thread, 1.38 s with 2 on an idle 2-core
