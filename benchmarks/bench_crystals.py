@@ -51,7 +51,7 @@ def main() -> int:
 
     from symbreak.data.formats import load_input
     from symbreak.data.published import CASES, write_crystal_pair
-    from symbreak.fit import FitOptions
+    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
     from symbreak.run import load_run
 

@@ -61,7 +61,7 @@ def main() -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     from symbreak.data import write_pairs
-    from symbreak.fit import FitOptions
+    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
     from symbreak.report import build_report
     from symbreak.run import load_run

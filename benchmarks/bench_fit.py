@@ -24,7 +24,7 @@ from _machine import machine  # noqa: E402
 
 def time_fit(name: str, target: str) -> tuple[float, int, float]:
     from symbreak.data import load_dataset
-    from symbreak.fit import FitOptions, fit
+    from symbreak.trainer import FitOptions, fit
     from symbreak.tasks.pairs import PairsTask
 
     task = PairsTask(load_dataset(ROOT / "sample_data" / f"{name}.h5"), target)

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from symbreak.data import load_dataset, make_example
-from symbreak.fit import FitOptions, fit
+from symbreak.trainer import FitOptions, fit
 from symbreak.tasks.fields import fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask
 
@@ -50,7 +50,7 @@ def time_to_accuracy(options: FitOptions) -> dict:
             reached.append(time.perf_counter() - start)
 
     # fit() does not hand out the network during the fit; capture it when it is built.
-    import symbreak.fit as fit_module
+    import symbreak.trainer as fit_module
 
     built = {}
     original = fit_module.build_network

@@ -37,7 +37,7 @@ def grid():
 def single_fits(folder: Path, threads: int) -> list[float]:
     import torch
 
-    from symbreak.fit import FitOptions
+    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
 
     torch.set_num_threads(threads)

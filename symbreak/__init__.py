@@ -1,18 +1,23 @@
 """symbreak: discover symmetry breaking in data with relaxed E(3)-equivariant networks.
 
+The Python face: ``symbreak.fit(parent, child)`` fits and analyses a structure pair (or a
+trajectory file) and returns a :class:`FittedRun`; ``symbreak.load_run(path)`` opens a saved
+run with its task.
+
 >>> import symbreak
->>> callable(symbreak.load_run)
-True
+>>> callable(symbreak.fit), callable(symbreak.load_run)
+(True, True)
 """
 
 __version__ = "0.1.0"
 
+#: Public name -> (module, name there); loaded on first use.
 _LAZY = {
-    "discover": "symbreak.api",
-    "FittedRun": "symbreak.api",
-    "load_run": "symbreak.run",
-    "fit_file": "symbreak.pipeline",
-    "FitOptions": "symbreak.options",
+    "fit": ("symbreak.api", "fit"),
+    "FittedRun": ("symbreak.api", "FittedRun"),
+    "load_run": ("symbreak.pipeline", "open_run"),
+    "fit_file": ("symbreak.pipeline", "fit_file"),
+    "FitOptions": ("symbreak.options", "FitOptions"),
 }
 
 
@@ -21,8 +26,9 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
     raise AttributeError(f"module 'symbreak' has no attribute {name!r}")
 
 
-__all__ = ["FitOptions", "FittedRun", "__version__", "discover", "fit_file", "load_run"]
+__all__ = ["FitOptions", "FittedRun", "__version__", "fit", "fit_file", "load_run"]

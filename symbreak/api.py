@@ -1,6 +1,6 @@
 """symbreak from Python, in the ecosystem's terms: structures in, a frozen answer out.
 
-``symbreak.discover(parent, child)`` takes what a notebook holds: two ``ase.Atoms``, two pymatgen
+``symbreak.fit(parent, child)`` takes what a notebook holds: two ``ase.Atoms``, two pymatgen
 ``Structure`` or ``Molecule`` objects, two ``(N, 3)`` arrays with ``species=``, or paths of any
 file ``symbreak fit`` reads. It fits, analyses, and returns a :class:`FittedRun` whose
 :attr:`~FittedRun.report` is the immutable :class:`symbreak.report.Report`; in a notebook the
@@ -8,12 +8,12 @@ run shows itself as a table (``_repr_html_``), :meth:`~FittedRun.explain` is the
 ``symbreak explain`` and :meth:`~FittedRun.render` draws its pictures.
 
 Nothing is written where the user can see it unless ``out=`` names a run directory; otherwise
-the run lives in a private temporary folder that goes with the result. (The name is not
-``symbreak.fit``: that is the trainer's package, :mod:`symbreak.fit`.)
+the run lives in a private temporary folder that goes with the result. ``symbreak fit`` on
+the command line is a thin layer over the same pipeline (:mod:`symbreak.pipeline`).
 
 >>> import numpy as np, symbreak
 >>> cube = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
->>> run = symbreak.discover(cube, cube * [1.0, 1.0, 1.2])
+>>> run = symbreak.fit(cube, cube * [1.0, 1.0, 1.2])
 >>> run.report.residual_group.name, run.report.consistent
 ('D4h', True)
 """
@@ -59,10 +59,10 @@ class FittedRun:
 
     def render(self, out: str | os.PathLike, fmt: str = "png"):
         """Draw the run's pictures into the folder ``out`` (as ``symbreak render``)."""
+        from symbreak.pipeline import open_run
         from symbreak.render import render_run
-        from symbreak.run import load_run
 
-        return render_run(load_run(self.path), out, fmt=fmt, report=self.report)
+        return render_run(open_run(self.path), out, fmt=fmt, report=self.report)
 
     def _repr_html_(self) -> str:
         report, fit = self.report, self.report.fit
@@ -80,7 +80,7 @@ class FittedRun:
                 f"<b>Verdict.</b> {html.escape(report.verdict)}</p></div>")  # fmt: skip
 
 
-def discover(parent, child=None, *, species=None, out: str | os.PathLike | None = None,
+def fit(parent, child=None, *, species=None, out: str | os.PathLike | None = None,
         force: bool = False, **options) -> FittedRun:  # fmt: skip
     """Fit a relaxed E(3)NN to a structure pair (or a trajectory file) and analyse it.
 
@@ -97,9 +97,8 @@ def discover(parent, child=None, *, species=None, out: str | os.PathLike | None 
         ``seed=1``, ``keep_order=True``...; :meth:`symbreak.options.FitOptions.from_flat`).
     """
     from symbreak.options import FitOptions
-    from symbreak.pipeline import fit_file
+    from symbreak.pipeline import fit_file, open_run
     from symbreak.report import build_report
-    from symbreak.run import load_run
 
     try:
         fit_options = FitOptions.from_flat(**options)
@@ -111,7 +110,7 @@ def discover(parent, child=None, *, species=None, out: str | os.PathLike | None 
         temporary = tempfile.TemporaryDirectory(prefix="symbreak-")
         out = Path(temporary.name) / "run"
     path, _ = fit_file(source, out, fit_options, overwrite=force, dataset=dataset)
-    report = build_report(load_run(path))
+    report = build_report(open_run(path))
     return FittedRun(report, Path(path), temporary)
 
 
@@ -125,7 +124,7 @@ def _dataset(parent, child, species):
             raise DataError("give two paths or two structures, not one of each.")
         return load_input(paths), str(paths[0])
     if child is None:
-        raise DataError("a structure in memory needs its child: discover(parent, child).")
+        raise DataError("a structure in memory needs its child: symbreak.fit(parent, child).")
     first = _structure(parent, species, "parent")
     second = _structure(child, species, "child")
     dataset, _ = pair_of_structures(first, second, "pair", "<memory>")

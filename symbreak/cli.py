@@ -390,7 +390,6 @@ def explain(
         sys.stdout.write(json.dumps(saved, indent=2) + "\n")
         return
     from symbreak.report import Report, build_report, print_report
-    from symbreak.run import load_run
 
     report = None
     if saved is not None:
@@ -401,7 +400,9 @@ def explain(
     try:
         if report is None:
             _load_torch()
-            report = build_report(load_run(run), threshold=threshold, tolerance=tolerance)
+            from symbreak.pipeline import open_run  # the task and torch: only to rebuild
+
+            report = build_report(open_run(run), threshold=threshold, tolerance=tolerance)
     except (DataError, RunError) as error:
         fail(str(error))
     if not (run / "report.json").is_file():
@@ -621,11 +622,11 @@ def render(
         return _render_sweep(run, out, size)
     _load_torch()
     with _interrupts.deferred():
+        from symbreak.pipeline import open_run
         from symbreak.render import RenderError, parse_size, render_run
-    from symbreak.run import load_run
 
     try:
-        rendering = render_run(load_run(run), out, format.value, layer, parse_size(size))
+        rendering = render_run(open_run(run), out, format.value, layer, parse_size(size))
     except (DataError, RunError, RenderError) as error:
         fail(str(error))
     except OSError as error:

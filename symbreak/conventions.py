@@ -23,7 +23,7 @@ MAX_L = 12
 #: What a pairs fit can learn per node (symbreak.tasks): the displacement or the paper's signal.
 PAIR_TARGETS = ("displacement", "signal")
 
-#: Penalties on the non-scalar relaxed weights (symbreak.fit).
+#: Penalties on the non-scalar relaxed weights (symbreak.trainer).
 REGULARISERS = ("group-lasso", "l2", "none")
 
 #: The paper's example datasets (symbreak.data.examples): the cube deformations of its Sec. 4.1

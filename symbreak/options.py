@@ -100,7 +100,7 @@ class TaskOptions:
 
 @dataclass(frozen=True)
 class OptimiserOptions:
-    """How the relaxed network is trained (:mod:`symbreak.fit`)."""
+    """How the relaxed network is trained (:mod:`symbreak.trainer`)."""
 
     #: Penalty on the non-scalar relaxed weights (:data:`~symbreak.conventions.REGULARISERS`).
     reg: str = "group-lasso"

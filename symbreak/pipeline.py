@@ -1,4 +1,9 @@
-"""From an input file to a saved run: load, choose the task, fit, write, report."""
+"""The one place that composes the rooms: input -> task -> fit -> run -> report.
+
+Only this module (and the Python face and CLI above it) brings a kind from the registry
+(``symbreak.tasks``) together with the trainer, the run directory and the report; those
+rooms speak to :mod:`symbreak.contract` alone.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 from symbreak.data import PairDataset, TrajectoryDataset, load_dataset
-from symbreak.fit import FitResult, HistoryRow, choose_threads, fit, torch_threads
 from symbreak.options import FitOptions
-from symbreak.run import check_out, clean_leftovers, restore_replaced, run_lock, write_run
-from symbreak.tasks import task_for_dataset
+from symbreak.run import (
+    Run,
+    check_out,
+    clean_leftovers,
+    load_run,
+    restore_replaced,
+    run_lock,
+    write_run,
+)
+from symbreak.tasks import task_for_dataset, task_for_run
+from symbreak.trainer import FitResult, HistoryRow, choose_threads, fit, torch_threads
+
+
+def open_run(path: str | os.PathLike) -> Run:
+    """Load the run at ``path`` with its task, built once on the data stored in the run
+    (what ``explain``, ``render`` and the report all ask)."""
+    return load_run(path, task_of=task_for_run)
 
 
 def fit_summary(result: FitResult) -> dict:
@@ -96,10 +115,9 @@ def _write_report(folder: Path) -> None:
     import json
 
     from symbreak.report import UnexplainedTaskError, build_report
-    from symbreak.run import load_run
 
     try:
-        report = build_report(load_run(folder))
+        report = build_report(open_run(folder))
     except UnexplainedTaskError:  # a task without a symmetry analysis yet: the run stands alone
         return
     (folder / "report.json").write_text(json.dumps(report.to_dict(), indent=2))

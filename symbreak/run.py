@@ -49,9 +49,8 @@ from symbreak.errors import DataError, RunError, file_system_error
 from symbreak.options import FitOptions
 
 if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or read
-    from symbreak.data import PairDataset
+    from symbreak.contract import Task
     from symbreak.model import RelaxedNetwork
-    from symbreak.tasks import Task
 
 #: 2: ``options`` nested by part (:meth:`symbreak.options.FitOptions.to_dict`); 1: flat.
 RUN_SCHEMA = 2
@@ -70,15 +69,14 @@ class Run:
     config: dict
     network: RelaxedNetwork
     history: list[dict]
-    #: The learning task on the data stored in the run (:func:`symbreak.tasks.task_for_run`).
+    #: The learning task on the data stored in the run, built once when the pipeline opens
+    #: the run (:func:`symbreak.pipeline.open_run`); None for a run read alone.
     task: Task | None = None
-    #: The structure pairs the run was fitted to, where its task has structures to draw.
-    pairs: PairDataset | None = None
     saved_report: dict | None = None
 
     @property
     def kind(self) -> str:
-        """The kind of task (``config.json``'s ``"task"``: a name in ``symbreak.tasks.TASKS``)."""
+        """The kind of task (``config.json``'s ``"task"``: a kind's name in the registry)."""
         return self.config["task"]
 
     @property
@@ -209,11 +207,13 @@ def _write_history(path: Path, history: list) -> None:
         writer.writerows(rows)
 
 
-def load_run(path: str | os.PathLike) -> Run:
+def load_run(path: str | os.PathLike, task_of: Callable[[Run], Task] | None = None) -> Run:
     """Load a run directory written by ``symbreak fit``.
 
     Every file is read from one run: when a writer replaces the directory meanwhile
-    (``config.json`` differs at the end), the read starts again.
+    (``config.json`` differs at the end), the read starts again. ``task_of(run)`` builds the
+    run's task on the data stored in it, inside that same read (the pipeline passes the
+    registry's :func:`symbreak.tasks.task_for_run`: :func:`symbreak.pipeline.open_run`).
 
     Raises
     ------
@@ -227,7 +227,7 @@ def load_run(path: str | os.PathLike) -> Run:
         config_text = None
         try:
             config_text = _config_text(path)
-            run = _read_run(path, config_text)
+            run = _read_run(path, config_text, task_of)
         except RunError:
             replaced = config_text is not None and not _same_config(path, config_text)
             if not (replaced or _being_written(path)):
@@ -330,7 +330,7 @@ def _parse_config(path: Path, config_text: bytes) -> dict:
     return config
 
 
-def _read_run(path: Path, config_text: bytes) -> Run:
+def _read_run(path: Path, config_text: bytes, task_of: Callable[[Run], Task] | None) -> Run:
     import torch
 
     from symbreak.model import RelaxedNetwork
@@ -349,13 +349,11 @@ def _read_run(path: Path, config_text: bytes) -> Run:
         ) from None
     network.eval()
     run = Run(path=path, config=config, network=network, history=_read_history(path))
-    from symbreak.tasks import task_for_run
-
-    try:
-        run.task = task_for_run(run)
-    except DataError as error:
-        raise RunError(f"{path} is not a complete run: {error}") from None
-    run.pairs = run.task.structures()
+    if task_of is not None:
+        try:
+            run.task = task_of(run)
+        except DataError as error:
+            raise RunError(f"{path} is not a complete run: {error}") from None
     run.saved_report = _read_report(path / "report.json")
     return run
 

@@ -15,8 +15,8 @@ def sample_path():
 @pytest.fixture(scope="session")
 def fitted_run(tmp_path_factory, sample_path):
     """``fitted_run(name)``: a run directory of a sample, fitted with the defaults once."""
-    from symbreak.fit import FitOptions
     from symbreak.pipeline import fit_file
+    from symbreak.trainer import FitOptions
 
     runs: dict[str, Path] = {}
 

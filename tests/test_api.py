@@ -23,7 +23,7 @@ def test_ase_atoms_in_any_order(tmp_path, monkeypatch):
     stretched[2] *= 1.12
     parent = ase.Atoms("CH4", positions=METHANE)
     child = ase.Atoms("H2CH2", positions=stretched[[1, 4, 0, 2, 3]])
-    run = symbreak.discover(parent, child)
+    run = symbreak.fit(parent, child)
     assert run.report.residual_group.name == "C3v" and run.report.consistent
     assert list(tmp_path.iterdir()) == []  # nothing written where the user works
     text = run.explain()
@@ -37,7 +37,7 @@ def test_ase_atoms_in_any_order(tmp_path, monkeypatch):
 
 def test_arrays_with_species_and_a_run_directory(tmp_path):
     cube = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
-    run = symbreak.discover(cube, cube * [1.0, 1.0, 1.3], species=["A"] * 8, out=tmp_path / "r",
+    run = symbreak.fit(cube, cube * [1.0, 1.0, 1.3], species=["A"] * 8, out=tmp_path / "r",
                        seed=2)  # fmt: skip
     assert (tmp_path / "r" / "report.json").exists() and run.path == tmp_path / "r"
     assert run.report.residual_group.name == "D4h"
@@ -50,7 +50,7 @@ def test_pymatgen_molecule():
     stretched[1] *= 1.1
     parent = pymatgen.Molecule(["C", "H", "H", "H", "H"], METHANE)
     child = pymatgen.Molecule(["C", "H", "H", "H", "H"], stretched)
-    assert symbreak.discover(parent, child).report.residual_group.name == "C3v"
+    assert symbreak.fit(parent, child).report.residual_group.name == "C3v"
 
 
 @pytest.mark.parametrize("parent, child, kwargs, words", [
@@ -61,4 +61,4 @@ def test_pymatgen_molecule():
 ])  # fmt: skip
 def test_bad_input_is_one_sentence(parent, child, kwargs, words):
     with pytest.raises((DataError, ValueError), match=re.escape(words)):
-        symbreak.discover(parent, child, **kwargs)
+        symbreak.fit(parent, child, **kwargs)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from symbreak.cli import app
-from symbreak.run import load_run
+from symbreak.pipeline import open_run
 from tests.data.hdf5_strategies import clean_inputs, hdf5_inputs, write_spec
 
 runner = CliRunner()
@@ -34,5 +34,5 @@ def test_generated_inputs_through_fit(tmp_path_factory, spec):
         assert not out.exists()
     else:
         assert result.exit_code == 0, result.output
-        load_run(out)
+        open_run(out)
     assert sorted(p.name for p in folder.iterdir()) in (["input.h5"], ["input.h5", "run"])

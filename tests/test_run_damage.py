@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from symbreak.cli import app
 from symbreak.errors import RunError
-from symbreak.run import load_run, read_saved_report
+from symbreak.pipeline import open_run
+from symbreak.run import read_saved_report
 
 runner = CliRunner()
 
@@ -40,7 +41,7 @@ def test_damaged_file_is_named(run_copy, name, damage):
     path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00\xff" * 64,
                       "empty": b""}[damage])  # fmt: skip
     with pytest.raises(RunError, match=name.replace(".", r"\.")):
-        load_run(run_copy)
+        open_run(run_copy)
     # explain reads model.pt and history.csv only when it rebuilds the report
     rebuild = ["--threshold", "0.002"] if name in ("model.pt", "history.csv") else []
     one_sentence(runner.invoke(app, ["explain", str(run_copy), "--json", *rebuild]), name)
@@ -74,7 +75,7 @@ def test_a_refusing_file_system_is_one_sentence_and_leaves_nothing(
 def signature(run) -> tuple:
     """What must belong together in one run: its config, history, network and data."""
     weights = sum(float(w.detach().abs().sum()) for w in run.network.relaxed_weights())
-    points = sum(pair.n_points for pair in run.pairs.pairs)
+    points = sum(pair.n_points for pair in run.task.dataset.pairs)
     return run.config["input"]["sha256"], len(run.history), round(weights, 9), points
 
 
@@ -85,7 +86,7 @@ def test_readers_never_mix_two_runs(fitted_run, tmp_path):
     from symbreak.run import _move_into_place, run_lock
 
     sources = [fitted_run("cube_to_prism"), fitted_run("cube_to_cube")]
-    expected = {signature(load_run(source)) for source in sources}
+    expected = {signature(open_run(source)) for source in sources}
     assert len(expected) == 2
     out = tmp_path / "run"
     shutil.copytree(sources[0], out)
@@ -110,7 +111,7 @@ def test_readers_never_mix_two_runs(fitted_run, tmp_path):
     try:
         for _ in range(12):
             try:
-                seen.append(signature(load_run(out)))
+                seen.append(signature(open_run(out)))
             except RunError as error:
                 assert "kept changing" in str(error)
                 refused += 1
@@ -123,7 +124,7 @@ def test_readers_never_mix_two_runs(fitted_run, tmp_path):
 def test_a_saved_report_prints_as_the_rebuilt_one(fitted_run):
     from symbreak.report import Report
 
-    saved = load_run(fitted_run("cube_to_prism")).report()
+    saved = open_run(fitted_run("cube_to_prism")).report()
     again = Report.from_dict(saved).to_dict()
     for key in ("residual_point_group", "data_point_group", "activated_irreps", "verdict",
                 "consistent", "irreps", "threshold", "tolerance", "threshold_ladder"):  # fmt: skip

@@ -8,7 +8,8 @@ import pytest
 
 from symbreak._run_dir import RUN_MARKER, write_staging_marker
 from symbreak.errors import RunError
-from symbreak.run import check_out, clean_leftovers, load_run, run_lock
+from symbreak.pipeline import open_run
+from symbreak.run import check_out, clean_leftovers, run_lock
 from tests.test_run_dir_safety import fake_run, fit_cli, refused
 
 
@@ -122,7 +123,7 @@ def test_a_fitted_run_is_proven_and_replaced_by_force(tmp_path, fitted_run, data
     assert check_out(run, [data], overwrite=True) == run
     result = fit_cli(data, run, "--force", "--epochs", "1")
     assert result.exit_code == 0, result.output
-    load_run(run)
+    open_run(run)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["input", "run"]
 
 

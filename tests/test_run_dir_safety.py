@@ -199,6 +199,7 @@ def test_a_writer_killed_in_staging_leaves_no_run_and_the_next_fit_cleans_up(
     import sys
     import time
 
+    from symbreak.pipeline import open_run
     from symbreak.run import load_run
 
     out, ready = tmp_path / "run", tmp_path / "ready"
@@ -218,7 +219,7 @@ def test_a_writer_killed_in_staging_leaves_no_run_and_the_next_fit_cleans_up(
     staging = [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     assert len(staging) == 1 and not out.exists()
     with pytest.raises(RunError):
-        load_run(tmp_path / staging[0])  # config, model and history, but no data.h5: refused
+        open_run(tmp_path / staging[0])  # config, model and history, but no data.h5: refused
     result = fit_cli(sample_path("cube_to_cube"), out, "--epochs", "1")
     assert result.exit_code == 0, result.output
     assert f"removed {staging[0]}" in " ".join(result.output.split())

@@ -7,6 +7,7 @@ import pytest
 
 from symbreak.errors import RunError
 from symbreak.options import FitOptions
+from symbreak.pipeline import open_run
 from symbreak.run import RUN_SCHEMA, load_run
 
 
@@ -41,7 +42,7 @@ def test_schema_1_run_loads_explains_and_renders(schema_1_run):
     from symbreak.render._render import DEFAULT_SIZE, _plan
     from symbreak.report import build_report
 
-    run = load_run(schema_1_run)
+    run = open_run(schema_1_run)
     assert "l_relaxed" in run.config["options"]  # flat, as schema 1 wrote it
     assert run.options == FitOptions()
     report = build_report(run)

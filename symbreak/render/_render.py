@@ -2,8 +2,9 @@
 
 Reads the :class:`~symbreak.report.Report` (``report.json`` when it is current, else
 :func:`symbreak.report.build_report`) for everything that is science: which irreps are active,
-the residual group and its symmetry elements, the fields of a trajectory run. Reads the run for
-the rest: structures, history, relaxed weights.
+the residual group and its symmetry elements, and the report's sections, each drawn by the
+picture renderer its key registered (``render/_sections.py``). Reads the run for the rest:
+history, relaxed weights.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from typing import TYPE_CHECKING
 from symbreak.conventions import DEFAULT_RENDER_SIZE, RENDER_FORMATS, VECTOR_FORMATS
 from symbreak.errors import RenderError
 from symbreak.render._elements import ELEMENT_VIEWS
-from symbreak.render._fields import field_panels, render_vectors
 from symbreak.render._index import report_summary, write_index
 from symbreak.render._manifest import finish_folder, prepare_folder
+from symbreak.render._sections import PictureContext, section_jobs
 from symbreak.render._signal_views import render_irrep, render_layer_signal
 from symbreak.render._sphere_signal import split_relaxed_weights
-from symbreak.render._structures import render_structures
 from symbreak.render._training import render_training
 from symbreak.render._webgl import set_page_text
 
@@ -175,14 +175,9 @@ def _plan(run, report, layers, fmt, size, resolution, elements, notes) -> list[t
                              resolution=resolution, active=activity.get(k, {}) if activity
                              is not None else None)))  # fmt: skip
         jobs += _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution)
-    if run.pairs is not None and run.pairs.pairs:
-        jobs.append(_pairs_job(run, report, fmt, size, elements, notes))
-    if report is not None and report.fields:
-        copies = [split_relaxed_weights(weights[k].numpy(), irreps)[0] for k in layers]
-        inactive = _inactive_vectors(activity, layers)
-        panels = field_panels(report.fields, copies, layers, inactive)
-        jobs.append((f"fields.{fmt}", _FIELDS_TEXT,
-                     partial(render_vectors, panels, size=size)))  # fmt: skip
+    context = PictureContext(run, report, fmt, size, resolution, elements, layers, activity, notes)
+    for section in report.sections if report is not None else ():
+        jobs += section_jobs(section, context)
     if run.history:
         curve = fmt if fmt in VECTOR_FORMATS else "png"  # html: a picture, not a 3-D page
         jobs.append((f"training.{curve}", _TRAINING_TEXT,
@@ -205,30 +200,12 @@ def active_irreps(report: Report | None) -> dict[int, dict[int, dict[str, bool]]
     return flags
 
 
-def _inactive_vectors(activity, layers) -> set[tuple[int, str]]:
-    """``(layer, irrep)`` of the 1o/1e weights the report calls inactive (copy 0)."""
-    if activity is None:
-        return set()
-    return {(k, irrep) for k in layers for irrep in ("1o", "1e")
-            if activity.get(k, {}).get(0, {}).get(irrep) is False}  # fmt: skip
-
-
 _SIGNAL_TEXT = (
     "The active relaxed weights of layer {k} (the report's flags) as a spherical signal "
     "f(u) = Σ Y_l(u)·θ_l without the 0e part: radius |f|, colour the signed value; "
     "even-parity irreps left, odd right; inactive irreps are named, not drawn."
 )
 _IRREP_TEXT = "Layer {k}, active irrep {irrep}{copy}: {meaning}"
-_STRUCTURES_TEXT = (
-    "Source (left) and target (right) of pair {pair}, with the symmetry elements of the "
-    "residual group {group}: rotation axes labelled by order, mirror planes as circles (their "
-    "rims)."
-)
-_FIELDS_TEXT = (
-    "The polar and axial fields read out of the fitted network (black, long, thin) beside "
-    "each layer's active 1o and 1e relaxed weights (coloured, shorter): directions only, "
-    "norms in the legend. A weight's sign is a gauge, so only its axis is compared."
-)
 _TRAINING_TEXT = (
     "Total loss, fit loss and penalty at each step the fit recorded (log scale; the x label "
     "says how often); the penalty is solid where it was part of the loss, dotted where it "
@@ -254,21 +231,3 @@ def _active_irrep_jobs(report: Report | None, k, theta, irreps, fmt, size,
                        caption=text[:90])  # fmt: skip
         jobs.append((f"layer{k}_{irrep}{suffix}.{fmt}", description, draw))
     return jobs
-
-
-def _pairs_job(run, report: Report | None, fmt, size, elements, notes) -> tuple:
-    pair = run.pairs.pairs[0]
-    group = report.residual_group.name if report is not None else "unknown"
-    symmetry_elements = report.symmetry_elements if report is not None else []
-    centre = report.centre if report is not None else None
-    if report is None:
-        notes.append("structures drawn without symmetry elements (no report)")
-    if len(run.pairs.pairs) > 1:
-        notes.append(
-            f"structures.{fmt} shows the first of {len(run.pairs.pairs)} pairs ({pair.name})"
-        )
-    draw = partial(render_structures, pair.source, pair.target, pair.species,
-                   run.pairs.species_names, symmetry_elements, group,
-                   size=size, pair_name=pair.name, centre=centre,
-                   view=elements)  # fmt: skip
-    return (f"structures.{fmt}", _STRUCTURES_TEXT.format(pair=pair.name, group=group), draw)

@@ -8,7 +8,9 @@
 'polar vector along +x, length 1'
 """
 
+from symbreak.contract import DataSymmetry, Section
 from symbreak.errors import UnexplainedTaskError
+from symbreak.report import _fields, _modes  # noqa: F401  (their sections' renderers register)
 from symbreak.report._activity import DEFAULT_THRESHOLD, IrrepRow, irrep_rows, needed_margin
 from symbreak.report._fit_summary import REPORT_FIT_KEYS, FitSummary
 from symbreak.report._interpretation import (
@@ -26,6 +28,7 @@ from symbreak.report._report import (
     saved_report,
 )
 from symbreak.report._rich import print_report
+from symbreak.report._sections import rich_renderer, section_renderables
 from symbreak.report._verdict import describe_element, element_difference, predicted_irreps
 
 __all__ = [
@@ -47,19 +50,12 @@ __all__ = [
     "interpret_irrep",
     "irrep_rows",
     "needed_margin",
-    "pairs_symmetry",
     "predicted_irreps",
     "print_report",
     "quadrupole_vector",
+    "rich_renderer",
     "saved_report",
+    "Section",
+    "section_renderables",
 ]
 
-
-def __getattr__(name: str):
-    """``DataSymmetry`` and ``pairs_symmetry`` load with the tasks (and torch) on first use, so
-    that ``symbreak explain`` prints a saved report without torch (0.3 s, not 3 s)."""
-    if name in ("DataSymmetry", "pairs_symmetry"):
-        from symbreak.tasks import data_symmetry
-
-        return getattr(data_symmetry, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

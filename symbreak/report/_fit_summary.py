@@ -6,9 +6,9 @@ report reads it back and saves the documented keys (:data:`REPORT_FIT_KEYS`, doc
 and the verdict judges the fit from it before any group.
 
 >>> summary = FitSummary.from_dict({"loss": 1e-6, "initial_loss": 0.5, "epochs": 16,
-...                                 "seconds": 2.0, "converged": True, "edges": 24})
->>> summary.relative_loss, summary.edges
-(2e-06, 24)
+...                                 "seconds": 2.0, "converged": True, "obstacles": []})
+>>> summary.relative_loss, summary.obstacles
+(2e-06, ())
 >>> sorted(summary.to_dict()) == sorted(REPORT_FIT_KEYS)
 True
 """
@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the report reads fits; the fit never imports the report
-    from symbreak.fit import FitResult
+    from symbreak.trainer import FitResult
+
+from symbreak.contract import CHECK_KEYS, frozen_json, plain_json
 
 #: The fit summary's keys in ``report.json`` (docs/report.md), in their order there.
 REPORT_FIT_KEYS = ("loss", "initial_loss", "relative_loss", "epochs", "seconds", "converged",
                    "interrupted")  # fmt: skip
-#: The optional data checks the verdict reads when ``config.json`` has them.
-CHECK_KEYS = ("edges", "cutoff", "contradicting_pairs", "contradiction_floor", "scatter_floor",
-              "data_problems", "data_notes", "uniform_field_floor")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,20 +41,8 @@ class FitSummary:
     epochs, seconds : how long the fit ran.
     converged : it stopped on its convergence test, not at the epoch cap.
     interrupted : it was stopped by the user (Ctrl-C); the weights are unfinished.
-    edges : edges of the task's graph (0: ``cutoff`` below every distance).
-    cutoff : the ``--cutoff`` used.
-    contradicting_pairs : sets of pair names whose sources coincide and targets differ.
-    contradiction_floor : the fit loss their disagreement alone leaves.
-    scatter_floor : trajectories: the fit loss the data's own scatter about uniform fields
-        leaves (least squares of a = E + J v, in the fit loss's units): noise, for free
-        particles; with measured interactions, what uniform fields, drag and the pair forces
-        leave.
-    uniform_field_floor : trajectories: what uniform fields and drag alone leave (the
-        interactions' share is its excess over ``scatter_floor``).
-    data_problems : what the task found wrong with the data themselves, each ``{"key",
-        "sentence"}`` and optionally ``"explains"`` (the group relations it accounts for);
-        any one keeps the verdict from "Consistent".
-    data_notes : sentences about the data the verdict says first (nothing changed).
+    obstacles, noise_floor, data_problems, data_notes : the kind's data checks, in the
+        generic terms of :data:`symbreak.contract.CHECK_KEYS` (``None``: not made).
     """
 
     loss: float
@@ -65,18 +52,14 @@ class FitSummary:
     seconds: float
     converged: bool
     interrupted: bool = False
-    edges: int | None = None
-    cutoff: float | None = None
-    contradicting_pairs: tuple[tuple[str, ...], ...] | None = None
-    contradiction_floor: float | None = None
-    scatter_floor: float | None = None
-    data_problems: tuple[dict, ...] | None = None
+    obstacles: tuple[Mapping[str, Any], ...] | None = None
+    noise_floor: Mapping[str, Any] | None = None
+    data_problems: tuple[Mapping[str, Any], ...] | None = None
     data_notes: tuple[str, ...] | None = None
-    uniform_field_floor: float | None = None
 
     @classmethod
     def from_result(cls, result: FitResult) -> FitSummary:
-        """The summary of a :class:`symbreak.fit.FitResult` (no data checks)."""
+        """The summary of a :class:`symbreak.trainer.FitResult` (no data checks)."""
         return cls(
             loss=result.loss_, initial_loss=result.initial_loss_,
             relative_loss=_relative(result.loss_, result.initial_loss_), epochs=result.epochs_,
@@ -92,19 +75,13 @@ class FitSummary:
         the epochs."""
         loss, initial = data["loss"], data["initial_loss"]
         relative = data.get("relative_loss")
-        pairs = data.get("contradicting_pairs")
+        checks = {key: frozen_json(data.get(key)) for key in CHECK_KEYS}
         return cls(
             loss=loss, initial_loss=initial,
             relative_loss=_relative(loss, initial) if relative is None else relative,
             epochs=data["epochs"], seconds=data.get("seconds", 0.0),
             converged=data.get("converged", True), interrupted=data.get("interrupted", False),
-            edges=data.get("edges"), cutoff=data.get("cutoff"),
-            contradicting_pairs=None if pairs is None else tuple(tuple(s) for s in pairs),
-            contradiction_floor=data.get("contradiction_floor"),
-            scatter_floor=data.get("scatter_floor"),
-            data_problems=_tuple(data.get("data_problems")),
-            data_notes=_tuple(data.get("data_notes")),
-            uniform_field_floor=data.get("uniform_field_floor"),
+            **checks,
         )  # fmt: skip
 
     def to_dict(self) -> dict:
@@ -114,17 +91,9 @@ class FitSummary:
     def to_config(self) -> dict:
         """``config.json``'s ``fit``: :meth:`to_dict` and the data checks that were made,
         the mapping :func:`symbreak.report._verdict.fit_problems` reads."""
-        checks = {key: getattr(self, key) for key in CHECK_KEYS if getattr(self, key) is not None}
-        if "contradicting_pairs" in checks:
-            checks["contradicting_pairs"] = [list(s) for s in self.contradicting_pairs]
-        for key in ("data_problems", "data_notes"):
-            if key in checks:
-                checks[key] = list(checks[key])
+        checks = {key: plain_json(getattr(self, key)) for key in CHECK_KEYS
+                  if getattr(self, key) is not None}  # fmt: skip
         return self.to_dict() | checks
-
-
-def _tuple(values) -> tuple | None:
-    return None if values is None else tuple(values)
 
 
 def _relative(loss: float, initial_loss: float) -> float:

@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from symbreak.contract import ModesSection, Section
+from symbreak.report._sections import completer, rich_renderer
+
 #: Modes (Angstrom) and strain irreps (dimensionless) counted as present in the data.
 MODE_FLOOR = 0.01
 STRAIN_FLOOR = 1e-4
@@ -60,29 +63,26 @@ def _pair_bridge(modes: Mapping[str, Any], activated: Sequence[str]) -> dict:
             "sentence": " ".join(sentences)}  # fmt: skip
 
 
-def modes_section(parts: Sequence[Mapping[str, Any]], activated: Sequence[str]) -> dict | None:
-    """``report.json``'s ``modes``: per crystal pair its modes and the bridge; None when no
-    part carries modes (not a crystal run)."""
+@completer("modes")
+def complete_modes(section: Section, activated: Sequence[str]) -> ModesSection:
+    """The modes section with each pair's bridge to the network's activated irreps (and the
+    subduction table it was read from left out: it is the bridge's working)."""
     pairs = []
-    for part in parts:
-        modes = part.get("modes")
-        if modes is None:
-            continue
-        entry = {"name": part.get("name"), **{k: v for k, v in modes.items() if k != "subduction"}}
+    for modes in section.data["pairs"]:
+        entry = {k: v for k, v in modes.items() if k not in ("subduction", "bridge")}
         if "error" not in modes:
             entry["bridge"] = _pair_bridge(modes, activated)
         pairs.append(entry)
-    return {"pairs": pairs} if pairs else None
+    return ModesSection({"pairs": pairs})
 
 
-def modes_tables(section: Mapping[str, Any] | None) -> list:
+@rich_renderer("modes")
+def modes_tables(section: Section, report=None) -> list:
     """rich renderables for ``explain``: one table per pair, then its bridge sentence."""
-    if not section:
-        return []
     from rich.table import Table
 
     out: list = []
-    for pair in section["pairs"]:
+    for pair in section.data["pairs"]:
         if "error" in pair:
             out.append(f"[dim]Symmetry modes of {pair['name']}:[/] {pair['error']}")
             continue
@@ -105,4 +105,4 @@ def modes_tables(section: Mapping[str, Any] | None) -> list:
     return out
 
 
-__all__ = ["modes_section", "modes_tables"]
+__all__ = ["complete_modes", "modes_tables"]

@@ -11,12 +11,13 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from symbreak.contract import SECTIONS, Section, frozen_json, plain_json
 from symbreak.conventions import relaxed_irrep_names
+from symbreak.errors import UnexplainedTaskError
 from symbreak.report._activity import (
     DEFAULT_THRESHOLD,
     IrrepRow,
@@ -26,7 +27,7 @@ from symbreak.report._activity import (
 )
 from symbreak.report._fit_summary import FitSummary
 from symbreak.report._ladder import ThresholdWindow, threshold_ladder
-from symbreak.report._modes import modes_section
+from symbreak.report._sections import complete_section
 from symbreak.report._verdict import predicted_irreps, verdict
 from symbreak.run import Run, read_saved_report
 from symbreak.symmetry import PointGroup, find_matrix, residual_group, stabilizer
@@ -101,7 +102,8 @@ class Report:
         threshold and structure tolerance.
     centre : the point the groups act about; ``None`` for several pairs or no structures.
     parts : each pair's own groups and centre.
-    fields : the trajectories' fields read out of the network; ``None`` for other tasks.
+    sections : the kind's typed sections (:class:`symbreak.contract.Section`: fields,
+        structures, modes, ...), completed with what the network did.
     ladder : threshold windows and the residual group in each (:func:`threshold_ladder`).
     domains : the residual group's domains in the input group (``Domain.to_dict`` each).
     preparation : what the fit did to the data first (``config.preparation``).
@@ -119,14 +121,12 @@ class Report:
     tolerance: float
     centre: tuple[float, ...] | None = None
     parts: tuple[Mapping[str, Any], ...] = ()
-    fields: Mapping[str, Any] | None = None
+    sections: tuple[Section, ...] = ()
     ladder: tuple[ThresholdWindow, ...] = ()
     domains: tuple[Mapping[str, Any], ...] = ()
     preparation: Mapping[str, Any] = field(default_factory=dict)
-    #: The task's own names of the groups (:class:`~symbreak.tasks.data_symmetry.DataSymmetry`).
+    #: The kind's own names of the groups (:class:`~symbreak.contract.DataSymmetry`).
     group_labels: Mapping[str, str | None] = field(default_factory=dict)
-    #: Crystal runs: symmetry modes per pair and their bridge to the network (report/_modes.py).
-    modes: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # whatever sequences and dicts a caller passes, the report holds tuples and read-only
@@ -136,13 +136,18 @@ class Report:
         set_field("predicted_irreps", tuple(self.predicted_irreps))
         set_field("centre", None if self.centre is None else tuple(self.centre))
         set_field("ladder", tuple(self.ladder))
-        for name in ("parts", "fields", "domains", "preparation", "group_labels", "modes"):
+        set_field("sections", tuple(self.sections))
+        for name in ("parts", "domains", "preparation", "group_labels"):
             set_field(name, frozen_json(getattr(self, name)))
 
     @property
     def activated_irreps(self) -> list[str]:
         """Irreps active in any layer, in the conventions order."""
         return activated_irreps(self.rows, self.l_relaxed)
+
+    def section(self, key: str) -> Section | None:
+        """The section of ``key`` (``"fields"``, ``"modes"``, ...), or None if the run has none."""
+        return next((section for section in self.sections if section.key == key), None)
 
     @property
     def residual_group(self) -> PointGroup:
@@ -177,12 +182,14 @@ class Report:
             "tolerance": self.tolerance,
             "groups": self.groups.to_dict(),
             "parts": plain_json(self.parts),
-            "fields": plain_json(self.fields),
             "threshold_ladder": [window.to_dict() for window in self.ladder],
             "domains": plain_json(self.domains),
             "preparation": plain_json(self.preparation),
             "group_labels": plain_json(self.group_labels),
-            "modes": plain_json(self.modes),
+            "sections": [section.key for section in self.sections],
+            # every section kind's key is there (None where the run has none of that kind)
+            **{key: None for key in SECTIONS},
+            **{section.key: section.to_dict() for section in self.sections},
         }
 
     @classmethod
@@ -204,16 +211,20 @@ class Report:
                                   else window["high"], named_group(window["group"]))
                   for window in data.get("threshold_ladder") or []]  # fmt: skip
         saved_domains = data.get("domains")
+        keys = data.get("sections")
+        if keys is None:  # written before sections were listed: every known key present
+            keys = [key for key in SECTIONS if data.get(key) is not None]
         return cls(
             task=data["task"], groups=groups, rows=[IrrepRow.from_dict(row) for row in
             data["irreps"]], predicted_irreps=data["predicted_irreps"],
             consistent=bool(data["consistent"]), verdict=data["verdict"],
             fit=FitSummary.from_dict(data["fit"]), l_relaxed=int(data["l_relaxed"]),
             threshold=float(data["threshold"]), tolerance=float(data["tolerance"]),
-            centre=data.get("centre"), parts=data.get("parts") or (), fields=data.get("fields"),
+            centre=data.get("centre"), parts=data.get("parts") or (),
+            sections=[Section.of(key, data[key]) for key in keys],
             ladder=ladder, domains=report_domains(groups) if saved_domains is None
             else saved_domains, preparation=data.get("preparation") or {},
-            group_labels=data.get("group_labels") or {}, modes=data.get("modes"),
+            group_labels=data.get("group_labels") or {},
         )  # fmt: skip
 
 
@@ -229,32 +240,6 @@ def saved_report(path: str | os.PathLike, threshold: float | None = None,
         return Report.from_dict(saved)
     except (KeyError, TypeError, ValueError):  # a layout of another version: rebuild
         return None
-
-
-def frozen_json(value: Any) -> Any:
-    """A JSON value made read-only: dicts as ``MappingProxyType``, lists as tuples.
-
-    >>> frozen_json({"polar": [1.0, 0.0, 0.0]})["polar"]
-    (1.0, 0.0, 0.0)
-    """
-    if isinstance(value, Mapping):
-        return MappingProxyType({key: frozen_json(item) for key, item in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(frozen_json(item) for item in value)
-    return value
-
-
-def plain_json(value: Any) -> Any:
-    """:func:`frozen_json` undone: plain dicts and lists, ready for ``json.dumps``.
-
-    >>> plain_json(frozen_json({"pairs": [{"gap": [1e-09, 0.1]}]}))
-    {'pairs': [{'gap': [1e-09, 0.1]}]}
-    """
-    if isinstance(value, Mapping):
-        return {key: plain_json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain_json(item) for item in value]
-    return value
 
 
 def activated_irreps(rows: Iterable[IrrepRow], l_relaxed: int) -> list[str]:
@@ -308,13 +293,6 @@ def aligned(group: PointGroup, reference: PointGroup) -> PointGroup:
     return PointGroup.finite(elements)
 
 
-def run_tolerance(run: Run) -> float:
-    """The structure tolerance the fit used (chosen from the data or given), else the default."""
-    from symbreak.tasks.pairs import run_tolerance  # torch: only when rebuilding a report
-
-    return run_tolerance(run.config)
-
-
 def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
                  tolerance: float | None = None) -> Report:  # fmt: skip
     """Analyse a loaded run.
@@ -326,12 +304,16 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         weights can be significant or active; also the relative tolerance of the weights'
         stabiliser (an element fixes the weights if it moves them by at most this fraction).
     tolerance : symmetry tolerance for the structures, in their length unit; None: the one
-        the fit used (:func:`run_tolerance`).
-    """
-    tolerance = run_tolerance(run) if tolerance is None else tolerance
-    from symbreak.tasks import task_for_run  # torch: a saved report is shown without it
+        the fit used (the task's).
 
-    task = task_for_run(run)
+    The run's task (``run.task``, built once by :func:`symbreak.pipeline.open_run`) answers
+    every question about the data.
+    """
+    task = run.task
+    if task is None:
+        raise UnexplainedTaskError(f"{run.path}: a report needs the run's task "
+                                   "(load it with symbreak.pipeline.open_run).")  # fmt: skip
+    tolerance = task.tolerance if tolerance is None else tolerance
     symmetry = task.data_symmetry(tolerance, run.network)
     fit = FitSummary.from_dict(run.config["fit"])
     data_loss = reference_loss(task, fit.initial_loss)
@@ -351,10 +333,11 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         relaxed_weights=weights_group, residual=residual,
     )  # fmt: skip
     l_relaxed = int(run.config["network"]["l_relaxed"])
+    active = activated_irreps(rows, l_relaxed)
     predicted = predicted_irreps(symmetry.input_group, data_group, l_relaxed)
     data_residual = task.data_residual(symmetry.data_group, tolerance)
     consistent, paragraph = verdict(
-        groups, activated_irreps(rows, l_relaxed), predicted, fit.to_config(), l_relaxed,
+        groups, active, predicted, fit.to_config(), l_relaxed,
         rows=rows, data_residual=data_residual, threshold=threshold,
     )  # fmt: skip
     ladder = threshold_ladder(rows, symmetry.input_group, fit.loss, data_loss, threshold,
@@ -363,8 +346,8 @@ def build_report(run: Run, threshold: float = DEFAULT_THRESHOLD,
         task=run.kind, groups=groups, rows=rows, predicted_irreps=predicted,
         consistent=consistent, verdict=paragraph, fit=fit, l_relaxed=l_relaxed,
         threshold=threshold, tolerance=tolerance, centre=symmetry.centre, parts=symmetry.parts,
-        fields=symmetry.fields, ladder=ladder,
+        sections=[complete_section(section, active) for section in symmetry.sections],
+        ladder=ladder,
         domains=report_domains(groups, symmetry.polar_direction),
         preparation=run.config.get("preparation", {}), group_labels=symmetry.group_labels,
-        modes=modes_section(symmetry.parts, activated_irreps(rows, l_relaxed)),
     )  # fmt: skip

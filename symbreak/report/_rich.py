@@ -10,8 +10,8 @@ from rich.table import Table
 
 from symbreak.conventions import pretty_group_name
 from symbreak.report._ladder import ThresholdWindow
-from symbreak.report._modes import modes_tables
 from symbreak.report._report import Report
+from symbreak.report._sections import section_renderables
 from symbreak.report._verdict import describe_element
 
 
@@ -97,19 +97,6 @@ def _elements_table(report: Report) -> Table:
     return table
 
 
-def _fields_table(fields: Mapping) -> Table:
-    title = "Fields read out of the network (Cartesian)"
-    table = Table(title=title, caption=fields.get("description"))
-    table.add_column("field")
-    table.add_column("vector")
-    table.add_column("length", justify="right")
-    for key, label in (("polar", "polar E = a(v = 0)"), ("axial", "axial B from ∂a/∂v")):
-        vector = fields[key]
-        length = sum(c * c for c in vector) ** 0.5
-        table.add_row(label, "(" + ", ".join(f"{c:.4g}" for c in vector) + ")", f"{length:.4g}")
-    return table
-
-
 def preparation_sentences(preparation: Mapping) -> list[str]:
     """What the fit did to the data before fitting, one sentence each (``config.preparation``).
 
@@ -148,6 +135,10 @@ def gauge_sentences(report: Report) -> list[str]:
     return [text + "."]
 
 
+#: Section keys printed after the verdict rather than before it.
+AFTER_VERDICT = ("modes",)
+
+
 def print_report(report: Report, console: Console) -> None:
     """Print the irrep table, the groups, the residual group's elements and the verdict."""
     fit = report.fit
@@ -160,13 +151,19 @@ def print_report(report: Report, console: Console) -> None:
     console.print(_irreps_table(report))
     console.print(_groups_table(report))
     console.print(_elements_table(report))
-    if report.fields:  # trajectory runs: the uniform fields read out of the network
-        console.print(_fields_table(report.fields))
+    late = []  # sections that read best after the verdict (those whose story is long)
+    for section in report.sections:
+        renderables = section_renderables(section, report)
+        if section.key in AFTER_VERDICT:
+            late += renderables
+        else:
+            for renderable in renderables:
+                console.print(renderable)
     if report.ladder:
         console.print(ladder_table(report.ladder, report.threshold))
     for sentence in preparation_sentences(report.preparation) + gauge_sentences(report):
         console.print(f"[dim]Note:[/] {sentence}")
     style = "green" if report.consistent else "yellow"
     console.print(f"[bold {style}]Verdict.[/] {report.verdict}")
-    for renderable in modes_tables(report.modes):  # crystal runs: the parent's symmetry modes
+    for renderable in late:
         console.print(renderable)

@@ -4,11 +4,9 @@ The verdict first judges the fit, from the fit summary (``run.config["fit"]``), 
 group read off an unfinished or failed fit is a result:
 
 1. *interrupted* (Ctrl-C): the weights are those of an unfinished fit;
-2. *no edges* (optional key ``edges`` = 0): every point is seen alone, so nothing that
-   depends on the geometry can be fitted (``--cutoff`` below every distance);
-3. *contradicting pairs* (optional keys ``contradicting_pairs``, ``contradiction_floor``):
-   pairs with the same source ask for different targets, and a network gives one answer
-   per source, so the loss cannot go below the floor their disagreement sets;
+2. *obstacles* the kind measured in its data (``obstacles``, each with its own sentence):
+   e.g. a graph without edges, or pairs with one source and different targets, which no
+   network can fit;
 4. *not converged*: stopped at the epoch cap;
 5. *underfit*: relative loss above :data:`UNDERFIT_RELATIVE_LOSS`.
 
@@ -223,26 +221,7 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
         return [("interrupted", f"Interrupted after {epochs} epochs ({at}): these are the weights "
                  "of an unfinished fit, so no group below is a result; fit again and let it "
                  "finish.")]  # fmt: skip
-    problems = []
-    if fit.get("edges") == 0:
-        cutoff = fit.get("cutoff")
-        why = f"--cutoff {cutoff:g} is below" if cutoff is not None else "the cutoff is below"
-        problems.append(("no_edges", f"The graph has no edges ({why} every distance between "
-                         f"points): the network sees each point alone and cannot fit anything "
-                         f"that depends on the geometry ({at}); raise --cutoff or leave it "
-                         "out."))  # fmt: skip
-    contradicting = fit.get("contradicting_pairs") or []
-    if contradicting:
-        sets = "; ".join(" and ".join(names) for names in contradicting)
-        floor, loss = fit.get("contradiction_floor"), fit.get("loss")
-        share = f" (their disagreement alone leaves a loss of {floor:.2e}" if floor else ""
-        if share and loss is not None:
-            share += f"; the fit's is {loss:.2e}"
-        share += ")" if share else ""
-        problems.append(("contradicting_pairs", f"The data contradict each other: pairs {sets} "
-                         "have the same source but different targets, and a network gives one "
-                         f"answer per source, so their disagreement cannot be fitted{share}; "
-                         "remove or correct the pairs that disagree."))  # fmt: skip
+    problems = [(obstacle["key"], obstacle["sentence"]) for obstacle in fit.get("obstacles") or []]
     explained = bool(problems)
     if not fit.get("converged", True):
         underfit = " and underfit" if relative > UNDERFIT_RELATIVE_LOSS else ""
@@ -250,7 +229,7 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
                          f"cap after {epochs} epochs at {at}, so the groups below are "
                          "provisional; fit longer (--epochs), and check --reg-strength and "
                          "--lr."))  # fmt: skip
-    elif relative > UNDERFIT_RELATIVE_LOSS and not explained and not at_scatter_floor(fit):
+    elif relative > UNDERFIT_RELATIVE_LOSS and not explained and not at_noise_floor(fit):
         if relative > _NOTHING_EXPLAINED:
             problems.append(("explains_nothing", f"The network explains almost nothing of the "
                              f"data (converged at {at}): check that --cutoff leaves edges "
@@ -258,11 +237,11 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
                              "ask for different targets."))  # fmt: skip
         else:
             measured = ""
-            if fit.get("scatter_floor") is not None and fit.get("initial_loss"):
-                measured = (f" The data's own scatter about uniform fields (and the measured "
-                            f"pair forces, where any) leaves only "
-                            f"{fit['scatter_floor'] / fit['initial_loss']:.1e} of the initial "
-                            "loss: the model has no term for the rest, it is not noise.")
+            floor = fit.get("noise_floor")
+            if floor is not None and fit.get("initial_loss"):
+                measured = (f" {_capital(floor['what'])} leaves only "
+                            f"{floor['loss'] / fit['initial_loss']:.1e} of the initial loss: the "
+                            "model has no term for the rest, it is not noise.")  # fmt: skip
             problems.append(("underfit", f"Underfit: the fit converged at {at}, a floor it "
                              "cannot go below: the network lacks the capacity for these data "
                              "(more --layers or --multiplicity), or the data contradict "
@@ -270,41 +249,49 @@ def fit_problems(fit: dict) -> list[tuple[str, str]]:
     return problems
 
 
-#: A converged loss within this factor of the data's own scatter (``scatter_floor``) is that
-#: scatter, not a network that cannot fit.
+#: A converged loss within this factor of the data's own scatter (the kind's ``noise_floor``)
+#: is that scatter, not a network that cannot fit.
 SCATTER_MARGIN = 1.2
 
 
-def at_scatter_floor(fit: dict) -> bool:
-    """Whether the fit's loss is the data's own scatter about uniform fields (trajectories).
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
-    >>> at_scatter_floor({"loss": 0.0275, "scatter_floor": 0.0274}), at_scatter_floor({})
+
+def at_noise_floor(fit: dict) -> bool:
+    """Whether the fit's loss is the data's own scatter (the kind's measured ``noise_floor``).
+
+    >>> at_noise_floor({"loss": 0.0275, "noise_floor": {"loss": 0.0274}}), at_noise_floor({})
     (True, False)
     """
-    floor = fit.get("scatter_floor")
-    return floor is not None and fit.get("loss", math.inf) <= SCATTER_MARGIN * floor
+    floor = fit.get("noise_floor")
+    return floor is not None and fit.get("loss", math.inf) <= SCATTER_MARGIN * floor["loss"]
 
 
 def fit_notes(fit: dict) -> list[str]:
-    """Sentences about a sound fit that the reader should know (no problem)."""
-    if not at_scatter_floor(fit) or _relative(fit) <= UNDERFIT_RELATIVE_LOSS:
+    """Sentences about a sound fit that the reader should know (no problem): a loss at the
+    data's measured scatter is the data's, and where a simpler model was measured too, what
+    the richer one explains beyond it.
+
+    >>> fit_notes({"loss": 0.02, "initial_loss": 1.0, "relative_loss": 0.02, "noise_floor":
+    ...     {"loss": 0.02, "label": "Noisy data", "what": "the scatter about a line"}})[0][:44]
+    'Noisy data: the scatter about a line leaves '
+    """
+    if not at_noise_floor(fit) or _relative(fit) <= UNDERFIT_RELATIVE_LOSS:
         return []
     initial = fit.get("initial_loss") or math.nan
-    share = fit["scatter_floor"] / initial
-    uniform = fit.get("uniform_field_floor")
-    if uniform is not None and uniform > SCATTER_MARGIN * fit["scatter_floor"]:
-        # three models compared: uniform fields alone, + measured pair forces, the network
-        return [f"Interacting particles: uniform fields and drag alone leave "
-                f"{uniform / initial:.1e} of the initial loss, the measured pair forces bring "
-                f"it to {share:.1e}, and the fit reached that floor (relative loss "
-                f"{_relative(fit):.1e}): what is "
-                "left is the data's scatter about these terms (thermostat noise, frames too "
-                "far apart to resolve collisions, many-body forces), not a term the network "
-                "lacks."]  # fmt: skip
-    return [f"Noisy data: the accelerations scatter about uniform fields by {share:.1e} of the "
-            f"initial loss (measured, least squares of a = E + J v), and the fit, at relative "
-            f"loss {_relative(fit):.1e}, reached that scatter: the misfit is the data's, "
-            "not the network's."]  # fmt: skip
+    floor = fit["noise_floor"]
+    share = floor["loss"] / initial
+    simpler = floor.get("simpler")
+    if simpler is not None and simpler["loss"] > SCATTER_MARGIN * floor["loss"]:
+        return [f"{simpler['label']}: {simpler['what']} leave {simpler['loss'] / initial:.1e} "
+                f"of the initial loss, {floor['what']} leaves {share:.1e}, and the fit "
+                f"reached that floor (relative loss {_relative(fit):.1e}): what is left is the "
+                f"data's scatter about these terms ({floor.get('causes', 'noise')}), not a term "
+                "the network lacks."]  # fmt: skip
+    return [f"{floor['label']}: {floor['what']} leaves {share:.1e} of the initial loss "
+            f"(measured), and the fit, at relative loss {_relative(fit):.1e}, reached that "
+            "scatter: the misfit is the data's, not the network's."]  # fmt: skip
 
 
 def _target_of(groups) -> PointGroup | None:
@@ -445,10 +432,7 @@ def diagnose(groups: dict[str, PointGroup], activated: list[str], predicted: lis
     groups : ``input``, ``data`` and ``residual`` point groups.
     activated, predicted : the report's activated and predicted irreps.
     fit : the fit summary: ``relative_loss``, ``epochs``, ``converged``, ``interrupted``, and
-        optionally ``edges`` (edges of the task's graph), ``cutoff``, ``contradicting_pairs``
-        (lists of pair names with one source and different targets) and
-        ``contradiction_floor`` (the fit loss their disagreement alone leaves, in the loss's
-        units).
+        the kind's data checks (:data:`symbreak.contract.CHECK_KEYS`).
     l_relaxed : highest l of the relaxed weights.
     rows : the report's :class:`~symbreak.report.IrrepRow` list, for measured causes.
     data_residual : the data's own relative deviation from the data group,

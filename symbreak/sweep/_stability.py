@@ -128,14 +128,14 @@ def run_answer(name: str, values: dict, report: Report) -> RunAnswer:
 def _report_of(folder: Path, threshold: float | None, tolerance: float | None) -> Report:
     """The run's saved report when it fits the options and reads back, else rebuilt (loads
     torch)."""
+    from symbreak.pipeline import open_run
     from symbreak.report import DEFAULT_THRESHOLD, build_report, saved_report
-    from symbreak.run import load_run
 
     saved = saved_report(folder, threshold=threshold, tolerance=tolerance)
     if saved is not None:
         return saved
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    return build_report(load_run(folder), threshold=threshold, tolerance=tolerance)
+    return build_report(open_run(folder), threshold=threshold, tolerance=tolerance)
 
 
 def analyse_sweep(path: str | os.PathLike, threshold: float | None = None,

@@ -1,6 +1,6 @@
 """Learning tasks: how a dataset becomes network inputs, targets, a loss and a data group.
 
-Every kind implements :class:`Task` (``tasks/_protocol.py``) and has one line in
+Every kind implements :class:`symbreak.contract.Task` and has one line in
 :data:`TASKS`. The rest of symbreak gets a task from :func:`task_for_dataset` or
 :func:`task_for_run` and asks it; nothing outside this package branches on the kind.
 """
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from symbreak.contract import Task
 from symbreak.errors import DataError, UnexplainedTaskError
 from symbreak.options import TaskOptions
 from symbreak.tasks._graph_task import GraphTask
-from symbreak.tasks._protocol import Task
 from symbreak.tasks.crystals import CrystalTask
-from symbreak.tasks.data_symmetry import SymmetryConstraint
 from symbreak.tasks.pairs import PairsTask
 from symbreak.tasks.trajectories import TrajectoryTask
 
@@ -42,5 +41,5 @@ def task_for_run(run: Any) -> Task:
     return kind.from_run(run)
 
 
-__all__ = ["TASKS", "CrystalTask", "GraphTask", "PairsTask", "SymmetryConstraint", "Task",
-           "TrajectoryTask", "task_for_dataset", "task_for_run"]  # fmt: skip
+__all__ = ["TASKS", "CrystalTask", "GraphTask", "PairsTask", "Task", "TrajectoryTask",
+           "task_for_dataset", "task_for_run"]  # fmt: skip

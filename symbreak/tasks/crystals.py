@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from symbreak.contract import DataSymmetry, ModesSection, SymmetryConstraint
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
@@ -42,7 +43,7 @@ from symbreak.symmetry import (
 from symbreak.tasks._graph_task import GraphTask
 from symbreak.tasks._pair_preparation import check_tolerance, prepared_pairs
 from symbreak.tasks.data_checks import pair_checks, pair_diagnoses
-from symbreak.tasks.data_symmetry import DataSymmetry, SymmetryConstraint, invariant_constraint
+from symbreak.tasks.data_symmetry import structures_section
 
 #: Default cutoff in units of the shortest interatomic distance.
 CUTOFF_FACTOR = 1.6
@@ -186,9 +187,12 @@ class CrystalTask(GraphTask):
                           "target_point_group": groups.child_point_group.name,
                           "data_point_group": groups.kept_point_group.name,
                           **groups.to_dict(), "cutoff": cutoff,
-                          "note": ZONE_BOUNDARY_NOTE, "modes": self._modes(pair)})  # fmt: skip
+                          "note": ZONE_BOUNDARY_NOTE})  # fmt: skip
+        modes = ModesSection({"pairs": [{"name": pair.name, **self._modes(pair)}
+                                        for pair in self.dataset.pairs]})  # fmt: skip
         common = _intersection
-        return DataSymmetry(common(inputs), common(targets), common(datas), None, parts)
+        return DataSymmetry(common(inputs), common(targets), common(datas), None, parts,
+                            sections=[structures_section(self.dataset), modes])  # fmt: skip
 
     def _modes(self, pair) -> dict:
         """The pair's symmetry modes (irreps of the parent's space group) for the report."""
@@ -228,7 +232,8 @@ class CrystalTask(GraphTask):
         """The point group the transformation keeps; weights shared by every edge see only
         the point-group part of the breaking (:data:`ZONE_BOUNDARY_NOTE`)."""
         group = self.data_symmetry(self.tolerance).data_group
-        return invariant_constraint(group, self.tolerance, l_relaxed, remark=ZONE_BOUNDARY_NOTE)
+        return SymmetryConstraint.invariant(group, self.tolerance, l_relaxed,
+                                            remark=ZONE_BOUNDARY_NOTE)  # fmt: skip
 
     def data_checks(self) -> dict:
         """Edges and contradicting pairs, as for clusters, and distortions at the zone boundary."""
@@ -263,10 +268,6 @@ class CrystalTask(GraphTask):
                     "zone-centre displacements and strain; the child's lower crystal class "
                     "comes from the k != 0 distortion alone, and no --threshold can show it.")})
         return problems
-
-    def structures(self) -> None:
-        """Crystal pairs are not drawn yet (a cluster picture would hide the cell)."""
-        return None
 
     def data_residual(self, group: PointGroup, tolerance: float) -> None:
         """Not measured for crystals yet: the verdict then names no noise floor."""

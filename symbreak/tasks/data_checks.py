@@ -100,14 +100,25 @@ def contradicting_pairs(dataset, tolerance: float) -> tuple[list[list[str]], flo
 
 
 def pair_checks(dataset, edges: int, cutoff: float | None, tolerance: float) -> dict:
-    """The graph's number of edges and the pairs that contradict each other (``config.fit``)."""
+    """What keeps any network from fitting the pairs (``config.fit``'s ``obstacles``): a
+    graph without edges, pairs with one source and different targets (and the loss their
+    disagreement alone leaves)."""
+    obstacles = []
+    if int(edges) == 0:
+        why = f"--cutoff {cutoff:g} is below" if cutoff is not None else "the cutoff is below"
+        obstacles.append({"key": "no_edges", "sentence": (
+            f"The graph has no edges ({why} every distance between points): the network sees "
+            "each point alone and cannot fit anything that depends on the geometry; raise "
+            "--cutoff or leave it out.")})  # fmt: skip
     sets, floor = contradicting_pairs(dataset, tolerance)
-    return {
-        "edges": int(edges),
-        "cutoff": cutoff,
-        "contradicting_pairs": sets,
-        "contradiction_floor": floor,
-    }
+    if sets:
+        names = "; ".join(" and ".join(group) for group in sets)
+        share = f" (their disagreement alone leaves a loss of {floor:.2e})" if floor else ""
+        obstacles.append({"key": "contradicting_pairs", "floor": floor, "sentence": (
+            f"The data contradict each other: pairs {names} have the same source but different "
+            "targets, and a network gives one answer per source, so their disagreement cannot "
+            f"be fitted{share}; remove or correct the pairs that disagree.")})  # fmt: skip
+    return {"obstacles": obstacles}
 
 
 #: A rigid rotation of the whole target beyond this many degrees is named in the verdict: kept

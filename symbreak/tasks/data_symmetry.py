@@ -1,6 +1,6 @@
 """The symmetry the data offer and keep: input, target and transformation groups.
 
-Every task answers ``task.data_symmetry(tolerance) -> DataSymmetry``; the fit uses the data's
+Every task answers ``task.data_symmetry(tolerance, network) -> DataSymmetry``; the fit uses the
 group to keep the relaxed weights in its invariant subspace, and the report compares the
 network's residual group with it. Pairs are analysed here (:func:`pairs_symmetry`); trajectories
 fit their fields (:mod:`symbreak.tasks.trajectories`).
@@ -13,46 +13,13 @@ pairs; each pair's own groups are listed too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import reduce
 
 import numpy as np
 
+from symbreak.contract import DataSymmetry, StructuresSection
 from symbreak.data import PairDataset
 from symbreak.symmetry import PointGroup, point_group, transformation_group
-
-
-@dataclass
-class DataSymmetry:
-    """Groups of a dataset, all in the user's frame, about ``centre``.
-
-    Attributes
-    ----------
-    input_group : symmetry of the network's input (the source structure(s)).
-    target_group : symmetry of the target structure(s), or ``None`` where there is none.
-    data_group : the symmetry the data keep (the transformation group for pairs).
-    centre : the point the group elements act about (source centroid), or ``None``.
-    parts : per pair (or per trajectory) names and groups, JSON-ready.
-    fields : task-specific extra entries for the report (e.g. trajectories' fields).
-    element_tolerance : where the data group is an estimate (fitted fields), the Frobenius
-        distance within which its elements are known; None: exact to the element tolerance.
-    group_labels : how the report names the groups of these data where the structures'
-        wording does not fit (``{"input": "input (free particles)", "target": None}``;
-        None: the data have no such group to show).
-    """
-
-    input_group: PointGroup
-    target_group: PointGroup | None
-    data_group: PointGroup
-    centre: list[float] | None = None
-    parts: list[dict] = field(default_factory=list)
-    fields: dict | None = None
-    group_labels: dict = field(default_factory=dict)
-    element_tolerance: float | None = None
-    #: The data's polar direction (:func:`polar_direction`), which orients a polar residual
-    #: group's axis; None where the data give none. The network's 1o sign is a gauge.
-    polar_direction: list[float] | None = None
 
 
 def _common(groups: list[PointGroup]) -> PointGroup:
@@ -96,8 +63,23 @@ def pairs_symmetry(pairs: PairDataset, tolerance: float) -> DataSymmetry:
         data_group=_common(datas),
         centre=centre.tolist() if len(pairs.pairs) == 1 else None,
         parts=parts,
+        sections=[structures_section(pairs)],
         polar_direction=polar_direction(pairs),
     )
+
+
+def structures_section(pairs: PairDataset) -> StructuresSection:
+    """The first pair as fitted, for the pictures (:class:`~symbreak.contract.StructuresSection`);
+    crystal pairs carry the source's cell."""
+    pair = pairs.pairs[0]
+    cell = getattr(pair, "source_cell", None)
+    return StructuresSection({
+        "pair": pair.name, "count": len(pairs.pairs),
+        "species": [pairs.species_names[s] for s in pair.species],
+        "source": np.asarray(pair.source, dtype=float).tolist(),
+        "target": np.asarray(pair.target, dtype=float).tolist(),
+        "cell": None if cell is None else np.asarray(cell, dtype=float).tolist(),
+    })  # fmt: skip
 
 
 def polar_direction(pairs: PairDataset) -> list[float] | None:
@@ -129,40 +111,3 @@ def polar_direction(pairs: PairDataset) -> list[float] | None:
         if norm > 1e-9 * scale and norm > 0:
             return (vector / norm).tolist()
     return None
-
-
-@dataclass(frozen=True)
-class SymmetryConstraint:
-    """What symmetry-adapted fitting needs: the data's group, found before the fit.
-
-    ``projectors`` maps each relaxed irrep to the orthogonal projector onto the vectors
-    ``group`` fixes; the fit keeps θ there. ``floor`` is the fit loss (absolute MSE) that no
-    network inside that subspace can beat: the data's own deviation from the group.
-    ``note`` is what the report says of it (``config.preparation.symmetry_adapted``).
-    """
-
-    group: PointGroup
-    projectors: Mapping[str, np.ndarray]
-    floor: float = 0.0
-    note: dict = field(default_factory=dict)
-
-
-
-def invariant_constraint(group: PointGroup, tolerance: float, l_relaxed: int, floor: float = 0.0,
-                         remark: str = "") -> SymmetryConstraint:  # fmt: skip
-    """Projectors onto ``group``'s invariant vectors of every relaxed irrep, and the sentence
-    the report prints of them (``config.preparation.symmetry_adapted``)."""
-    from symbreak.conventions import relaxed_irrep_names
-    from symbreak.symmetry import invariant_projector
-
-    projectors = {irrep: invariant_projector(irrep, group)
-                  for irrep in relaxed_irrep_names(l_relaxed)}  # fmt: skip
-    sentence = (
-        f"the relaxed weights were kept inside the {group.pretty_name}-invariant subspace, "
-        f"the symmetry the data keep within {tolerance:.3g} "
-        "(--free-symmetry lets them leave it)."
-    )
-    if remark:
-        sentence += " " + remark[0].upper() + remark[1:]
-    note = {"group": group.name, "tolerance": tolerance, "sentence": sentence, "floor": floor}
-    return SymmetryConstraint(group, projectors, floor, note)

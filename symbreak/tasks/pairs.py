@@ -1,7 +1,7 @@
 """The pairs task: a structure before and after, as graphs of the source and per-node targets.
 
 A task knows the irreps the network reads and writes, and evaluates the fit loss of a
-network on its data. The training loop (:mod:`symbreak.fit`) sees nothing else.
+network on its data. The training loop (:mod:`symbreak.trainer`) sees nothing else.
 
 *Pairs* (structure before -> after): every point is a node with its species one-hot as
 scalar features; the geometry of the source structure gives the edges. The target is,
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from symbreak.contract import DataSymmetry, SymmetryConstraint
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, edge_harmonics, point_cloud_graph
@@ -34,12 +35,7 @@ from symbreak.symmetry import PointGroup
 from symbreak.tasks._graph_task import GraphTask
 from symbreak.tasks._pair_preparation import check_tolerance, prepared_pairs
 from symbreak.tasks.data_checks import pair_checks, pair_diagnoses, symmetry_residual
-from symbreak.tasks.data_symmetry import (
-    DataSymmetry,
-    SymmetryConstraint,
-    invariant_constraint,
-    pairs_symmetry,
-)
+from symbreak.tasks.data_symmetry import pairs_symmetry
 
 
 def _signal_of(vectors: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
@@ -134,7 +130,8 @@ class PairsTask(GraphTask):
     def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint:
         """The pairs' transformation group, and the loss that its invariant subspace leaves."""
         group = self.data_symmetry(self.tolerance).data_group
-        return invariant_constraint(group, self.tolerance, l_relaxed, self.symmetric_floor(group))
+        return SymmetryConstraint.invariant(group, self.tolerance, l_relaxed,
+                                            self.symmetric_floor(group))  # fmt: skip
 
     def symmetric_floor(self, group: PointGroup) -> float:
         """The fit loss (MSE) no network inside ``group``'s invariant subspace can beat.
@@ -164,10 +161,6 @@ class PairsTask(GraphTask):
         write_pairs(Path(folder) / "data.h5", pairs, species_names=names)
 
     # ------------------------------------------------------------------ for the report
-    def structures(self) -> PairDataset:
-        """The structure pairs to draw."""
-        return self.dataset
-
     def data_symmetry(self, tolerance: float, network: RelaxedNetwork | None = None
                       ) -> DataSymmetry:  # fmt: skip
         """Input, target and transformation groups of the pairs at ``tolerance`` (a length)."""
@@ -195,8 +188,3 @@ def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
         choice = choose_tolerance(pair.source, pair.target, species)
         pairs.append({"pair": pair.name, **choice.to_dict()})
     return {"tolerance": min(p["tolerance"] for p in pairs), "chosen": True, "pairs": pairs}
-
-
-def run_tolerance(config: dict) -> float:
-    """The structure tolerance a pairs run's fit used (:meth:`GraphTask.run_tolerance`)."""
-    return PairsTask.run_tolerance(config)

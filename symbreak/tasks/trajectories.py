@@ -20,7 +20,7 @@ frame closer than R exchange messages along :math:`x_j - x_i`.
 *Memory.* A dataset of at most :data:`IN_MEMORY_SAMPLES` (particle, frame) samples is
 loaded whole and fitted full-batch with L-BFGS (the accurate, fast route for the sample's
 10 particles x 1001 frames). Larger ones stream: :meth:`TrajectoryTask.minibatches` reads
-windows of frames from the HDF5 file, and :mod:`symbreak.fit` trains on them with mini-batches.
+windows of frames from the HDF5 file, and :mod:`symbreak.trainer` trains on them with mini-batches.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from symbreak.contract import DataSymmetry, FieldsSection, SymmetryConstraint
+from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
 from symbreak.options import TaskOptions
@@ -123,6 +125,8 @@ class TrajectoryTask(GraphTask):
     #: Measured on the Lorentz sample (idle 2-core machine): one layer converges to a relative
     #: loss of 5e-14 in 1.5 s; two layers reach 1e-7 after the 400-epoch limit, in 143 s.
     default_layers = 1
+    #: Trajectories have no structures: the report's structure tolerance is the default.
+    tolerance = DEFAULT_SYMMETRY_TOLERANCE
 
     def __init__(
         self,
@@ -274,22 +278,21 @@ class TrajectoryTask(GraphTask):
         """
         if self.prepared is None:
             return None
-        from symbreak.tasks.data_symmetry import invariant_constraint
 
         statistics = self.prepared.statistics
-        return invariant_constraint(
+        return SymmetryConstraint.invariant(
             statistics.group(), statistics.tolerance(), l_relaxed,
             remark="the fields' group is read from per-species mean accelerations with "
                    "jackknife errors; pair interactions, drag and noise break nothing.",
         )  # fmt: skip
 
     def data_checks(self) -> dict:
-        """The loss the data's own scatter about uniform fields leaves (``scatter_floor``, in
+        """The loss the data's own scatter about uniform fields leaves (``noise_floor``, in
         the fit loss's scaled units): for free particles, the noise a network cannot fit.
 
         With measured fields it is what uniform fields, drag and the fitted pair forces leave
-        (the stochastic scatter), and ``uniform_field_floor`` what uniform fields alone leave:
-        their difference is what the interactions explain.
+        (the stochastic scatter), and ``simpler`` what uniform fields alone leave: their
+        difference is what the interactions explain.
         """
         from symbreak.tasks.fields import linear_response_scatter
 
@@ -298,12 +301,12 @@ class TrajectoryTask(GraphTask):
             statistics, interactions = self.prepared.statistics, self.prepared.interactions
             floor = statistics.uniform_field_mse / scale
             uniform = floor if interactions is None else interactions.losses["uniform"] / scale
-            return {"scatter_floor": floor, "uniform_field_floor": uniform}
+            return {"noise_floor": _noise_floor(floor, uniform)}
 
         mse, _ = linear_response_scatter(self.evaluation["velocities"] / self.velocity_scale,
                                          self.evaluation["accelerations"]
                                          / self.acceleration_scale)  # fmt: skip
-        return {"scatter_floor": mse}
+        return {"noise_floor": _noise_floor(mse, mse)}
 
     def loss_resolution(self) -> float | None:
         """The fit loss (scaled) that a uniform acceleration of :data:`NEEDED_ERRORS` standard
@@ -325,10 +328,6 @@ class TrajectoryTask(GraphTask):
             return None
         return float((NEEDED_ERRORS * error / self.acceleration_scale) ** 2 / 3)
 
-    def structures(self) -> None:
-        """Trajectories have no structure pair to draw."""
-        return None
-
     def data_residual(self, group, tolerance: float) -> None:
         return None
 
@@ -342,7 +341,6 @@ class TrajectoryTask(GraphTask):
         for structures) does not apply to fields.
         """
         from symbreak.symmetry import PointGroup
-        from symbreak.tasks.data_symmetry import DataSymmetry
         from symbreak.tasks.fields import (
             FIELD_SYMMETRY_TOLERANCE,
             describe_field_group,
@@ -362,7 +360,7 @@ class TrajectoryTask(GraphTask):
             statistics = self.prepared.statistics
             summary, data_group = prepared_fields_summary(self, network, statistics)
             return DataSymmetry(PointGroup.spherical(improper=True), None, data_group,
-                                fields=summary, group_labels=_GROUP_LABELS,
+                                sections=[FieldsSection(summary)], group_labels=_GROUP_LABELS,
                                 element_tolerance=statistics.tolerance())  # fmt: skip
         scales = (self.acceleration_scale, self.velocity_scale)
         data = linear_response_fields(
@@ -388,8 +386,9 @@ class TrajectoryTask(GraphTask):
                            if irrep not in vectors],  # fmt: skip
             "data": {**data.to_dict(), "group": data_group.name, "tolerance": tolerance},
         }
-        return DataSymmetry(PointGroup.spherical(improper=True), None, data_group, fields=summary,
-                            group_labels=_GROUP_LABELS, element_tolerance=tolerance)  # fmt: skip
+        return DataSymmetry(PointGroup.spherical(improper=True), None, data_group,
+                            sections=[FieldsSection(summary)], group_labels=_GROUP_LABELS,
+                            element_tolerance=tolerance)  # fmt: skip
 
     def write_data(self, folder: Path) -> None:
         """``samples.npz``: the evaluation rows, the scales and the species names."""
@@ -400,6 +399,23 @@ class TrajectoryTask(GraphTask):
             acceleration_scale=self.acceleration_scale,
             species_names=np.array(self.species_names),
         )
+
+
+def _noise_floor(floor: float, uniform: float) -> dict:
+    """``config.fit``'s ``noise_floor`` in the verdict's generic terms: the loss the
+    accelerations' scatter about the measured terms leaves, and (where pair forces were
+    measured) what uniform fields and drag alone leave."""
+    entry = {"loss": floor, "label": "Noisy data", "what": "the accelerations' scatter about "
+             "uniform fields (least squares of a = E + J v, and the measured pair forces, "
+             "where any)"}  # fmt: skip
+    if uniform > floor:
+        entry["simpler"] = {"loss": uniform, "label": "Interacting particles",
+                            "what": "uniform fields and drag alone"}  # fmt: skip
+        entry["what"] = ("the accelerations' scatter about uniform fields, drag and the "
+                         "measured pair forces")  # fmt: skip
+        entry["causes"] = ("thermostat noise, frames too far apart to resolve collisions, "
+                           "many-body forces")  # fmt: skip
+    return entry
 
 
 def _rows_of_samples(samples: ParticleSamples) -> dict:

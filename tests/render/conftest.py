@@ -15,12 +15,14 @@ import pytest
 import torch
 
 from symbreak.data import load_pairs
-from symbreak.fit import FitOptions
 from symbreak.model import RelaxedNetwork
+from symbreak.pipeline import open_run
 from symbreak.report import FitSummary, IrrepRow, Report, ReportGroups
-from symbreak.run import load_run, write_run
+from symbreak.run import write_run
 from symbreak.symmetry import named_group
 from symbreak.tasks import PairsTask
+from symbreak.tasks.data_symmetry import structures_section
+from symbreak.trainer import FitOptions
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 NETWORK = {"irreps_in": "1x0e", "irreps_out": "1x1o", "l_relaxed": 2, "multiplicity": 1,
@@ -49,12 +51,12 @@ def prism_run_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def _loaded_run(prism_run_path):
-    return load_run(prism_run_path)
+    return open_run(prism_run_path)
 
 
 @pytest.fixture()
 def prism_run(_loaded_run):
-    """The loaded run; a shallow copy, so a test may drop its pairs."""
+    """The loaded run; a shallow copy, so a test may change it."""
     return dataclasses.replace(_loaded_run)
 
 
@@ -85,5 +87,6 @@ def hand_made_report(**changes) -> Report:
         fit=FitSummary(loss=1e-4, initial_loss=1.0, relative_loss=1e-4, epochs=5, seconds=0.4,
                        converged=True),
         l_relaxed=2, threshold=1e-3, tolerance=1e-2,
+        sections=[structures_section(load_pairs(SAMPLES / "cube_to_prism.h5"))],
     )  # fmt: skip
     return dataclasses.replace(report, **changes)

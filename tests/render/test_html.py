@@ -61,7 +61,7 @@ def test_page_has_colour_bar_caption_group_and_notes(pages):
 
 
 def test_structures_page_has_species_legend_and_visible_mirrors(tmp_path, _loaded_run):
-    pair = _loaded_run.pairs.pairs[0]
+    pair = _loaded_run.task.dataset.pairs[0]
     species = np.arange(len(pair.source)) % 2
     from symbreak.symmetry import named_group
 

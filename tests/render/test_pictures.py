@@ -59,8 +59,8 @@ def test_sign_of_the_weights_changes_the_colours(tmp_path):
 
 
 def test_structures_show_the_symmetry_elements(tmp_path, prism_run):
-    pair = prism_run.pairs.pairs[0]
-    names = prism_run.pairs.species_names
+    pair = prism_run.task.dataset.pairs[0]
+    names = prism_run.task.dataset.species_names
     args = (pair.source, pair.target, pair.species, names)
     drawn = render_structures(*args, named_group("D4h").symmetry_elements(), "D4h",
                               tmp_path / "d4h.png", SIZE)  # fmt: skip
@@ -191,8 +191,8 @@ def test_many_elements_are_drawn_one_per_class(tmp_path, prism_run):
         ("C4", 3), ("C3", 4), ("C2", 6), ("σ ⊥ C4", 3), ("σ ⊥ C2", 6)]  # fmt: skip
     assert element_view(elements) == "classes"
     assert element_view(named_group("D4h").symmetry_elements()) == "all"
-    pair = prism_run.pairs.pairs[0]
-    args = (pair.source, pair.source, pair.species, prism_run.pairs.species_names, elements, "Oh")
+    pair = prism_run.task.dataset.pairs[0]
+    args = (pair.source, pair.source, pair.species, prism_run.task.dataset.species_names, elements, "Oh")
     every = pixels(render_structures(*args, tmp_path / "all.png", WIDE, view="all"))
     classes = pixels(render_structures(*args, tmp_path / "classes.png", WIDE, view="classes"))
     purple = matplotlib.colors.to_rgb(AXIS_ORDER_COLOURS[2])

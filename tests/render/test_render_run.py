@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from symbreak.cli import app
+from symbreak.contract import FieldsSection
 from symbreak.render import RenderError, parse_size, render_run
 from tests.render.conftest import hand_made_report
 
@@ -39,8 +40,8 @@ def test_one_layer(tmp_path, prism_run, prism_report):
 
 
 def test_fields_of_a_trajectory_report(tmp_path, prism_run):
-    report = hand_made_report(fields={"polar": [1.0, 0.0, 0.0], "axial": [0.0, 1.0, 0.0]})
-    prism_run.pairs = None  # as for a trajectory run: no structures
+    fields = FieldsSection({"polar": [1.0, 0.0, 0.0], "axial": [0.0, 1.0, 0.0]})
+    report = hand_made_report(sections=[fields])  # as for a trajectory run: no structures
     rendering = render_run(prism_run, tmp_path, layer=1, size=SIZE, report=report, resolution=16)
     names = [f.name for f in rendering.files]
     assert "fields.png" in names and "structures.png" not in names

@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 from symbreak.data import load_pairs, write_pairs
-from symbreak.fit import FitOptions
-from symbreak.pipeline import fit_file
-from symbreak.run import load_run
+from symbreak.pipeline import fit_file, open_run
+from symbreak.trainer import FitOptions
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -47,7 +46,7 @@ def fitted(tmp_path_factory):
             if rotated:
                 data = rotate_pairs(data, folder / f"{label}.h5", FRAME, SHIFT)
             path, _ = fit_file(data, folder / label, FitOptions.from_flat(**options))
-            cache[key] = load_run(path)
+            cache[key] = open_run(path)
         return cache[key]
 
     return get

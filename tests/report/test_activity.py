@@ -5,13 +5,12 @@ import pytest
 import torch
 
 from symbreak.data import make_example
-from symbreak.fit import FitOptions
-from symbreak.pipeline import fit_file
+from symbreak.pipeline import fit_file, open_run
 from symbreak.report import build_report, irrep_rows, needed_margin
 from symbreak.report._activity import is_needed
-from symbreak.run import load_run
 from symbreak.symmetry import named_group
 from symbreak.tasks import task_for_run
+from symbreak.trainer import FitOptions
 
 
 def _row(rows, layer, irrep):
@@ -64,7 +63,7 @@ def test_gravity_keeps_only_the_polar_vector(tmp_path):
     data = tmp_path / "gravity.h5"
     make_example("lorentz", data, E=[0.0, 0.0, -1.0], B=[0.0, 0.0, 0.0])
     path, _ = fit_file(data, tmp_path / "run", FitOptions())
-    report = build_report(load_run(path))
+    report = build_report(open_run(path))
     assert report.activated_irreps == ["1o"]
     assert report.residual_group.name == "Cinfv" == report.groups["data"].name
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from symbreak.report._modes import modes_section, modes_tables
+from symbreak.contract import ModesSection
+from symbreak.report._modes import complete_modes, modes_tables
+
+
+def modes_section(parts, activated):
+    """The completed section of the crystal pairs among ``parts`` (None without any)."""
+    pairs = [{"name": p["name"], **p["modes"]} for p in parts if "modes" in p]
+    return complete_modes(ModesSection({"pairs": pairs}), activated).to_dict() if pairs else None
 
 #: A SrTiO3-like pair: one zone-boundary tilt and a tetragonal strain (Pm-3m subductions).
 SUBDUCTION = {"1o": {"GM4-": 1}, "2e": {"GM3+": 1, "GM5+": 1}, "1e": {"GM4+": 1}}
@@ -44,7 +51,7 @@ def test_runs_without_crystal_modes_have_no_section_and_errors_are_shown():
     assert modes_section([{"name": "cluster"}], ["1o"]) is None
     section = modes_section([{"name": "bad", "modes": {"error": "no mapping."}}], ["1o"])
     assert section["pairs"][0]["error"] == "no mapping."
-    assert "no mapping." in modes_tables(section)[0]
+    assert "no mapping." in modes_tables(ModesSection(section))[0]
 
 
 @pytest.mark.parametrize("activated", [["1o"], []])
@@ -52,7 +59,8 @@ def test_tables_render_for_people(activated):
     from rich.console import Console
 
     console = Console(record=True, width=120)
-    for renderable in modes_tables(modes_section([part([POLAR, TILT], TETRAGONAL)], activated)):
+    section = ModesSection(modes_section([part([POLAR, TILT], TETRAGONAL)], activated))
+    for renderable in modes_tables(section):
         console.print(renderable)
     text = console.export_text()
     assert "GM4-" in text and "R4+" in text and "Modes and network." in text
@@ -67,14 +75,14 @@ def test_a_crystal_run_reports_its_modes_and_explain_prints_them(tmp_path):
     from symbreak.cli import app
     from symbreak.data.modes import read_modes
     from symbreak.data.published import write_crystal_pair
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
 
     parent, child, _ = write_crystal_pair(tmp_path, "BaTiO3_P4mm_Ti", seed=4)
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["fit", str(parent), str(child), "--out", str(out),
                                       "--epochs", "3", "-q"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    pair = load_run(out).saved_report["modes"]["pairs"][0]
+    pair = open_run(out).saved_report["modes"]["pairs"][0]
     direct = read_modes([parent, child]).to_dict()["modes"]
     assert [m["label"] for m in pair["modes"]] == [m["label"] for m in direct] == ["GM4-"]
     assert pair["modes"][0]["amplitude"] == pytest.approx(direct[0]["amplitude"], abs=2e-3)

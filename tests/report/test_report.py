@@ -174,7 +174,7 @@ def test_one_source_for_the_fit_summary_keys(fitted, prism):
     assert tuple(run.report()["fit"]) == REPORT_FIT_KEYS
     assert set(run.config["fit"]) >= set(REPORT_FIT_KEYS)
     assert prism.fit == FitSummary.from_dict(run.config["fit"])
-    assert prism.fit.edges == run.config["fit"]["edges"] > 0  # the data checks, typed
+    assert prism.fit.obstacles == () == tuple(run.config["fit"]["obstacles"])  # data checks
 
     class Result:  # what fit_summary reads of a FitResult
         loss_, initial_loss_, epochs_, seconds_, converged_, interrupted_ = 1e-3, 0.5, 7, 1.0, \

@@ -151,23 +151,23 @@ def test_incomparable_groups_say_both():
     assert "share C2" in result.text and "C4 about z" in result.text
 
 
-def test_contradicting_pairs_are_named_not_fit_longer():
-    # the same square stretched along x in one pair and along y in the other: one network
-    # answers both with the mean, D4h, while each pair keeps D2h
-    fit = dict(FIT, relative_loss=0.14, contradicting_pairs=[["x", "y"]],
-               loss=1.7e-3, contradiction_floor=1.7e-3)  # fmt: skip
+def test_obstacles_the_kind_measured_are_named_not_fit_longer():
+    # the verdict knows no kind: it names the obstacles a kind found, in the kind's words
+    obstacle = {"key": "contradicting_pairs", "sentence": "The data contradict each other."}
+    fit = dict(FIT, relative_loss=0.14, loss=1.7e-3, obstacles=[obstacle])
     result = diagnose(groups("D4h", "D2h", "D4h"), [], ["2e"], fit, 4)
     assert result.fit_problems == ("contradicting_pairs",)
-    assert "pairs x and y have the same source" in result.text
-    assert "leaves a loss of 1.70e-03" in result.text
+    assert "The data contradict each other." in result.text
     assert "--epochs" not in result.text and "fit longer" not in result.text
+    assert "Underfit" not in result.text  # the obstacle explains the loss floor
 
 
 def test_empty_graph_is_named():
-    fit = dict(FIT, relative_loss=1.0, epochs=2, edges=0, cutoff=0.1)
+    obstacle = {"key": "no_edges", "sentence": "The graph has no edges."}
+    fit = dict(FIT, relative_loss=1.0, epochs=2, obstacles=[obstacle])
     result = diagnose(groups("Oh", "D4h", "Oh"), [], ["2e", "4e"], fit, 4)
     assert result.fit_problems == ("no_edges",)
-    assert "no edges" in result.text and "--cutoff 0.1" in result.text
+    assert "no edges" in result.text
     assert "--epochs" not in result.text
 
 

@@ -36,7 +36,7 @@ def test_local_sweep_writes_runs_and_a_rerun_fits_only_the_missing_point(prism_s
                                                                           sample_path):  # fmt: skip
     import shutil
 
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
     from symbreak.sweep import run_sweep
     from tests.sweep.conftest import PRISM_GRID
 
@@ -46,7 +46,7 @@ def test_local_sweep_writes_runs_and_a_rerun_fits_only_the_missing_point(prism_s
         "address": "local", "workers": 2, "cpus_per_fit": 1}
     assert {p["threads"] for p in state.points.values()} == {1}
     for point in PRISM_GRID.points():
-        options = load_run(prism_sweep / point.name).options.flat()
+        options = open_run(prism_sweep / point.name).options.flat()
         assert {name: options[name] for name in point.values} == point.values
     out = tmp_path / "sweep"
     shutil.copytree(prism_sweep, out)
@@ -57,7 +57,7 @@ def test_local_sweep_writes_runs_and_a_rerun_fits_only_the_missing_point(prism_s
     seen = []
     run_sweep(sample_path("cube_to_prism"), out, PRISM_GRID, workers=2, on_progress=seen.append)
     assert {name: _config(out / name)["run_id"] for name in kept} == kept  # not refitted
-    assert load_run(out / missing).options.optimiser.seed == 1
+    assert open_run(out / missing).options.optimiser.seed == 1
     assert seen[-1].done == 8 and seen[-1].total == 8
 
 

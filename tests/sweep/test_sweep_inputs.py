@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from symbreak.cli import app
-from symbreak.run import load_run
+from symbreak.pipeline import open_run
 from symbreak.sweep import read_sweep
 from symbreak.sweep._worker import fit_point
 from tests.sweep.conftest import needs_ray
@@ -53,8 +53,8 @@ def test_a_sweep_over_a_structure_pair(tmp_path):
     state = read_sweep(out)
     assert state.data == f"{parent.resolve()} + {child.resolve()}"
     (point,) = state.points
-    run = load_run(out / point)
-    assert run.kind == "pairs" and run.pairs.pairs[0].n_points == 4
+    run = open_run(out / point)
+    assert run.kind == "pairs" and run.task.dataset.pairs[0].n_points == 4
     assert json.loads((out / point / "config.json").read_text())["input"]["path"] == str(
         parent.resolve())
 
@@ -65,7 +65,7 @@ def test_a_sweep_point_on_a_trajectory_file_reads_it_as_fit_does(tmp_path):
     outcome = fit_point([str(motion)], str(tmp_path / "point"), {"epochs": 2, "l_relaxed": 1},
                         1, str(tmp_path / "running"), dt=0.5)  # fmt: skip
     assert outcome["status"] == "done", outcome
-    assert load_run(tmp_path / "point").kind == "trajectories"
+    assert open_run(tmp_path / "point").kind == "trajectories"
     refused = fit_point([str(motion)], str(tmp_path / "other"), {"epochs": 2}, 1,
                         str(tmp_path / "running"))  # fmt: skip
     assert refused["status"] == "failed" and "--dt" in refused["error"]

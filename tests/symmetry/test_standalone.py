@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "h5py", "e3nn")
 
 #: Layers above the bottom one, which it must not load either.
-UPPER_LAYERS = ("symbreak.data", "symbreak.model", "symbreak.tasks", "symbreak.fit",
+UPPER_LAYERS = ("symbreak.data", "symbreak.model", "symbreak.tasks", "symbreak.trainer",
                 "symbreak.report", "symbreak.render")  # fmt: skip
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from symbreak.data import make_example
-from symbreak.fit import FitOptions
+from symbreak.trainer import FitOptions
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "lorentz.h5"
 

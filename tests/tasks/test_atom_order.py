@@ -14,10 +14,9 @@ from typer.testing import CliRunner
 from symbreak.cli import app
 from symbreak.data import write_pairs
 from symbreak.errors import DataError
-from symbreak.fit import FitOptions
-from symbreak.pipeline import fit_file
+from symbreak.pipeline import fit_file, open_run
 from symbreak.report import build_report
-from symbreak.run import load_run
+from symbreak.trainer import FitOptions
 
 pytest.importorskip("ase")
 spglib = pytest.importorskip("spglib")
@@ -37,7 +36,7 @@ def _report(tmp_path, name, source, target, species, options=None):
     write_pairs(data, {name: (source, target, list(species))})
     path, result = fit_file(data, tmp_path / f"run_{name}", options or FitOptions(),
                             analyse=False)  # fmt: skip
-    return result, build_report(load_run(path)), load_run(path).config
+    return result, build_report(open_run(path)), open_run(path).config
 
 
 def _shuffled(species, seed):
@@ -139,7 +138,7 @@ def test_zone_boundary_tilt_is_named_and_its_space_group_kept(tmp_path):
     write(tmp_path / "child.cif", child)
     path, _ = fit_file(tmp_path / "parent.cif", tmp_path / "run", FitOptions(),
                        dataset=_crystal_dataset(tmp_path))  # fmt: skip
-    report = build_report(load_run(path))
+    report = build_report(open_run(path))
     (part,) = report.parts
     assert part["kept_space_group"]["symbol"] == "I4/mcm"
     assert not report.consistent
@@ -174,7 +173,7 @@ def test_cluster_files_in_another_species_order_are_read(tmp_path):
     dataset = load_input([tmp_path / "parent.xyz", tmp_path / "child.xyz"])
     path, result = fit_file(tmp_path / "parent.xyz", tmp_path / "run", FitOptions(),
                             dataset=dataset)  # fmt: skip
-    report = build_report(load_run(path))
+    report = build_report(open_run(path))
     assert result.converged_ and report.consistent
     assert report.residual_group.name == pair.expected_group
 

@@ -77,14 +77,14 @@ def test_cli_fit_of_a_crystal_pair_writes_a_crystals_run(tmp_path):
     from typer.testing import CliRunner
 
     from symbreak.cli import app
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
 
     parent_path, child_path, _ = published_files(tmp_path, "BaTiO3_P4mm_Ti", seed=5)
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["fit", str(parent_path), str(child_path), "--out", str(out),
                                       "--epochs", "3", "-q"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    run = load_run(out)
+    run = open_run(out)
     assert run.config["task"] == "crystals"
     report = run.saved_report
     assert report["data_point_group"] == "C4v" and report["input_point_group"] == "Oh"
@@ -99,14 +99,14 @@ def test_fit_of_a_crystal_pair_gives_the_childs_crystal_class(tmp_path, name):
     from typer.testing import CliRunner
 
     from symbreak.cli import app
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
 
     parent_path, child_path, _ = published_files(tmp_path, name, seed=len(name))
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["fit", str(parent_path), str(child_path), "--out", str(out),
                                       "-q"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    report = load_run(out).saved_report
+    report = open_run(out).saved_report
     assert report["fit"]["converged"]
     assert report["residual_point_group"] == report["data_point_group"] == EXPECTED[name][1]
 

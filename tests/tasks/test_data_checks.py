@@ -57,3 +57,24 @@ def test_different_species_do_not_contradict():
     a = pair("a", square, square * [1.1, 1, 1], [0, 0, 0, 0])
     b = pair("b", square, square * [1, 1.1, 1], [0, 1, 0, 1])
     assert contradicting_pairs(PairDataset((a, b), ("A", "B"), None, None), 0.01) == ([], 0.0)
+
+
+def test_the_pairs_kind_names_its_obstacles_in_the_verdicts_terms():
+    """An empty graph and two pairs that contradict each other come out as ``obstacles``
+    (the contract's generic check key), each a sentence naming the cause and the remedy."""
+    from symbreak.model import point_cloud_graph
+    from symbreak.tasks.data_checks import pair_checks
+
+    square = np.array([[1.0, 1, 0], [1, -1, 0], [-1, 1, 0], [-1, -1, 0]])
+    x = pair("x", square, square * [1.1, 1, 1])
+    y = pair("y", square, square * [1, 1.1, 1])
+    data = dataset(x, y)
+    ones = np.ones((4, 1))
+    graph = point_cloud_graph(square, ones, 0.1)  # below every distance: no edges
+    obstacles = pair_checks(data, len(graph.edge_vec), 0.1, 0.01)["obstacles"]
+    assert [o["key"] for o in obstacles] == ["no_edges", "contradicting_pairs"]
+    assert "--cutoff 0.1" in obstacles[0]["sentence"]
+    assert "pairs x and y have the same source" in obstacles[1]["sentence"]
+    assert obstacles[1]["floor"] > 0
+    assert pair_checks(dataset(x), len(point_cloud_graph(square, ones, 3.0).edge_vec), 3.0,
+                       0.01)["obstacles"] == []  # fmt: skip

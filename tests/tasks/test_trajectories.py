@@ -7,9 +7,9 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
-from symbreak.fit import FitOptions, fit
 from symbreak.tasks.fields import field_group, field_vectors, fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask, _edges_within_frames
+from symbreak.trainer import FitOptions, fit
 
 from .conftest import FAST
 
@@ -31,10 +31,10 @@ def assert_recovered(found, truth):
 
 
 def test_sample_fields_and_residual_group(sample_run):
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
     from symbreak.tasks import task_for_run
 
-    run = load_run(sample_run[0])
+    run = open_run(sample_run[0])
     task = task_for_run(run)
     fields = fitted_fields(run.network, task)
     assert_recovered(fields.polar, [1, 0, 0])
@@ -97,11 +97,11 @@ def test_scaling_is_isotropic_and_undone(tmp_path):
 
 
 def test_stored_samples_rebuild_the_same_task(sample_run, tmp_path):
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
     from symbreak.tasks import task_for_run
 
     path, result = sample_run
-    run = load_run(path)
+    run = open_run(path)
     task = task_for_run(run)
     assert task.irreps_in == "1x0e + 1x1o" and len(task.targets) == 4096
     assert run.task.evaluation["frame_key"].shape == (4096,)
@@ -143,9 +143,9 @@ def test_a_cutoff_gives_messages_between_interacting_particles(tmp_path):
 
 
 def test_report_carries_the_fields_and_the_residual_group(sample_run):
-    from symbreak.run import load_run
+    from symbreak.pipeline import open_run
 
-    report = load_run(sample_run[0]).report()
+    report = open_run(sample_run[0]).report()
     fields = report["fields"]
     assert_recovered(np.array(fields["polar"]), [1, 0, 0])
     assert_recovered(np.array(fields["axial"]), [0, 1, 0])
@@ -158,10 +158,10 @@ def test_report_names_the_groups_of_free_particles(sample_run):
     """The trajectories' own wording reaches the report and its table: no target structure."""
     from rich.console import Console
 
+    from symbreak.pipeline import open_run
     from symbreak.report import Report, build_report, print_report
-    from symbreak.run import load_run
 
-    report = build_report(load_run(sample_run[0]))
+    report = build_report(open_run(sample_run[0]))
     assert report.group_labels["target"] is None
     assert Report.from_dict(report.to_dict()).group_labels == report.group_labels
     console = Console(record=True, width=200)
@@ -191,9 +191,8 @@ def test_noisy_positions_in_a_random_frame_give_an_honest_consistent_report(simu
     from scipy.spatial.transform import Rotation
 
     from symbreak.data import write_trajectories
-    from symbreak.pipeline import fit_file
+    from symbreak.pipeline import fit_file, open_run
     from symbreak.report import build_report
-    from symbreak.run import load_run
 
     source = simulate([1.0, 0, 0], [0, 1.0, 0])
     with h5py.File(source) as handle:
@@ -205,7 +204,7 @@ def test_noisy_positions_in_a_random_frame_give_an_honest_consistent_report(simu
     path = tmp_path / "noisy.h5"
     write_trajectories(path, {"charges": {"positions": noisy, "dt": dt}})
     run_path, _ = fit_file(path, tmp_path / "run", FitOptions.from_flat(**FAST), analyse=False)
-    report = build_report(load_run(run_path))
+    report = build_report(open_run(run_path))
     assert report.residual_group.name == report.groups["data"].name == "Cs"
     assert report.consistent and "Noisy data" in report.verdict and "Underfit" not in report.verdict
     (mirror,) = report.residual_group.symmetry_elements()

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from symbreak.data import _trajectory_schema, load_dataset
-from symbreak.fit import FitOptions, fit
 from symbreak.tasks.fields import fitted_fields
+from symbreak.trainer import FitOptions, fit
 
 from .conftest import FAST
 

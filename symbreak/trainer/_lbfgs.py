@@ -6,13 +6,13 @@ import math
 
 import torch
 
-from symbreak.fit._objective import Objective, fitted
-from symbreak.fit._result import HistoryRow, Progress
 from symbreak.model import RelaxedNetwork
+from symbreak.trainer._objective import Objective, fitted
+from symbreak.trainer._result import HistoryRow, Progress
 
 #: Relative improvement over 10 epochs below which the active set is screened again.
 SCREENING_TOLERANCE = 1e-2
-#: ε of the group lasso in the logged penalty (:class:`~symbreak.fit.Penalty`): the line
+#: ε of the group lasso in the logged penalty (:class:`~symbreak.trainer.Penalty`): the line
 #: search sees a bounded curvature λ/ε where a group has just been admitted.
 LASSO_SMOOTHING = 1e-4
 #: L-BFGS iterations per optimiser step. Each step starts by evaluating loss and gradient at

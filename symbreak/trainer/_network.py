@@ -10,7 +10,7 @@ from symbreak.model import RelaxedNetwork
 from symbreak.options import FitOptions
 
 if TYPE_CHECKING:
-    from symbreak.tasks._protocol import Task
+    from symbreak.contract import Task
 
 
 def build_network(task: Task, options: FitOptions) -> RelaxedNetwork:

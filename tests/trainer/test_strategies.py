@@ -2,9 +2,9 @@
 
 from types import SimpleNamespace
 
-from symbreak.fit import LBFGS, MiniBatchAdam, choose_strategy
-from symbreak.fit._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS
 from symbreak.options import OptimiserOptions
+from symbreak.trainer import LBFGS, MiniBatchAdam, choose_strategy
+from symbreak.trainer._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS
 
 
 def test_full_batch_tasks_get_lbfgs_with_lr_as_its_step_scale():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from symbreak.fit import Penalty
+from symbreak.trainer import Penalty
 
 
 def _blocks(seed: int = 0) -> list[torch.Tensor]:

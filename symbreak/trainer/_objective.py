@@ -3,7 +3,7 @@ r"""The objective both strategies descend: the relative fit loss plus one penalt
 .. math:: \mathcal{L} = \frac{\text{MSE}}{\text{MSE}_0} + \lambda\, R(\theta)
 
 over the non-scalar blocks of the relaxed weights θ (:class:`Penalty`), with the active set
-(:class:`~symbreak.fit.ActiveSet`) deciding which blocks may move.
+(:class:`~symbreak.trainer.ActiveSet`) deciding which blocks may move.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from symbreak.fit._active_set import ActiveSet, Projectors
 from symbreak.model import Graph, RelaxedNetwork
 from symbreak.options import FitOptions
+from symbreak.trainer._active_set import ActiveSet, Projectors
 
 if TYPE_CHECKING:
-    from symbreak.tasks._protocol import Task
+    from symbreak.contract import Task
 
 #: A noisy fit within this fraction of its floor has fitted the data: what remains is the
 #: group-symmetric part of the noise, which an over-parameterised network fits only by
@@ -53,7 +53,7 @@ class Penalty:
 
         The group lasso is not descended: the per-path weights after θ can absorb any scaling
         of a block (a gauge), so :math:`\\lambda \\sum_g \\lVert\\theta_g\\rVert` falls for
-        ever while θ shrinks (see :mod:`symbreak.fit`). It acts through the active set's
+        ever while θ shrinks (see :mod:`symbreak.trainer`). It acts through the active set's
         screen (L-BFGS) or through :meth:`proximal_step` (Adam).
         """
         return self.reg != "group-lasso"

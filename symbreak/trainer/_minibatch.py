@@ -1,8 +1,8 @@
 r"""Mini-batch strategy for tasks whose data stream from disk (``task.streaming``): Adam.
 
-The objective is the full-batch one (:class:`~symbreak.fit.Objective`): the fit loss
+The objective is the full-batch one (:class:`~symbreak.trainer.Objective`): the fit loss
 relative to its value at initialisation plus :math:`\lambda R(\theta)`. Adam's step starts at
-:data:`ADAM_LR_SCALE` times the ``lr`` option (:func:`symbreak.fit.choose_strategy`) and is
+:data:`ADAM_LR_SCALE` times the ``lr`` option (:func:`symbreak.trainer.choose_strategy`) and is
 halved whenever an epoch fails to improve the evaluation loss.
 
 *Group lasso* keeps the active-set semantics of the full-batch fit: a non-scalar group
@@ -26,8 +26,8 @@ import math
 
 import torch
 
-from symbreak.fit._objective import Objective
-from symbreak.fit._result import Progress
+from symbreak.trainer._objective import Objective
+from symbreak.trainer._result import Progress
 
 #: Adam's learning rate is this times the ``lr`` option, whose default (1) suits L-BFGS:
 #: the default is Adam's usual 1e-2.

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Protocol
 
 import torch
 
-from symbreak.fit._active_set import Projectors
-from symbreak.fit._eager import eager_optimisers
-from symbreak.fit._lbfgs import LBFGS
-from symbreak.fit._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS, MiniBatchAdam
-from symbreak.fit._network import build_network
-from symbreak.fit._objective import Objective
-from symbreak.fit._result import FitResult, HistoryRow, Progress
 from symbreak.options import FitOptions, OptimiserOptions
+from symbreak.trainer._active_set import Projectors
+from symbreak.trainer._eager import eager_optimisers
+from symbreak.trainer._lbfgs import LBFGS
+from symbreak.trainer._minibatch import ADAM_LR_SCALE, MINIBATCH_ROWS, MiniBatchAdam
+from symbreak.trainer._network import build_network
+from symbreak.trainer._objective import Objective
+from symbreak.trainer._result import FitResult, HistoryRow, Progress
 
 if TYPE_CHECKING:
-    from symbreak.tasks._protocol import Task
+    from symbreak.contract import Task
 
 #: Below this many nodes + edges one thread is faster than several (the operations are too
 #: small to share): cube -> prism 0.60 s with 1 thread, 1.38 s with 2 on an idle 2-core
@@ -47,7 +47,7 @@ def choose_strategy(task: Task, options: OptimiserOptions) -> Strategy:
 
     This is the one place the ``lr`` option becomes a learning rate: it is a step scale whose
     default, 1, is L-BFGS's own (a strong-Wolfe line search sets the step), and Adam takes
-    :data:`~symbreak.fit._minibatch.ADAM_LR_SCALE` times it (1e-2, Adam's usual step, for 1).
+    :data:`~symbreak.trainer._minibatch.ADAM_LR_SCALE` times it (1e-2, Adam's usual step, for 1).
     """
     if task.streaming:
         return MiniBatchAdam(learning_rate=ADAM_LR_SCALE * options.lr,

@@ -46,13 +46,14 @@ and the admission test. Neither exists yet.
 
 from __future__ import annotations
 
-from symbreak.fit._active_set import ActiveSet, Projectors
-from symbreak.fit._lbfgs import LBFGS
-from symbreak.fit._minibatch import MiniBatchAdam
-from symbreak.fit._network import build_network
-from symbreak.fit._objective import Objective, Penalty
-from symbreak.fit._result import FitResult, HistoryRow, Progress
-from symbreak.fit._trainer import (
+from symbreak.options import FitOptions
+from symbreak.trainer._active_set import ActiveSet, Projectors
+from symbreak.trainer._lbfgs import LBFGS
+from symbreak.trainer._minibatch import MiniBatchAdam
+from symbreak.trainer._network import build_network
+from symbreak.trainer._objective import Objective, Penalty
+from symbreak.trainer._result import FitResult, HistoryRow, Progress
+from symbreak.trainer._trainer import (
     SMALL_WORK,
     Strategy,
     choose_strategy,
@@ -60,7 +61,6 @@ from symbreak.fit._trainer import (
     fit,
     torch_threads,
 )
-from symbreak.options import FitOptions
 
 __all__ = [
     "LBFGS",

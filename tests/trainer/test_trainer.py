@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from symbreak.data import load_dataset
-from symbreak.fit import FitOptions, fit
 from symbreak.model import representation_matrix
-from symbreak.run import load_run
+from symbreak.pipeline import open_run
 from symbreak.tasks.pairs import PairsTask
+from symbreak.trainer import FitOptions, fit
 
 
 def closure(generators: list[np.ndarray]) -> list[np.ndarray]:
@@ -138,8 +138,8 @@ def test_interrupt_keeps_the_last_good_state(sample_path):
 
 
 def test_loaded_run_predicts_like_the_fitted_network(fitted_run):
-    run = load_run(fitted_run("cube_to_prism"))
-    task = PairsTask(run.pairs)
+    run = open_run(fitted_run("cube_to_prism"))
+    task = PairsTask(run.task.dataset)
     assert run.config["fit"]["converged"]
     with torch.no_grad():
         assert float(task.fit_loss(run.network)) == pytest.approx(
@@ -148,7 +148,7 @@ def test_loaded_run_predicts_like_the_fitted_network(fitted_run):
 
 
 def test_threads_one_for_small_problems_unless_asked(sample_path, monkeypatch):
-    from symbreak.fit import SMALL_WORK, choose_threads
+    from symbreak.trainer import SMALL_WORK, choose_threads
 
     task = PairsTask(load_dataset(sample_path("cube_to_prism")))
     assert len(task.graph.edge_vec) < SMALL_WORK

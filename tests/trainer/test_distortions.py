@@ -13,18 +13,17 @@ from scipy.spatial.transform import Rotation
 
 from symbreak.data import write_pairs
 from symbreak.data.published import published_pair, symmetric_distortion, twisted_cube
-from symbreak.fit import FitOptions
-from symbreak.pipeline import fit_file
+from symbreak.pipeline import fit_file, open_run
 from symbreak.report import build_report
-from symbreak.run import load_run
 from symbreak.symmetry import breaking_part, named_group
+from symbreak.trainer import FitOptions
 
 
 def _fit_and_explain(tmp_path, name, source, target, species, options=None):
     data = tmp_path / f"{name}.h5"
     write_pairs(data, {name: (source, target, list(species))})
     path, result = fit_file(data, tmp_path / f"run_{name}", options or FitOptions(), analyse=False)
-    return result, build_report(load_run(path))
+    return result, build_report(open_run(path))
 
 
 def _frame(seed: int) -> np.ndarray:
