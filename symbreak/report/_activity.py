@@ -162,9 +162,8 @@ def layer_scales(network) -> list[float]:
 
 
 def loss_resolution(task) -> float | None:
-    """The task's own ``loss_resolution()`` where it has one (trajectories), else None."""
-    measure = getattr(task, "loss_resolution", None)
-    return None if measure is None else measure()
+    """The task's ``loss_resolution()``: the statistical error of its fit loss (None: exact)."""
+    return task.loss_resolution()
 
 
 def irrep_rows(network, task, input_group: PointGroup, data_loss: float,

@@ -191,8 +191,9 @@ def test_many_elements_are_drawn_one_per_class(tmp_path, prism_run):
         ("C4", 3), ("C3", 4), ("C2", 6), ("σ ⊥ C4", 3), ("σ ⊥ C2", 6)]  # fmt: skip
     assert element_view(elements) == "classes"
     assert element_view(named_group("D4h").symmetry_elements()) == "all"
-    pair = prism_run.task.dataset.pairs[0]
-    args = (pair.source, pair.source, pair.species, prism_run.task.dataset.species_names, elements, "Oh")
+    pairs = prism_run.task.dataset
+    pair = pairs.pairs[0]
+    args = (pair.source, pair.source, pair.species, pairs.species_names, elements, "Oh")
     every = pixels(render_structures(*args, tmp_path / "all.png", WIDE, view="all"))
     classes = pixels(render_structures(*args, tmp_path / "classes.png", WIDE, view="classes"))
     purple = matplotlib.colors.to_rgb(AXIS_ORDER_COLOURS[2])

@@ -7,6 +7,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
+from symbreak.contract import sections_of
 from symbreak.tasks.fields import field_group, field_vectors, fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask, _edges_within_frames
 from symbreak.trainer import FitOptions, fit
@@ -177,7 +178,7 @@ def test_a_field_the_data_do_not_hold_is_named_negligible(simulate):
     options = FitOptions.from_flat(**FAST)
     task = TrajectoryTask.from_dataset(load_dataset(path), options.task, options.optimiser.seed)
     result = fit(task, options)
-    summary = task.data_symmetry(0.01, result.network_).fields
+    summary = sections_of(task.data_symmetry(0.01, result.network_).sections, "fields").data
     assert summary["negligible"] == ["axial"]
     assert np.linalg.norm(summary["polar"]) == pytest.approx(1.0, rel=0.02)
 
@@ -228,5 +229,5 @@ def test_a_field_within_its_noise_is_not_detected(simulate, tmp_path):
     options = FitOptions.from_flat(**FAST)
     task = TrajectoryTask.from_dataset(load_dataset(tmp_path / "g.h5"), options.task)
     result = fit(task, options)
-    summary = task.data_symmetry(0.01, result.network_).fields
+    summary = sections_of(task.data_symmetry(0.01, result.network_).sections, "fields").data
     assert summary["negligible"] == ["axial"] and summary["group"] == "Cinfv"
