@@ -14,7 +14,7 @@ cached, since the graph is fixed. It also reads back the structure tolerance a r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import torch
 
@@ -73,6 +73,14 @@ class GraphTask:
     def data_loss(self) -> float:
         """The fit loss of a network that predicts zero: the data's own mean square."""
         return float(self.targets.pow(2).mean())
+
+    def loss_resolution(self) -> float | None:
+        """Structures are exact to their coordinates' rounding: no statistical error."""
+        return None
+
+    def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
+        """The whole graph as one batch: a fixed graph fits in memory, so it never streams."""
+        yield self.graph, self.targets
 
     @classmethod
     def run_tolerance(cls, config: Mapping) -> float:

@@ -269,10 +269,6 @@ class CrystalTask(GraphTask):
                     "comes from the k != 0 distortion alone, and no --threshold can show it.")})
         return problems
 
-    def loss_resolution(self) -> None:
-        """Structures are exact to their coordinates' rounding: no statistical error."""
-        return None
-
     def data_residual(self, group: PointGroup, tolerance: float) -> None:
         """Not measured for crystals yet: the verdict then names no noise floor."""
         return None

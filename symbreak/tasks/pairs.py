@@ -166,10 +166,6 @@ class PairsTask(GraphTask):
         """Input, target and transformation groups of the pairs at ``tolerance`` (a length)."""
         return pairs_symmetry(self.dataset, tolerance)
 
-    def loss_resolution(self) -> None:
-        """Structures are exact to their coordinates' rounding: no statistical error."""
-        return None
-
     def data_residual(self, group: PointGroup, tolerance: float) -> float | None:
         """Share of the displacements' mean square that ``group`` does not fix."""
         return symmetry_residual(self.dataset, group, tolerance)
