@@ -27,6 +27,8 @@ The package, by concept:
 - ``_active_set``: :class:`ActiveSet`, the groups allowed to move, and their projection
   onto the data group's invariant subspace;
 - ``_lbfgs``: :class:`LBFGS`, full-batch L-BFGS in float64 (one epoch per iteration);
+- ``_least_squares``: :func:`output_weight_step`, the exact least-squares step in the
+  output weight that L-BFGS takes after each of its steps (where the task offers it);
 - ``_minibatch``: :class:`MiniBatchAdam`, Adam on mini-batches of streaming tasks;
 - ``_result``: :class:`Progress` (what a strategy records) and :class:`FitResult`;
 - ``_network``: :func:`build_network`.
@@ -48,6 +50,7 @@ from __future__ import annotations
 
 from symbreak.fit._active_set import ActiveSet, Projectors
 from symbreak.fit._lbfgs import LBFGS
+from symbreak.fit._least_squares import damped_least_squares, output_weight_step
 from symbreak.fit._minibatch import MiniBatchAdam
 from symbreak.fit._network import build_network
 from symbreak.fit._objective import Objective, Penalty
@@ -78,6 +81,8 @@ __all__ = [
     "build_network",
     "choose_strategy",
     "choose_threads",
+    "damped_least_squares",
     "fit",
+    "output_weight_step",
     "torch_threads",
 ]

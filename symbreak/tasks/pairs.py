@@ -125,6 +125,11 @@ class PairsTask:
         """Mean squared error of the network's node outputs against the targets."""
         return node_mse(self, network)
 
+    def output_least_squares(self, network: RelaxedNetwork) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`fit_loss` as a linear least-squares problem in the network's output weight
+        (:func:`node_least_squares`)."""
+        return node_least_squares(self, network)
+
     # ------------------------------------------------------------------ made by the registry
     @classmethod
     def accepts(cls, dataset) -> bool:
@@ -339,8 +344,23 @@ def node_mse(task, network: RelaxedNetwork) -> torch.Tensor:
     The edge harmonics and length embedding do not change during a fit: they are computed
     once per network and kept in ``task._edge_cache``.
     """
+    prediction = network(task.graph, _edge_features(task, network))
+    return (prediction - task.targets).pow(2).mean()
+
+
+def node_least_squares(task, network: RelaxedNetwork) -> tuple[torch.Tensor, torch.Tensor]:
+    """The residuals r (node outputs minus ``task.targets``, flattened; :func:`node_mse` is
+    their mean square) and their Jacobian in the network's output weight W, exact because
+    the outputs are linear in W (:meth:`~symbreak.model.RelaxedNetwork.output_weight_jacobian`):
+    ``r + J @ Δ.reshape(-1)`` are the residuals after ``W += Δ``. Both detached."""
+    edge_features = _edge_features(task, network)
+    with torch.no_grad():
+        residuals = (network(task.graph, edge_features) - task.targets).reshape(-1)
+    return residuals, network.output_weight_jacobian(task.graph, edge_features)
+
+
+def _edge_features(task, network: RelaxedNetwork) -> tuple[torch.Tensor, torch.Tensor]:
     if task._edge_cache is None or task._edge_cache[0] is not network:
         with torch.no_grad():
             task._edge_cache = (network, network.edge_features(task.graph))
-    prediction = network(task.graph, task._edge_cache[1])
-    return (prediction - task.targets).pow(2).mean()
+    return task._edge_cache[1]
