@@ -21,6 +21,10 @@ from symbreak.fit._objective import Objective
 #: Largest residual count for which the step is taken: the Jacobian is residuals × |W| (2688
 #: for the default network's displacement output) in float64, 2000 rows are 43 MB.
 MAX_RESIDUALS = 2000
+#: Largest graph (nodes + edges, ``task.size()``) on which the Jacobian is built: it costs one
+#: backward pass through the last message product per output component, and memory edges ×
+#: paths per (component, hidden unit).
+MAX_GRAPH = 20_000
 #: Tikhonov damping, relative to the largest singular value: directions of the Jacobian
 #: weaker than this share of the strongest are not followed (rounding, not signal).
 RELATIVE_DAMPING = 1e-8
@@ -33,12 +37,12 @@ def output_weight_step(objective: Objective) -> bool:
     v_k u_k^\\top r` over the singular triplets of the Jacobian J = ∂r/∂W, with
     μ = :data:`RELATIVE_DAMPING` × max s (Tikhonov's, e.g. Nocedal & Wright, Numerical
     Optimization, Sec. 10.3). Kept only if it lowers the relative fit loss; returns whether
-    it did. Tasks without ``output_least_squares``, or with more than
-    :data:`MAX_RESIDUALS` residuals, are left alone (False).
+    it did. Tasks without ``output_least_squares``, larger than :data:`MAX_GRAPH`, or with
+    more than :data:`MAX_RESIDUALS` residuals are left alone (False).
     """
     problem = getattr(objective.task, "output_least_squares", None)
     weight = objective.network.output_weight
-    if problem is None or not weight.requires_grad:
+    if problem is None or not weight.requires_grad or objective.task.size() > MAX_GRAPH:
         return False
     with torch.no_grad():
         before = float(objective.relative_fit())

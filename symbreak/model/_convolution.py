@@ -147,8 +147,10 @@ class RelaxedConvolution(torch.nn.Module):
             messages = self.message_tp(features[edge_src].detach(), edge_filter, path_weights)
             slopes = [torch.autograd.grad(messages[:, k].sum(), path_weights, retain_graph=True)[0]
                       for k in range(out_dim)]  # fmt: skip
-        # (edges, out_dim, n, paths) -> summed into the receiving node
-        per_edge = hidden[:, None, :, None] * torch.stack(slopes, 1)[:, :, None, :]
-        jacobian = features.new_zeros(nodes, out_dim, weight.numel())
-        jacobian.index_add_(0, edge_dst, per_edge.reshape(len(edge_dst), out_dim, -1))
-        return jacobian / neighbour_norm
+        # summed into the receiving node one (component, hidden unit) at a time, so that no
+        # (edges, components, hidden, paths) product is ever held
+        jacobian = features.new_zeros(nodes, out_dim, *weight.shape)
+        for k, slope in enumerate(slopes):
+            for a in range(weight.shape[0]):
+                jacobian[:, k, a].index_add_(0, edge_dst, hidden[:, a, None] * slope)
+        return jacobian.reshape(nodes, out_dim, -1) / neighbour_norm
