@@ -118,9 +118,9 @@ class RelaxedConvolution(torch.nn.Module):
         edge_sh: torch.Tensor,
         edge_embedding: torch.Tensor,
         neighbour_norm: float,
-    ) -> torch.Tensor:
-        """∂(this layer's output)/∂(the radial MLP's output weight W), shape
-        (nodes, irreps_out.dim, W.numel()), for the inputs of :meth:`forward`.
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """This layer's output (as :meth:`forward`, detached) and its Jacobian in the radial
+        MLP's output weight W, shape (nodes, irreps_out.dim, W.numel()).
 
         The per-edge path weights are :math:`R_e = h_e W / \\sqrt{n}` (``h_e`` the radial MLP's
         last hidden layer, n its width) and each message is linear in them, so the output is
@@ -135,10 +135,12 @@ class RelaxedConvolution(torch.nn.Module):
         """
         weight = self.radial.output_layer.weight
         nodes, out_dim = features.shape[0], self.irreps_out.dim
-        if edge_src.numel() == 0:
-            return features.new_zeros(nodes, out_dim, weight.numel())
         with torch.no_grad():
             theta = self.relaxed_weights.to(features.dtype)
+            out = self.self_tp(features, theta)
+        if edge_src.numel() == 0:
+            return out, features.new_zeros(nodes, out_dim, weight.numel())
+        with torch.no_grad():
             edge_filter = self.filter_tp(edge_sh, theta)
             hidden = self.radial.hidden(edge_embedding) / weight.shape[0] ** 0.5
             path_weights = hidden @ weight
@@ -153,4 +155,6 @@ class RelaxedConvolution(torch.nn.Module):
         for k, slope in enumerate(slopes):
             for a in range(weight.shape[0]):
                 jacobian[:, k, a].index_add_(0, edge_dst, hidden[:, a, None] * slope)
-        return jacobian.reshape(nodes, out_dim, -1) / neighbour_norm
+        aggregated = out.new_zeros(out.shape).index_add_(0, edge_dst, messages.detach())
+        jacobian = jacobian.reshape(nodes, out_dim, -1) / neighbour_norm
+        return out + aggregated / neighbour_norm, jacobian

@@ -353,10 +353,8 @@ def node_least_squares(task, network: RelaxedNetwork) -> tuple[torch.Tensor, tor
     their mean square) and their Jacobian in the network's output weight W, exact because
     the outputs are linear in W (:meth:`~symbreak.model.RelaxedNetwork.output_weight_jacobian`):
     ``r + J @ Δ.reshape(-1)`` are the residuals after ``W += Δ``. Both detached."""
-    edge_features = _edge_features(task, network)
-    with torch.no_grad():
-        residuals = (network(task.graph, edge_features) - task.targets).reshape(-1)
-    return residuals, network.output_weight_jacobian(task.graph, edge_features)
+    outputs, jacobian = network.output_weight_jacobian(task.graph, _edge_features(task, network))
+    return (outputs - task.targets).reshape(-1), jacobian
 
 
 def _edge_features(task, network: RelaxedNetwork) -> tuple[torch.Tensor, torch.Tensor]:

@@ -18,8 +18,9 @@ def test_output_weight_jacobian_is_the_exact_change_of_the_outputs(irreps_out):
     positions = torch.randn(7, 3, dtype=torch.float64).numpy()
     one_hot = torch.eye(2, dtype=torch.float64)[[0, 1, 1, 0, 1, 0, 0]].numpy()
     graph = point_cloud_graph(positions, one_hot, None, torch.float64)
-    jacobian = network.output_weight_jacobian(graph)
+    outputs, jacobian = network.output_weight_jacobian(graph)
     before = network(graph).detach().reshape(-1)
+    assert torch.allclose(outputs.reshape(-1), before, atol=1e-13)
     change = torch.randn_like(network.output_weight)
     with torch.no_grad():
         network.output_weight.add_(change)
