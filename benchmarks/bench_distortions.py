@@ -1,7 +1,9 @@
 """Real distortions in random frames: residual group, convergence and fit time (issue 8).
 
 Published transitions (symbreak.data.published, needs ase + spglib; expected group: spglib's
-site symmetry in the child) and synthetic clusters for every distortion class (polar, chiral,
+site symmetry in the child), each centred on every kind of site it has (the catalogue's site
+and the others in OTHER_SITES: A and B sites of each perovskite, Si and O of quartz), and
+synthetic clusters for every distortion class (polar, chiral,
 improper, low), at 1.5 % and 20 % of the nearest-neighbour distance, exact and with Gaussian
 noise of 2 % of the smallest displacement.
 
@@ -13,6 +15,7 @@ Prints one row per case and a summary; exits 1 if any residual group is wrong.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 import time
@@ -28,6 +31,15 @@ from _machine import machine  # noqa: E402
 SYNTHETIC = ["C4v", "C3v", "C2v", "C4", "C3", "D4", "D3", "D2", "S4", "D2d", "C4h", "S6",
              "C3h", "Cs", "Ci", "C2"]  # fmt: skip
 AMPLITUDES = (0.015, 0.2)
+#: Name -> (catalogue entry, centre as a child position, radius in Å in a gap between shells).
+OTHER_SITES = {
+    "BaTiO3_P4mm_Ba": ("BaTiO3_P4mm_Ti", ("Ba", (0, 0, 0)), 4.3),
+    "BaTiO3_Amm2_Ba": ("BaTiO3_Amm2_Ti", ("Ba", (0, 0, 0)), 4.3),
+    "PbTiO3_P4mm_Ti": ("PbTiO3_P4mm_Pb", ("Ti", (0.5, 0.5, 0.540)), 4.2),
+    "LaMnO3_Pnma_La": ("LaMnO3_Pnma_Mn", ("La", (0.0490, 0.25, 0.9922)), 4.3),
+    "CaTiO3_Pnma_Ca": ("CaTiO3_Pnma_Ti", ("Ca", (0.0123, 0.25, 0.9916)), 4.3),
+    "quartz_P3221_O": ("quartz_P3221_Si", ("O", (0.4135, 0.2669, 0.1191 + 1 / 6)), 4.5),
+}
 
 
 def cases(rng):
@@ -38,9 +50,11 @@ def cases(rng):
         import ase  # noqa: F401
         import spglib  # noqa: F401
 
+        published_available = True
         for name in published.CASES:
             yield published.published_pair(name, rotation=frame())
     except ImportError:
+        published_available = False
         print("ase/spglib absent: published cases skipped")
     for group in SYNTHETIC:
         for amplitude in AMPLITUDES:
@@ -48,6 +62,11 @@ def cases(rng):
             yield published.DistortionPair(f"{pair.name}@{amplitude}", pair.source, pair.target,
                                            pair.species, pair.expected_group,
                                            pair.parent_group, pair.citation)  # fmt: skip
+    # after the rest, so that their frames (and noise) are those of earlier measurements
+    if published_available:
+        for name, (entry, site, radius) in OTHER_SITES.items():
+            pair = published.published_pair(entry, rotation=frame(), site=site, radius=radius)
+            yield dataclasses.replace(pair, name=name)
 
 
 def main() -> int:

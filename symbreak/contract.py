@@ -292,6 +292,11 @@ class Task(Protocol):
     def minibatches(self, epoch: int, batch_size: int) -> Iterator[tuple[Graph, torch.Tensor]]:
         """One pass over the data in shuffled (graph, target) batches; streaming tasks only."""
 
+    # An optional member, looked up with getattr by the trainer:
+    # ``output_least_squares(network) -> (residuals, jacobian)``, the fit loss as a linear
+    # least-squares problem in the network's output weight (trainer._least_squares); a kind
+    # whose loss is the mean square of those residuals offers it for the exact step.
+
     # ---------------------------------------------------------------- before the fit
     def symmetry_constraint(self, l_relaxed: int) -> SymmetryConstraint | None:
         """The data's group and its invariant projectors; None where the task has no data

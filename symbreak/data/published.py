@@ -363,13 +363,17 @@ def _perovskite_elements(formula: str) -> tuple[str, str, str]:
     return elements[0], elements[1], elements[2]
 
 
-def published_pair(name: str, *, rotation=None, radius: float | None = None) -> DistortionPair:
+def published_pair(name: str, *, rotation=None, radius: float | None = None,
+                   site: tuple[str, tuple] | None = None) -> DistortionPair:  # fmt: skip
     """The cluster pair of catalogue entry ``name`` (a key of :data:`CASES`).
 
     Parameters
     ----------
     rotation : optional 3x3 orthogonal matrix applied to source and target (random frames).
     radius : optional cluster radius in Angstrom, instead of the entry's.
+    site : optional centre ``(element, (x, y, z))`` (a child position, fractional), instead of
+        the entry's: another site of the same transition (the expected group is still
+        spglib's site symmetry of the site used).
 
     Returns
     -------
@@ -387,7 +391,7 @@ def published_pair(name: str, *, rotation=None, radius: float | None = None) -> 
     parent_symbols = parent.get_chemical_symbols()
     partner, shift = match_atoms(parent_fractional, parent_symbols, child_fractional,
                                  child.get_chemical_symbols(), child_cell)  # fmt: skip
-    site = _site_index(child, case.site)
+    site = _site_index(child, site or case.site)
     centre = int(np.flatnonzero(partner == site)[0])
     rows, images = _cluster(parent_fractional, parent_cell, centre, radius or case.radius)
     # Fractional coordinates about the site, so that each lattice strains the cluster about the

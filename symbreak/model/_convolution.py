@@ -109,3 +109,52 @@ class RelaxedConvolution(torch.nn.Module):
         )
         aggregated.index_add_(0, edge_dst, messages)
         return out + aggregated / neighbour_norm
+
+    def output_weight_jacobian(
+        self,
+        features: torch.Tensor,
+        edge_src: torch.Tensor,
+        edge_dst: torch.Tensor,
+        edge_sh: torch.Tensor,
+        edge_embedding: torch.Tensor,
+        neighbour_norm: float,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """This layer's output (as :meth:`forward`, detached) and its Jacobian in the radial
+        MLP's output weight W, shape (nodes, irreps_out.dim, W.numel()).
+
+        The per-edge path weights are :math:`R_e = h_e W / \\sqrt{n}` (``h_e`` the radial MLP's
+        last hidden layer, n its width) and each message is linear in them, so the output is
+        exactly linear in W:
+
+        .. math:: \\frac{\\partial y_{ik}}{\\partial W_{ab}} = \\frac{1}{\\sqrt{n}\\,\\nu}
+                  \\sum_{e \\to i} h_{ea}\\, \\frac{\\partial m_{ek}}{\\partial R_{eb}},
+
+        with ν the neighbour normalisation. One backward pass through the message product per
+        output component gives every edge's :math:`\\partial m_{ek}/\\partial R_e` at once
+        (each message depends on its own edge's weights only).
+        """
+        weight = self.radial.output_layer.weight
+        nodes, out_dim = features.shape[0], self.irreps_out.dim
+        with torch.no_grad():
+            theta = self.relaxed_weights.to(features.dtype)
+            out = self.self_tp(features, theta)
+        if edge_src.numel() == 0:
+            return out, features.new_zeros(nodes, out_dim, weight.numel())
+        with torch.no_grad():
+            edge_filter = self.filter_tp(edge_sh, theta)
+            hidden = self.radial.hidden(edge_embedding) / weight.shape[0] ** 0.5
+            path_weights = hidden @ weight
+        path_weights.requires_grad_(True)
+        with torch.enable_grad():
+            messages = self.message_tp(features[edge_src].detach(), edge_filter, path_weights)
+            slopes = [torch.autograd.grad(messages[:, k].sum(), path_weights, retain_graph=True)[0]
+                      for k in range(out_dim)]  # fmt: skip
+        # summed into the receiving node one (component, hidden unit) at a time, so that no
+        # (edges, components, hidden, paths) product is ever held
+        jacobian = features.new_zeros(nodes, out_dim, *weight.shape)
+        for k, slope in enumerate(slopes):
+            for a in range(weight.shape[0]):
+                jacobian[:, k, a].index_add_(0, edge_dst, hidden[:, a, None] * slope)
+        aggregated = out.new_zeros(out.shape).index_add_(0, edge_dst, messages.detach())
+        jacobian = jacobian.reshape(nodes, out_dim, -1) / neighbour_norm
+        return out + aggregated / neighbour_norm, jacobian

@@ -63,9 +63,18 @@ class RadialMLP(torch.nn.Module):
             setattr(self, f"layer{k}", _DenseLayer(fan_in, fan_out, None if k == last else "silu"))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for k in range(len(self.sizes) - 1):
+        return self.output_layer(self.hidden(x))
+
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        """The input to :attr:`output_layer`; the output is linear in that layer's weight."""
+        for k in range(len(self.sizes) - 2):
             x = getattr(self, f"layer{k}")(x)
         return x
+
+    @property
+    def output_layer(self) -> _DenseLayer:
+        """The last layer (no activation): ``hidden(x) @ weight / sqrt(fan_in)``."""
+        return getattr(self, f"layer{len(self.sizes) - 2}")
 
 
 class _GateProduct(torch.nn.Module):

@@ -185,6 +185,34 @@ class RelaxedNetwork(torch.nn.Module):
         embedding = gaussian_embedding(length, self.max_radius, self.num_basis)
         return sh, embedding.mul(self.num_basis**0.5)
 
+    def output_weight_jacobian(
+        self, graph: Graph, edge_features: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The node outputs (as :meth:`forward`, detached), and their Jacobian in W, the last
+        layer's radial output weight (:attr:`output_weight`): shape (nodes * irreps_out.dim,
+        W.numel()), rows node-major as in ``outputs.reshape(-1)``.
+
+        The node outputs are exactly linear in W (see
+        :meth:`RelaxedConvolution.output_weight_jacobian`), so for any change Δ they
+        move by this matrix times ``Δ.reshape(-1)``: the fit in W alone is a linear
+        least-squares problem.
+        """
+        sh, embedding = edge_features if edge_features is not None else self.edge_features(graph)
+        x = graph.node_features
+        with torch.no_grad():
+            for conv, gate in zip(self.convolutions[:-1], self.gates):
+                x = conv(x, graph.edge_src, graph.edge_dst, sh, embedding, self.neighbour_norm)
+                x = gate(x)
+        last = self.convolutions[-1]
+        outputs, jacobian = last.output_weight_jacobian(x, graph.edge_src, graph.edge_dst, sh,
+                                                        embedding, self.neighbour_norm)  # fmt: skip
+        return outputs, jacobian.reshape(-1, jacobian.shape[-1])
+
+    @property
+    def output_weight(self) -> torch.nn.Parameter:
+        """The last layer's radial output weight, in which the node outputs are linear."""
+        return self.convolutions[-1].radial.output_layer.weight
+
     def forward(
         self, graph: Graph, edge_features: tuple[torch.Tensor, torch.Tensor] | None = None
     ) -> torch.Tensor:

@@ -66,6 +66,15 @@ class GraphTask:
         prediction = network(self.graph, self.cached_edge_features(network))
         return (prediction - self.targets).pow(2).mean()
 
+    def node_least_squares(self, network: RelaxedNetwork) -> tuple[torch.Tensor, torch.Tensor]:
+        """The residuals r (node outputs minus :attr:`targets`, flattened; :meth:`node_mse` is
+        their mean square) and their Jacobian in the network's output weight W, exact because
+        the outputs are linear in W (:meth:`~symbreak.model.RelaxedNetwork.output_weight_jacobian`):
+        ``r + J @ Δ.reshape(-1)`` are the residuals after ``W += Δ``. Both detached."""
+        features = self.cached_edge_features(network)
+        outputs, jacobian = network.output_weight_jacobian(self.graph, features)
+        return (outputs - self.targets).reshape(-1), jacobian
+
     def fit_loss(self, network: RelaxedNetwork) -> torch.Tensor:
         """The node loss (:meth:`node_mse`)."""
         return self.node_mse(network)

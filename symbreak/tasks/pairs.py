@@ -104,6 +104,12 @@ class PairsTask(GraphTask):
     def irreps_out(self) -> str:
         return "1x1o" if self.target == "displacement" else "1x0e+1x1o+1x2e"
 
+    def output_least_squares(self, network: RelaxedNetwork) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`fit_loss` as a linear least-squares problem in the network's output weight
+        (:meth:`~symbreak.tasks._graph_task.GraphTask.node_least_squares`), for the trainer's
+        exact step; crystals have none (their loss holds the cell's strain too)."""
+        return self.node_least_squares(network)
+
     # ------------------------------------------------------------------ made by the registry
     @classmethod
     def accepts(cls, dataset) -> bool:

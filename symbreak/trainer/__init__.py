@@ -27,6 +27,8 @@ The package, by concept:
 - ``_active_set``: :class:`ActiveSet`, the groups allowed to move, and their projection
   onto the data group's invariant subspace;
 - ``_lbfgs``: :class:`LBFGS`, full-batch L-BFGS in float64 (one epoch per iteration);
+- ``_least_squares``: :func:`output_weight_step`, the exact least-squares step in the
+  output weight that L-BFGS takes after each of its steps (where the task offers it);
 - ``_minibatch``: :class:`MiniBatchAdam`, Adam on mini-batches of streaming tasks;
 - ``_result``: :class:`Progress` (what a strategy records) and :class:`FitResult`;
 - ``_network``: :func:`build_network`.
@@ -49,6 +51,7 @@ from __future__ import annotations
 from symbreak.options import FitOptions
 from symbreak.trainer._active_set import ActiveSet, Projectors
 from symbreak.trainer._lbfgs import LBFGS
+from symbreak.trainer._least_squares import damped_least_squares, output_weight_step
 from symbreak.trainer._minibatch import MiniBatchAdam
 from symbreak.trainer._network import build_network
 from symbreak.trainer._objective import Objective, Penalty
@@ -78,6 +81,8 @@ __all__ = [
     "build_network",
     "choose_strategy",
     "choose_threads",
+    "damped_least_squares",
     "fit",
+    "output_weight_step",
     "torch_threads",
 ]

@@ -7,6 +7,7 @@ import math
 import torch
 
 from symbreak.model import RelaxedNetwork
+from symbreak.trainer._least_squares import output_weight_step
 from symbreak.trainer._objective import Objective, fitted
 from symbreak.trainer._result import HistoryRow, Progress
 
@@ -59,6 +60,12 @@ class LBFGS:
         while not progress.out_of_epochs():
             progress.epoch += _lbfgs_step(optimiser, objective, progress.epochs_left())
             objective.active.project_weights()
+            # The output weight's exact least-squares step (trainer._least_squares): L-BFGS
+            # alone creeps for hundreds of epochs at 1e-9 of the loss. Its curvature pairs
+            # describe the loss before W moved, so it starts afresh.
+            if not progress.out_of_epochs() and output_weight_step(objective):
+                optimiser = self._optimiser(objective.network)
+                progress.epoch += 1
             row = _record(progress, objective)
             if not math.isfinite(row.loss):
                 progress.restore()
