@@ -507,13 +507,26 @@ def cluster_modes(parent: Structure, child: Structure, tolerance: float) -> Clus
     return ClusterModes(group, records, total, notes)
 
 
+def _read_one(path) -> Structure:
+    """One structure; a simple CIF without ASE, whose import alone takes longer than the
+    decomposition (:mod:`symbreak.data._cif`, which gives the same atoms)."""
+    from symbreak.data._cif import read_cif
+    from symbreak.data.structures import read_one_structure
+
+    if str(path).lower().endswith(".cif"):
+        structure = read_cif(path)
+        if structure is not None:
+            return structure
+    return read_one_structure(path)
+
+
 def _two_structures(paths) -> tuple[Structure, Structure]:
     """Parent and child from two files or one file with two frames (as ``fit`` reads them;
     without :mod:`symbreak.data.formats`, which loads h5py)."""
-    from symbreak.data.structures import read_one_structure, read_structures
+    from symbreak.data.structures import read_structures
 
     if len(paths) == 2:
-        return read_one_structure(paths[0]), read_one_structure(paths[1])
+        return _read_one(paths[0]), _read_one(paths[1])
     if len(paths) != 1:
         raise DataError(f"give one file with two frames or two files, not {len(paths)} files.")
     frames = read_structures(paths[0])
