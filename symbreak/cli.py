@@ -7,6 +7,7 @@ after the input and every option have been checked (docs/reliability.md).
 
 from __future__ import annotations
 
+import functools
 import sys
 from enum import Enum
 from pathlib import Path
@@ -46,7 +47,56 @@ class Command(_PlainFlags, TyperCommand):
     pass
 
 
-class Group(_PlainFlags, TyperGroup):
+class _PlainConversion:
+    """Path, number, text and flag parameters converted by their own type.
+
+    typer 0.29 converts every value through a pydantic ``TypeAdapter``, and importing
+    pydantic takes 0.13-0.19 s, a third of ``symbreak modes`` on a small cell (its speed goal
+    beside CrystOD, docs/benchmarks.md). With a typer without that layer this changes nothing.
+    """
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        plain = _plain_runtime_param()
+        for param in params if plain is not None else ():
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is None or getattr(param, "_runtime_param", False) is not None:
+                continue
+            info = descriptor.parameter_info
+            bounded = any(getattr(info, b, None) is not None for b in ("min", "max"))
+            if descriptor.annotation in _PLAIN_KINDS and info.parser is None and not bounded:
+                param._runtime_param = plain(parameter_info=info, annotation=descriptor.annotation)
+        return params
+
+
+_PLAIN_KINDS = {Path: "path", float: "number", int: "integer", str: "text", bool: "flag"}
+
+
+@functools.cache
+def _plain_runtime_param():
+    try:
+        from typer._coercion import RuntimeParam
+    except ImportError:
+        return None
+
+    class PlainRuntimeParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            try:
+                if self.annotation is bool and not isinstance(value, bool):
+                    return {"true": True, "false": False}[str(value).lower()]
+                return self.annotation(value)
+            except (TypeError, ValueError, KeyError):
+                text = f"{value!r} is not a {_PLAIN_KINDS[self.annotation]}."
+                raise typer.BadParameter(text, ctx=ctx, param=param) from None
+
+    return PlainRuntimeParam
+
+
+class _QuickCommand(_PlainConversion, Command):
+    pass
+
+
+class Group(_PlainConversion, _PlainFlags, TyperGroup):
     pass
 
 
@@ -413,7 +463,7 @@ def explain(
         _print_run_domains(report)
 
 
-@app.command(cls=Command)
+@app.command(cls=_QuickCommand)
 def modes(
     parent: Path = typer.Argument(..., metavar="PARENT", help="The high-symmetry structure "
                                   "(CIF, POSCAR, extxyz, ...), or one file with two frames."),
