@@ -474,6 +474,14 @@ def modes(
         False, "--other-origin", help="Label for the parent's origin moved to its other site of "
         "full symmetry (a perovskite's B site when A is at the origin, and back)."),
     tolerance: float = typer.Option(1e-3, help="spglib's symprec for the groups, in Angstrom."),
+    render: Path = typer.Option(
+        None, "--render", metavar="DIR", show_default=False, help="Also draw the parent "
+        "(structure.png) and one panel per mode of 0.01 A or more, atoms moved by arrows "
+        "(modes.png, modes.html), into DIR."),
+    exaggeration: float = typer.Option(
+        None, "--exaggeration", show_default=False, help="Arrow length per Angstrom of "
+        "displacement in --render's pictures; by default the largest is 0.6 of the shortest "
+        "bond."),
 ) -> None:
     """Split a distortion into symmetry modes of the parent (ISODISTORT / AMPLIMODES labels).
 
@@ -490,6 +498,8 @@ def modes(
         result = read_modes(paths, other_origin=other_origin, symprec=tolerance)
     except DataError as error:
         fail(str(error))
+    if render is not None:
+        _render_modes(result, render, exaggeration)
     if json_output:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
@@ -503,6 +513,26 @@ def modes(
     _consoles.console.print(table)
     for line in [result.sites_line(), result.strain_line(), *result.notes]:
         _consoles.console.print(line, highlight=False)
+
+
+def _render_modes(result, out: Path, exaggeration: float | None) -> None:
+    """``modes --render``: the pictures of a crystal decomposition, listed on stderr."""
+    if not getattr(result, "fields", ()):
+        fail("--render draws crystal pairs; two clusters have no pictures yet.")
+    if exaggeration is not None and not exaggeration > 0:
+        fail(f"--exaggeration must be positive, not {exaggeration:g}.")
+    import numpy as np
+
+    from symbreak.render._modes import write_mode_pictures
+
+    cell = result.cell @ result.lattice
+    inside = np.mod(result.positions @ np.linalg.inv(result.cell) + 1e-9, 1.0) - 1e-9
+    positions = inside @ cell  # each atom's image inside the cell drawn
+    paths = write_mode_pictures(out, result.to_dict()["modes"], result.fields, positions,
+                                result.symbols, cell, exaggeration,
+                                result.headline())  # fmt: skip
+    for path in paths:
+        sys.stderr.write(f"wrote {path}\n")
 
 
 @app.command(cls=Command)
