@@ -177,6 +177,8 @@ def _plan(run, report, layers, fmt, size, resolution, elements, notes) -> list[t
         jobs += _active_irrep_jobs(report, k, theta, irreps, fmt, size, resolution)
     if run.pairs is not None and run.pairs.pairs:
         jobs.append(_pairs_job(run, report, fmt, size, elements, notes))
+        if run.pairs.pairs[0].source_cell is not None:  # a crystal: its structure too
+            jobs.append(_crystal_job(run, fmt, size))
     if report is not None and report.fields:
         copies = [split_relaxed_weights(weights[k].numpy(), irreps)[0] for k in layers]
         inactive = _inactive_vectors(activity, layers)
@@ -272,3 +274,15 @@ def _pairs_job(run, report: Report | None, fmt, size, elements, notes) -> tuple:
                    size=size, pair_name=pair.name, centre=centre,
                    view=elements)  # fmt: skip
     return (f"structures.{fmt}", _STRUCTURES_TEXT.format(pair=pair.name, group=group), draw)
+
+
+def _crystal_job(run, fmt, size) -> tuple:
+    """The first pair's source crystal with bonds and its cell (render/_modes.py)."""
+    from symbreak.render._modes import render_crystal
+
+    pair = run.pairs.pairs[0]
+    symbols = [run.pairs.species_names[int(k)] for k in pair.species]
+    draw = partial(render_crystal, pair.source, symbols, pair.source_cell, size=size,
+                   title=f"{pair.name}: the source crystal")  # fmt: skip
+    return (f"crystal.{fmt}", f"The source crystal of pair {pair.name}: atoms, bonds (unlike "
+            "neighbours) and the cell's edges.", draw)

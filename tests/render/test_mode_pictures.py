@@ -90,3 +90,24 @@ def test_a_bad_exaggeration_is_one_sentence(srtio3, tmp_path):
                                       str(tmp_path), "--exaggeration", "-1"])  # fmt: skip
     assert result.exit_code == 2
     assert "exaggeration" in result.output and "Traceback" not in result.output
+
+
+def test_a_crystal_run_gets_a_picture_of_its_crystal(prism_run, prism_report, tmp_path):
+    """The prism pair given a cell (a crystal run, as far as render can tell) gets
+    ``crystal.png``; the cluster itself gets none."""
+    import dataclasses
+
+    from symbreak.render import render_run
+
+    pair = prism_run.pairs.pairs[0]
+    cell = 6.0 * np.eye(3)
+    crystal_pair = dataclasses.replace(pair, source_cell=cell, target_cell=cell,
+                                       pbc=np.ones(3, bool))  # fmt: skip
+    run = dataclasses.replace(prism_run, pairs=dataclasses.replace(prism_run.pairs,
+                                                                   pairs=(crystal_pair,)))
+    rendering = render_run(run, tmp_path / "crystal", report=prism_report, layer=1)
+    assert "crystal.png" in [f.name for f in rendering.files]
+    picture = matplotlib.image.imread(tmp_path / "crystal" / "crystal.png")[..., :3]
+    assert picture.std() > 0.05
+    plain = render_run(prism_run, tmp_path / "cluster", report=prism_report, layer=1)
+    assert "crystal.png" not in [f.name for f in plain.files]
