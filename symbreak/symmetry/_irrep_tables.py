@@ -127,6 +127,11 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
     orders_axes = [_rotation_order_axis(r) for r in proper]
     highest = max(order for order, _ in orders_axes)
     principal = next((axis for order, axis in orders_axes if order == highest), np.zeros(3))
+    # D2 with two-folds across the lattice vectors (along [110] and [1-10]): the one along a
+    # lattice vector is C2z, the other two are told apart by the sign of their components
+    diagonal = group == "D2" and not _hexagonal(references) and any(
+        order == 2 and np.abs(references @ axis).max() < 1 - 1e-3 for order, axis in orders_axes
+    )
     keys = []
     for order, axis in orders_axes:
         if order != 2:
@@ -138,6 +143,11 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
                                   for order, other in orders_axes)  # fmt: skip
         if group == "D2" and _hexagonal(references):  # z: along c; y: along a; x: across
             keys.append(_hexagonal_d2_key(axis, references))
+        elif diagonal and along_reference:
+            keys.append("C2z")
+        elif diagonal:
+            ordered = axis[np.argsort(-np.abs(axis))[:2]]
+            keys.append("C2y" if ordered[0] * ordered[1] > 0 else "C2x")
         elif group == "D2":  # B1, B2, B3 are odd under the two-folds along c, b, a
             keys.append("C2" + "xyz"[int(np.argmax(np.abs(references @ axis)))])
         elif group == "O":
@@ -225,6 +235,11 @@ def table_for(matrices, references=None) -> CharacterTable | None:
     numbers = _CDML.get((group, "improper" if improper else "proper"), {})
     if group == "D2" and _hexagonal(references):
         numbers = _hexagonal_d2_numbers(proper, determinants, references, improper)
+    elif group == "D2" and any(np.abs(references @ _rotation_order_axis(r)[1]).max() < 1 - 1e-3
+                               for r in unique if _rotation_order_axis(r)[0] == 2):
+        # two-folds across the lattice vectors (N of Im-3m, X of I4/mmm): Bilbao numbers them
+        # relative to k, differently in different lattices; unnumbered here
+        numbers = {}
     elif group == "D6" and _hexagonal(references):
         numbers = numbers if not improper else {}
     irreps = []
