@@ -480,7 +480,7 @@ def modes(
         "(modes.png, modes.html), into DIR."),
     exaggeration: float = typer.Option(
         None, "--exaggeration", show_default=False, help="Arrow length per Angstrom of "
-        "displacement in --render's pictures; by default the largest is 0.6 of the shortest "
+        "displacement in --render's pictures; by default the largest is 0.8 of the shortest "
         "bond."),
 ) -> None:
     """Split a distortion into symmetry modes of the parent (ISODISTORT / AMPLIMODES labels).
