@@ -7,6 +7,7 @@ after the input and every option have been checked (docs/reliability.md).
 
 from __future__ import annotations
 
+import functools
 import sys
 from enum import Enum
 from pathlib import Path
@@ -46,7 +47,56 @@ class Command(_PlainFlags, TyperCommand):
     pass
 
 
-class Group(_PlainFlags, TyperGroup):
+class _PlainConversion:
+    """Path, number, text and flag parameters converted by their own type.
+
+    typer 0.29 converts every value through a pydantic ``TypeAdapter``, and importing
+    pydantic takes 0.13-0.19 s, a third of ``symbreak modes`` on a small cell (its speed goal
+    beside CrystOD, docs/benchmarks.md). With a typer without that layer this changes nothing.
+    """
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        plain = _plain_runtime_param()
+        for param in params if plain is not None else ():
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is None or getattr(param, "_runtime_param", False) is not None:
+                continue
+            info = descriptor.parameter_info
+            bounded = any(getattr(info, b, None) is not None for b in ("min", "max"))
+            if descriptor.annotation in _PLAIN_KINDS and info.parser is None and not bounded:
+                param._runtime_param = plain(parameter_info=info, annotation=descriptor.annotation)
+        return params
+
+
+_PLAIN_KINDS = {Path: "path", float: "number", int: "integer", str: "text", bool: "flag"}
+
+
+@functools.cache
+def _plain_runtime_param():
+    try:
+        from typer._coercion import RuntimeParam
+    except ImportError:
+        return None
+
+    class PlainRuntimeParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            try:
+                if self.annotation is bool and not isinstance(value, bool):
+                    return {"true": True, "false": False}[str(value).lower()]
+                return self.annotation(value)
+            except (TypeError, ValueError, KeyError):
+                text = f"{value!r} is not a {_PLAIN_KINDS[self.annotation]}."
+                raise typer.BadParameter(text, ctx=ctx, param=param) from None
+
+    return PlainRuntimeParam
+
+
+class _QuickCommand(_PlainConversion, Command):
+    pass
+
+
+class Group(_PlainConversion, _PlainFlags, TyperGroup):
     pass
 
 
@@ -414,7 +464,7 @@ def explain(
         _print_run_domains(report)
 
 
-@app.command(cls=Command)
+@app.command(cls=_QuickCommand)
 def modes(
     parent: Path = typer.Argument(..., metavar="PARENT", help="The high-symmetry structure "
                                   "(CIF, POSCAR, extxyz, ...), or one file with two frames."),
@@ -425,6 +475,14 @@ def modes(
         False, "--other-origin", help="Label for the parent's origin moved to its other site of "
         "full symmetry (a perovskite's B site when A is at the origin, and back)."),
     tolerance: float = typer.Option(1e-3, help="spglib's symprec for the groups, in Angstrom."),
+    render: Path = typer.Option(
+        None, "--render", metavar="DIR", show_default=False, help="Also draw the parent "
+        "(structure.png) and one panel per mode of 0.01 A or more, atoms moved by arrows "
+        "(modes.png, modes.html), into DIR."),
+    exaggeration: float = typer.Option(
+        None, "--exaggeration", show_default=False, help="Arrow length per Angstrom of "
+        "displacement in --render's pictures; by default the largest is 0.8 of the shortest "
+        "bond."),
 ) -> None:
     """Split a distortion into symmetry modes of the parent (ISODISTORT / AMPLIMODES labels).
 
@@ -441,6 +499,8 @@ def modes(
         result = read_modes(paths, other_origin=other_origin, symprec=tolerance)
     except DataError as error:
         fail(str(error))
+    if render is not None:
+        _render_modes(result, render, exaggeration)
     if json_output:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
@@ -454,6 +514,26 @@ def modes(
     _consoles.console.print(table)
     for line in [result.sites_line(), result.strain_line(), *result.notes]:
         _consoles.console.print(line, highlight=False)
+
+
+def _render_modes(result, out: Path, exaggeration: float | None) -> None:
+    """``modes --render``: the pictures of a crystal decomposition, listed on stderr."""
+    if not getattr(result, "fields", ()):
+        fail("--render draws crystal pairs; two clusters have no pictures yet.")
+    if exaggeration is not None and not exaggeration > 0:
+        fail(f"--exaggeration must be positive, not {exaggeration:g}.")
+    import numpy as np
+
+    from symbreak.render._modes import write_mode_pictures
+
+    cell = result.cell @ result.lattice
+    inside = np.mod(result.positions @ np.linalg.inv(result.cell) + 1e-9, 1.0) - 1e-9
+    positions = inside @ cell  # each atom's image inside the cell drawn
+    paths = write_mode_pictures(out, result.to_dict()["modes"], result.fields, positions,
+                                result.symbols, cell, exaggeration,
+                                result.headline())  # fmt: skip
+    for path in paths:
+        sys.stderr.write(f"wrote {path}\n")
 
 
 @app.command(cls=Command)

@@ -16,6 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+#: Largest accepted absolute value of a coordinate (or velocity, acceleration). The network
+#: and the analysis square and multiply coordinates in float64 (largest 1.8e308), so 1e15
+#: leaves room for sums of squares of products; data this large need rescaling anyway.
+MAX_MAGNITUDE = 1e15
+
 #: Highest degree l of spherical harmonics: every l e3nn provides (and
 #: :mod:`symbreak.symmetry._harmonic_table` tabulates), so the highest ``--l-relaxed``.
 MAX_L = 12

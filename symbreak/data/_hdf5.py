@@ -17,6 +17,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from symbreak.conventions import MAX_MAGNITUDE  # noqa: F401 (read from here too)
 from symbreak.errors import DataError
 
 #: Version of the on-disk layout written by this symbreak (file attribute ``symbreak_schema``).
@@ -30,10 +31,6 @@ WRITTEN_MARKER = "written_by"
 #: Kinds of numpy dtype accepted for coordinates: signed/unsigned integers and floats.
 _NUMERIC_KINDS = "iuf"
 
-#: Largest accepted absolute value of a coordinate (or velocity, acceleration). The network
-#: and the analysis square and multiply coordinates in float64 (largest 1.8e308), so 1e15
-#: leaves room for sums of squares of products; data this large need rescaling anyway.
-MAX_MAGNITUDE = 1e15
 
 #: Most points of one pair or particles of one trajectory frame. Pairs are read whole and
 #: fitted with every pair of points as an edge by default, so 10^6 points (24 MB an array)

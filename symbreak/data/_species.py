@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import h5py
 import numpy as np
 
 from symbreak.errors import DataError
+
+if TYPE_CHECKING:
+    import h5py
 
 #: Label of nodes whose file gives no species.
 DEFAULT_SPECIES = "X"
@@ -73,6 +76,8 @@ def species_labels(values: np.ndarray, n_nodes: int, where: str) -> list[str]:
 
 def read_species(group: h5py.Group, n_nodes: int, where: str) -> list[str] | None:
     """Species labels of one member group, or None when it has no ``species`` dataset."""
+    import h5py  # here, so that reading a CIF does not load h5py
+
     if "species" not in group:
         return None
     dataset = group["species"]
@@ -117,6 +122,8 @@ def encode_species(
 
 def species_for_writing(values: Sequence | np.ndarray) -> np.ndarray:
     """A species array as HDF5 can store it: int64, or UTF-8 variable-length strings."""
+    import h5py
+
     array = np.asarray(values)
     if array.dtype.kind in "iu":
         return array.astype(np.int64)

@@ -299,7 +299,7 @@ def map_cells(
     child_fractional = child.fractional
     for supercell in candidates[:max_supercells]:
         fractional, super_cell, symbols = parent_supercell(parent, supercell)
-        anchor_species = min(set(symbols), key=lambda s: symbols.count(s))
+        anchor_species = min(sorted(set(symbols)), key=symbols.count)  # sorted: no hash order
         anchor = symbols.index(anchor_species)
         for j in np.flatnonzero(np.asarray(child.symbols) == anchor_species):
             shift = minimum_image(child_fractional[j] - fractional[anchor])

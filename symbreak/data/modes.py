@@ -186,9 +186,12 @@ def _family(dataset) -> tuple[str | None, np.ndarray | None]:
     transform = np.asarray(dataset.transformation_matrix, dtype=np.float64)
     integral = np.allclose(transform, np.round(transform), atol=1e-6)
     unimodular = abs(abs(np.linalg.det(transform)) - 1) < 1e-6
+    number = int(dataset.number)
+    centred = {"F": "cubic-F", "I": "cubic-I" if number >= 195 else "tetragonal-I"}
+    if dataset.international[0] in "FI" and number >= 75:  # a primitive cell of it
+        return centred[dataset.international[0]], transform
     if dataset.international[0] != "P" or not integral or not unimodular:
         return None, None
-    number = int(dataset.number)
     for family, first in (("cubic", 195), ("hexagonal", 143), ("tetragonal", 75),
                           ("orthorhombic", 16)):  # fmt: skip
         if number >= first:
@@ -232,7 +235,15 @@ def crystal_modes(
 
     parent_data = _dataset(parent.cell, parent.fractional, parent.symbols, symprec, parent.where)
     notes = [LATTICE_NOTE, ORIGIN_NOTE]
-    if abs(abs(np.linalg.det(parent_data.transformation_matrix)) - 1) > 1e-6:
+    if parent_data.international[0] != "P":
+        # a centred lattice: its conventional cell holds several primitive cells, whose wave
+        # vectors (X at (0,1,0) of fcc) a supercell of the conventional cell cannot name
+        parent = _standard_parent(parent, symprec, primitive=True)
+        parent_data = _dataset(parent.cell, parent.fractional, parent.symbols, symprec,
+                               parent.where)  # fmt: skip
+        notes[1] = ("The parent's lattice is centred: the modes are split in spglib's primitive "
+                    "cell of it (its origin), k-points named in the conventional basis.")
+    elif abs(abs(np.linalg.det(parent_data.transformation_matrix)) - 1) > 1e-6:
         # a parent given as a supercell (or a centred lattice's primitive cell): spglib's
         # operations of that cell miss those that do not keep it, so use its standard cell
         parent = _standard_parent(parent, symprec)
@@ -264,6 +275,8 @@ def crystal_modes(
     family, to_standard = _family(parent_data)
     modes = decompose(action, displacement, normalisation=normalisation, family=family,
                       to_standard=to_standard, site_labels=labels,
+                      references=None if to_standard is None
+                      else np.linalg.inv(to_standard).T @ parent.cell,
                       threshold=NOISE_AMPLITUDE)  # fmt: skip
     total = float(np.sqrt(normalisation * np.sum(displacement**2)))
     records = [_record(mode, action, symbols, symprec) for mode in modes]
@@ -274,6 +287,11 @@ def crystal_modes(
         where = ", ".join(f"{v:.4g}" for v in origin)
         notes[1] = (f"Labels are for the parent's origin moved to ({where}), its other site of "
                     "full symmetry; without --other-origin they are for the origin as given.")
+    found = float(np.sqrt(sum(m["amplitude"] ** 2 for m in records)))
+    if abs(found - total) > max(1e-3 * total, 2 * NOISE_AMPLITUDE):
+        notes.append(f"The modes add in quadrature to {found:.4f} A, not to the total "
+                     f"{total:.4f} A: the split is not reliable for this pair (a centred "
+                     "parent's modes at general k-points); the total is.")  # fmt: skip
     if any(not m["labelled"] for m in records):
         notes.append("Modes marked '?' are at k-points whose small irreps are not tabulated "
                      "here (a non-symmorphic zone boundary, or an origin off a site of full "
@@ -289,10 +307,10 @@ def crystal_modes(
     )  # fmt: skip
 
 
-def _standard_parent(parent: Structure, symprec: float) -> Structure:
-    """spglib's conventional cell of the parent, in the parent's own Cartesian frame."""
+def _standard_parent(parent: Structure, symprec: float, primitive: bool = False) -> Structure:
+    """spglib's conventional (or primitive) cell of the parent, in the parent's own frame."""
     lattice, positions, numbers = _spglib().standardize_cell(
-        (parent.cell, parent.fractional, _types(parent.symbols)), to_primitive=False,
+        (parent.cell, parent.fractional, _types(parent.symbols)), to_primitive=primitive,
         no_idealize=True, symprec=symprec)  # fmt: skip
     names = sorted(set(parent.symbols))
     return Structure(positions @ lattice, tuple(names[n] for n in numbers), lattice,
@@ -507,13 +525,26 @@ def cluster_modes(parent: Structure, child: Structure, tolerance: float) -> Clus
     return ClusterModes(group, records, total, notes)
 
 
+def _read_one(path) -> Structure:
+    """One structure; a simple CIF without ASE, whose import alone takes longer than the
+    decomposition (:mod:`symbreak.data._cif`, which gives the same atoms)."""
+    from symbreak.data._cif import read_cif
+    from symbreak.data.structures import read_one_structure
+
+    if str(path).lower().endswith(".cif"):
+        structure = read_cif(path)
+        if structure is not None:
+            return structure
+    return read_one_structure(path)
+
+
 def _two_structures(paths) -> tuple[Structure, Structure]:
     """Parent and child from two files or one file with two frames (as ``fit`` reads them;
     without :mod:`symbreak.data.formats`, which loads h5py)."""
-    from symbreak.data.structures import read_one_structure, read_structures
+    from symbreak.data.structures import read_structures
 
     if len(paths) == 2:
-        return read_one_structure(paths[0]), read_one_structure(paths[1])
+        return _read_one(paths[0]), _read_one(paths[1])
     if len(paths) != 1:
         raise DataError(f"give one file with two frames or two files, not {len(paths)} files.")
     frames = read_structures(paths[0])

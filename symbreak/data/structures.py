@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symbreak.data._hdf5 import MAX_MAGNITUDE
+from symbreak.conventions import MAX_MAGNITUDE
 from symbreak.errors import DataError
 
 
@@ -60,8 +60,16 @@ class Structure:
     @classmethod
     def from_atoms(cls, atoms, where: str) -> Structure:
         """From an ASE ``Atoms``; a zero cell counts as none."""
-        cell = np.asarray(atoms.cell, dtype=np.float64)
-        pbc = np.asarray(atoms.pbc, dtype=bool)
+        return cls.from_arrays(atoms.positions, tuple(atoms.get_chemical_symbols()), atoms.cell,
+                               atoms.pbc, where)  # fmt: skip
+
+    @classmethod
+    def from_arrays(cls, positions, symbols: tuple[str, ...], cell, pbc, where: str) -> Structure:
+        """From Cartesian positions, symbols, lattice vectors as rows and periodicity, checked
+        as every structure read is (finite, not too large, a cell with thickness, one atom per
+        site); a zero cell counts as none."""
+        cell = np.asarray(cell, dtype=np.float64)
+        pbc = np.asarray(pbc, dtype=bool)
         has_cell = bool(np.any(cell != 0))
         if has_cell and not np.all(np.isfinite(cell)):
             raise DataError(f"{where}: its cell holds NaN or Inf.")
@@ -69,7 +77,7 @@ class Structure:
             singular = abs(np.linalg.det(cell)) <= 1e-9 * np.prod(np.linalg.norm(cell, axis=1))
         if pbc.any() and singular:
             raise DataError(f"{where}: is periodic but its cell is singular or missing.")
-        positions = np.asarray(atoms.positions, dtype=np.float64)
+        positions = np.asarray(positions, dtype=np.float64)
         if not np.all(np.isfinite(positions)):
             raise DataError(f"{where}: holds NaN or Inf positions.")
         largest = max(float(np.abs(positions).max(initial=0.0)), float(np.abs(cell).max()))
@@ -83,7 +91,7 @@ class Structure:
             _check_distinct_sites(positions, cell, where)
         return cls(
             positions,
-            tuple(atoms.get_chemical_symbols()),
+            tuple(symbols),
             cell if has_cell else None,
             pbc if has_cell else np.zeros(3, bool),
             where,

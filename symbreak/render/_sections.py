@@ -70,10 +70,12 @@ _FIELDS_TEXT = (
 
 @picture_renderer("structures")
 def structures_jobs(section: Section, context: PictureContext) -> list[tuple]:
-    """Source and target of the first pair with the residual group's symmetry elements."""
+    """Source and target of the first pair with the residual group's symmetry elements; for a
+    crystal, its source cell with bonds and the cell's edges (a periodic cell cut as a cluster
+    with point-group elements would mislead)."""
     data, report = section.data, context.report
-    if data.get("cell") is not None:  # a periodic cell cut as a cluster would mislead
-        return []
+    if data.get("cell") is not None:
+        return [_crystal_job(data, context)]
     group = report.residual_group.name if report is not None else "unknown"
     symmetry_elements = report.symmetry_elements if report is not None else []
     centre = report.centre if report is not None else None
@@ -89,6 +91,16 @@ def structures_jobs(section: Section, context: PictureContext) -> list[tuple]:
                    centre=centre, view=context.elements)  # fmt: skip
     text = _STRUCTURES_TEXT.format(pair=data["pair"], group=group)
     return [(f"structures.{context.fmt}", text, draw)]
+
+
+def _crystal_job(data, context: PictureContext) -> tuple:
+    """The first pair's source crystal with bonds and its cell (render/_modes.py)."""
+    from symbreak.render._modes import render_crystal
+
+    draw = partial(render_crystal, data["source"], list(data["species"]), data["cell"],
+                   size=context.size, title=f"{data['pair']}: the source crystal")  # fmt: skip
+    return (f"crystal.{context.fmt}", f"The source crystal of pair {data['pair']}: atoms, "
+            "bonds (unlike neighbours) and the cell's edges.", draw)
 
 
 @picture_renderer("fields")

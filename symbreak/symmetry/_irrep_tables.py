@@ -127,6 +127,11 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
     orders_axes = [_rotation_order_axis(r) for r in proper]
     highest = max(order for order, _ in orders_axes)
     principal = next((axis for order, axis in orders_axes if order == highest), np.zeros(3))
+    # D2 with two-folds across the lattice vectors (along [110] and [1-10]): the one along a
+    # lattice vector is C2z, the other two are told apart by the sign of their components
+    diagonal = group == "D2" and not _hexagonal(references) and any(
+        order == 2 and np.abs(references @ axis).max() < 1 - 1e-3 for order, axis in orders_axes
+    )
     keys = []
     for order, axis in orders_axes:
         if order != 2:
@@ -136,7 +141,14 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
         if group == "O":  # the 2-folds along the 4-fold axes: intrinsic, no reference needed
             along_reference = any(order == 4 and abs(axis @ other) > 1 - 1e-3
                                   for order, other in orders_axes)  # fmt: skip
-        if group == "D2":  # B1, B2, B3 are odd under the two-folds along c, b, a
+        if group == "D2" and _hexagonal(references):  # z: along c; y: along a; x: across
+            keys.append(_hexagonal_d2_key(axis, references))
+        elif diagonal and along_reference:
+            keys.append("C2z")
+        elif diagonal:
+            ordered = axis[np.argsort(-np.abs(axis))[:2]]
+            keys.append("C2y" if ordered[0] * ordered[1] > 0 else "C2x")
+        elif group == "D2":  # B1, B2, B3 are odd under the two-folds along c, b, a
             keys.append("C2" + "xyz"[int(np.argmax(np.abs(references @ axis)))])
         elif group == "O":
             keys.append("C2" if along_reference else "C2'")
@@ -147,6 +159,43 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
         else:
             keys.append(_perpendicular_class(axis, principal, references, highest))
     return keys
+
+
+def _hexagonal_d2_key(axis, references) -> str:
+    """The D2 class of a two-fold in a hexagonal lattice (the little co-group of M and L):
+    ``C2z`` along the 6-fold axis c, ``C2y`` along one of the shortest lattice vectors in the
+    plane (a1, a2, a1 + a2 for gamma = 120 degrees), ``C2x`` across them."""
+    pair = _hexagonal_pair(references)
+    c = np.cross(pair[0], pair[1])
+    c = c / np.linalg.norm(c)
+    if abs(axis @ c) > 1 - 1e-3:
+        return "C2z"
+    shortest = [pair[0], pair[1], pair[0] + pair[1], pair[0] - pair[1]]
+    along = [v / np.linalg.norm(v) for v in shortest if np.linalg.norm(v) < 1 + 1e-3]
+    return "C2y" if any(abs(axis @ v) > 1 - 1e-3 for v in along) else "C2x"
+
+
+def _hexagonal_pair(references: np.ndarray) -> np.ndarray:
+    """The two unit reference directions 60 or 120 degrees apart (the hexagonal a axes)."""
+    for i, j in zip(*np.triu_indices(len(references), 1)):
+        if abs(abs(references[i] @ references[j]) - 0.5) < 1e-3:
+            return references[[i, j]]
+    raise ValueError("no hexagonal pair among the references")
+
+
+def _hexagonal_d2_numbers(proper, determinants, references, improper: bool) -> dict:
+    """CDML numbers of D2, D2h and C2v at a hexagonal lattice's M and L, read off the Bilbao
+    tables in ``irreptables`` (tests/symmetry/test_irrep_tables.py): B1, B2, B3 are even
+    under the two-folds along c, along a and across (:func:`_hexagonal_d2_key`); in C2v the
+    numbering follows which of the three is the proper two-fold."""
+    order = ("B1", "B2", "B3")
+    if improper:  # C2v
+        proper_key = next(_hexagonal_d2_key(_rotation_order_axis(r)[1], references)
+                          for r, d in zip(proper, determinants)
+                          if d > 0 and _rotation_order_axis(r)[0] == 2)  # fmt: skip
+        order = {"C2z": ("B1", "B3", "B2"), "C2x": ("B1", "B2", "B3"),
+                 "C2y": ("B2", "B3", "B1")}[proper_key]  # fmt: skip
+    return {"A": 1, **{name: n for n, name in enumerate(order, start=2)}}
 
 
 def _perpendicular_class(axis, principal, references, n) -> str:
@@ -184,8 +233,15 @@ def table_for(matrices, references=None) -> CharacterTable | None:
     column = [classes.index(key) for key in keys]
     improper = not has_inversion and bool((determinants < 0).any())
     numbers = _CDML.get((group, "improper" if improper else "proper"), {})
-    if group in ("D2", "D6") and _hexagonal(references):
-        numbers = numbers if (group, improper) == ("D6", False) else {}
+    if group == "D2" and _hexagonal(references):
+        numbers = _hexagonal_d2_numbers(proper, determinants, references, improper)
+    elif group == "D2" and any(np.abs(references @ _rotation_order_axis(r)[1]).max() < 1 - 1e-3
+                               for r in unique if _rotation_order_axis(r)[0] == 2):
+        # two-folds across the lattice vectors (N of Im-3m, X of I4/mmm): Bilbao numbers them
+        # relative to k, differently in different lattices; unnumbered here
+        numbers = {}
+    elif group == "D6" and _hexagonal(references):
+        numbers = numbers if not improper else {}
     irreps = []
     parities = (("g", "+", 1.0), ("u", "-", -1.0)) if has_inversion else (("", "", 1.0),)
     for letter, sign, parity in parities:

@@ -49,6 +49,12 @@ SPECIAL_POINTS = {
     "orthorhombic": {"GM": (0, 0, 0), "X": (0.5, 0, 0), "Y": (0, 0.5, 0), "Z": (0, 0, 0.5),
                      "S": (0.5, 0.5, 0), "U": (0.5, 0, 0.5), "T": (0, 0.5, 0.5),
                      "R": (0.5, 0.5, 0.5)},
+    # the centred lattices, in the conventional cell's reciprocal basis (Bilbao's names;
+    # a parent given with a centred lattice is decomposed in its primitive cell)
+    "cubic-F": {"GM": (0, 0, 0), "X": (0, 1, 0), "L": (0.5, 0.5, 0.5), "W": (0.5, 1, 0)},
+    "cubic-I": {"GM": (0, 0, 0), "H": (1, 1, 1), "P": (0.5, 0.5, 0.5), "N": (0.5, 0.5, 0)},
+    "tetragonal-I": {"GM": (0, 0, 0), "M": (1, 1, 1), "P": (0.5, 0.5, 0.5), "X": (0.5, 0.5, 0),
+                     "N": (0.5, 0, 0.5)},
 }  # fmt: skip
 
 #: Fractional tolerance for matching atom images and k-vectors.
@@ -190,11 +196,19 @@ def k_point_name(star, family: str | None, to_standard=None) -> str:
     """The CDML letter of a star (``'R'``), or ``'k'`` off the tabulated lattices.
 
     ``to_standard`` is spglib's P (:math:`x_s = P x + p`), so that :math:`k_s = k P^{-1}`:
-    a cell given in another setting of the same lattice gets the standard letters."""
-    inverse = np.eye(3) if to_standard is None else np.linalg.inv(np.asarray(to_standard, float))
+    a cell given in another setting, or a centred lattice's primitive cell, gets the
+    standard letters. Points are compared modulo the reciprocal lattice of the cell the
+    arms are written in (:math:`k = k_s P`).
+
+    >>> k_point_name([np.array([0.5, 0.5, 0.0])], "cubic")
+    'M'
+    """
+    transform = np.eye(3) if to_standard is None else np.asarray(to_standard, float)
     for name, point in SPECIAL_POINTS.get(family or "", {}).items():
-        if any(_same_k(point, np.asarray(arm) @ inverse) for arm in star):
+        if any(_same_k(np.asarray(point, float) @ transform, arm) for arm in star):
             return name
+    if any(_same_k(arm, np.zeros(3)) for arm in star):
+        return "GM"
     return "k"
 
 
@@ -203,8 +217,10 @@ def format_k(k) -> str:
     from fractions import Fraction
 
     parts = []
-    for value in np.mod(np.asarray(k, float) + 1e-9, 1.0) - 1e-9:
-        value = value - 1.0 if value > 0.5 + 1e-6 else value
+    for value in np.asarray(k, float):
+        if abs(value - 1.0) > 1e-6:  # 1 stays: X = (0,1,0) of a centred lattice's cell
+            value = np.mod(value + 1e-9, 1.0) - 1e-9
+            value = value - 1.0 if value > 0.5 + 1e-6 else value
         parts.append(str(Fraction(float(value)).limit_denominator(12)))
     return "(" + ",".join(parts) + ")"
 
@@ -277,13 +293,16 @@ def decompose(
     to_standard=None,
     site_labels=None,
     threshold: float = 1e-6,
+    references=None,
 ) -> list[SymmetryMode]:
     """The symmetry modes of ``displacement`` ((N, 3) Cartesian, parent frame).
 
     ``normalisation`` f scales :math:`\\sum |u|^2` (see the module docstring); ``family`` names
     the lattice for k-point letters (a key of :data:`SPECIAL_POINTS`, or None) and
     ``to_standard`` the cell's setting (:func:`k_point_name`);
-    ``site_labels`` (one per atom) group the per-site amplitudes. Modes with amplitude below
+    ``site_labels`` (one per atom) group the per-site amplitudes; ``references`` are the
+    conventional lattice vectors (rows) that name the two-fold classes, by default the
+    cell's own (they differ for a centred lattice's primitive cell). Modes with amplitude below
     ``threshold`` are dropped. Sorted by amplitude, largest first.
     """
     displacement = np.asarray(displacement, dtype=np.float64)
@@ -293,9 +312,10 @@ def decompose(
     for star, paired in stars:
         projector = _Projector(action, star, translations)
         name = k_point_name(star, family, to_standard)
-        k = tuple(SPECIAL_POINTS[family][name]) if name != "k" else tuple(np.round(star[0], 6))
-        for label, mulliken, dimension, part, labelled in _star_pieces(projector, name, paired,
-                                                                       displacement):  # fmt: skip
+        k = (tuple(SPECIAL_POINTS[family][name]) if family in SPECIAL_POINTS and name != "k"
+             else tuple(np.round(star[0], 6)))  # fmt: skip
+        pieces = _star_pieces(projector, name, paired, displacement, references)
+        for label, mulliken, dimension, part, labelled in pieces:
             amplitude = float(np.sqrt(normalisation * np.sum(part**2)))
             if amplitude < threshold:
                 continue
@@ -312,12 +332,12 @@ def decompose(
     return sorted(modes, key=lambda mode: -mode.amplitude)
 
 
-def _star_pieces(projector: _Projector, name: str, paired: bool, displacement):
+def _star_pieces(projector: _Projector, name: str, paired: bool, displacement, references=None):
     """(label, small irrep, dimension, component) per irrep of G at one star."""
     weight = 2.0 if paired else 1.0  # a star without -k stands for itself and its negative
     table = None
     if projector.ordinary():
-        lattice = projector.action.lattice
+        lattice = projector.action.lattice if references is None else np.asarray(references)
         matrices = [projector.action.cartesian(r) for r, _ in projector.little]
         table = table_for(matrices, lattice / np.linalg.norm(lattice, axis=1, keepdims=True))
     if table is None:

@@ -175,11 +175,14 @@ def test_atoms_that_cannot_be_matched_are_refused_with_exit_2(tmp_path):
 
 
 def test_modes_cli_prints_json_and_imports_no_torch(tmp_path):
+    """Nor what its start-up cannot afford beside CrystOD (docs/benchmarks.md): scipy (0.3 s
+    through ASE's CIF reader or scipy.optimize), ase.io, h5py and pydantic (typer's)."""
     parent, child = pair(tmp_path, "CaTiO3_Pnma_Ti")
     probe = ("import json, sys; from symbreak.cli import app; "
              f"sys.argv = ['symbreak', 'modes', {str(parent)!r}, {str(child)!r}, '--json']\n"
              "try:\n    app()\nexcept SystemExit:\n    pass\n"
-             "sys.stderr.write(json.dumps([m for m in ('torch', 'e3nn') if m in sys.modules]))")
+             "sys.stderr.write(json.dumps([m for m in ('torch', 'e3nn', 'scipy', 'ase.io', 'h5py', "
+             "'pydantic') if m in sys.modules]))")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          cwd=ROOT, env=env, check=True)  # fmt: skip
