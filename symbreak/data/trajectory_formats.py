@@ -11,6 +11,10 @@ Frames are written as they are read (``frames_per_chunk`` at a time), so a file 
 memory converts. Periodic positions are unwrapped (each frame continues the previous one by the
 minimum image), so that finite differences do not see jumps across the cell.
 
+Masses and charges are kept when the file states them (LAMMPS ``mass`` and ``q`` columns,
+extxyz ``masses`` and ``initial_charges``, H5MD ``mass`` and ``charge``): the masses give the
+total force, in which every pair interaction cancels.
+
 Velocities come from the file when it has them (ASE's ``get_velocities()``, in ASE's units, or
 H5MD's ``velocity/value``); otherwise they are derived by the trajectories reader from
 positions and ``dt``. ``dt`` comes from the file (extxyz/``.traj`` ``time`` info of the first
@@ -114,7 +118,11 @@ def _stream_ase(path: Path, format: str | None) -> Iterator[tuple[dict, dict]]: 
                 "pbc": np.asarray(first.pbc),
                 "times": [a.info.get("time") for a in chunk[:2]],
                 "velocities": first.has("momenta"),
-            }
+                # only masses the file states: ASE's element defaults are not the run's
+                "masses": first.get_masses() if first.has("masses") else None,
+                "charges": first.get_initial_charges() if first.has("initial_charges")
+                else None,
+            }  # fmt: skip
         positions, velocities = [], []
         for k, atoms in enumerate(chunk):
             if atoms.get_chemical_symbols() != meta["symbols"]:
@@ -160,7 +168,10 @@ def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
             species = species["value"][0] if isinstance(species, h5py.Group) else species[()]
             symbols = [str(s) for s in np.asarray(species).tolist()]
         velocity = particles.get("velocity/value")
+        fixed = {key: _fixed_per_particle(particles.get(name), values.shape[1])
+                 for key, name in (("masses", "mass"), ("charges", "charge"))}  # fmt: skip
         meta = {
+            **fixed,
             "symbols": symbols or ["X"] * values.shape[1],
             "cell": cell,
             "pbc": np.full(3, cell is not None),
@@ -178,6 +189,19 @@ def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
             if velocity is not None:
                 arrays["velocities"] = np.asarray(velocity[start : start + FRAMES_PER_CHUNK], float)
             yield meta, arrays
+
+
+def _fixed_per_particle(item, n: int) -> np.ndarray | None:
+    """An H5MD ``mass``/``charge`` element that does not change in time, as (N,) floats
+    (a scalar is every particle's); None when absent or time-dependent."""
+    import h5py
+
+    if item is None or isinstance(item, h5py.Group):
+        return None
+    values = np.asarray(item[()], dtype=np.float64)
+    if values.ndim == 0:
+        return np.full(n, float(values))
+    return values if values.shape == (n,) else None
 
 
 def _stream_lammps(path: Path) -> Iterator[tuple[dict, dict]]:
@@ -280,6 +304,9 @@ def convert_trajectory(
                 group.attrs["dt"], group.attrs["dt_note"] = _time_step(meta, dt, path, arrays)
                 writer = _Writer(group, arrays["positions"].shape[1], "velocities" in arrays)
                 group.create_dataset("species", data=species_for_writing(meta["symbols"]))
+                for key in ("masses", "charges"):
+                    if meta.get(key) is not None:
+                        group.create_dataset(key, data=np.asarray(meta[key], dtype=np.float64))
                 if meta["cell"] is not None:
                     group.create_dataset("cell", data=meta["cell"])
                     group.create_dataset("pbc", data=np.asarray(meta["pbc"], dtype=bool))
