@@ -60,7 +60,7 @@ class Preparation:
         accelerations = rows["accelerations"]
         if self.interactions is not None:
             accelerations = accelerations - self.interactions.accelerations(
-                rows["positions"], rows["species"], rows["frame_key"])
+                rows["positions"], rows["species"], rows["frame_key"], rows["velocities"])
         drag, statistics = self.drag(), self.statistics
         if np.any(drag) and statistics.equal_time_drag is not None:
             species = rows["species"]
@@ -124,7 +124,8 @@ def without_interactions(batches, interactions: PairInteractions | None) -> Iter
         frames, n = batch.positions.shape[:2]
         species = np.tile(np.asarray(batch.species, dtype=np.int64), frames)
         pair = interactions.accelerations(batch.positions.reshape(-1, 3), species,
-                                          np.repeat(np.arange(frames), n)).reshape(frames, n, 3)
+                                          np.repeat(np.arange(frames), n),
+                                          batch.velocities.reshape(-1, 3)).reshape(frames, n, 3)
         masses = getattr(batch, "masses", None)
         if masses is not None:
             pair = pair - np.einsum("n,tni->ti", masses, pair)[:, None] / np.sum(masses)
