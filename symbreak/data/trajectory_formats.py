@@ -36,6 +36,21 @@ from symbreak.errors import DataError
 
 #: Frames gathered before each write (64 KiB - 1 MiB of positions for 10 - 1000 atoms).
 FRAMES_PER_CHUNK = 2048
+#: At most this many atom rows a chunk (6 MiB of float64 positions): 2048 frames of 1,000
+#: atoms held ~150 MiB while a chunk was stacked and unwrapped.
+ROWS_PER_CHUNK = 2**18
+
+
+def _chunks(frames: Iterator, atoms_of) -> Iterator[list]:
+    """Lists of consecutive frames, as many as :data:`FRAMES_PER_CHUNK` and
+    :data:`ROWS_PER_CHUNK` allow for the first frame's atom count (``atoms_of(frame)``)."""
+    first = next(frames, None)
+    if first is None:
+        return
+    size = max(1, min(FRAMES_PER_CHUNK, ROWS_PER_CHUNK // max(1, atoms_of(first))))
+    frames = itertools.chain([first], frames)
+    while chunk := list(itertools.islice(frames, size)):
+        yield chunk
 
 
 def is_h5md(path: str | os.PathLike) -> bool:
@@ -104,11 +119,7 @@ def _unwrap(positions: np.ndarray, previous: np.ndarray | None, cell, pbc) -> np
 def _stream_ase(path: Path, format: str | None) -> Iterator[tuple[dict, dict]]:  # noqa: A002
     """(meta, arrays) per chunk; meta (first chunk only) holds symbols, cell, pbc, times."""
     previous, meta = None, {}
-    frames = _ase_frames(path, format)
-    while True:
-        chunk = list(itertools.islice(frames, FRAMES_PER_CHUNK))
-        if not chunk:
-            return
+    for chunk in _chunks(iter(_ase_frames(path, format)), len):
         if not meta:
             first = chunk[0]
             cell = np.asarray(first.cell, dtype=np.float64)
@@ -208,12 +219,8 @@ def _stream_lammps(path: Path) -> Iterator[tuple[dict, dict]]:
     """(meta, arrays) per chunk of a LAMMPS text dump; wrapped coordinates are unwrapped."""
     from symbreak.data.trajectory_lammps import iter_lammps_frames
 
-    frames = iter_lammps_frames(path)
     previous, meta = None, {}
-    while True:
-        chunk = list(itertools.islice(frames, FRAMES_PER_CHUNK))
-        if not chunk:
-            return
+    for chunk in _chunks(iter(iter_lammps_frames(path)), lambda frame: len(frame.positions)):
         if not meta:
             first = chunk[0]
             meta = {"symbols": first.species, "cell": first.cell, "pbc": first.pbc,

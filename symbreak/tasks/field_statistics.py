@@ -47,6 +47,8 @@ DETECTION = 4.0
 #: (1e-3), which would hide a weak field in a dense cluster (0.05 beside an rms
 #: acceleration of 20 is 2.5e-3) that its error (1e-8) shows plainly.
 NEGLIGIBLE = 1e-6
+#: Relative size of rounding: the least standard error a field is given (exact data give 0).
+ROUNDING = 1e-14
 #: The stabiliser's tolerance is this many relative errors of the detected fields (at least
 #: 0.02, at most 0.3).
 TOLERANCE_ERRORS = 3.0
@@ -251,6 +253,9 @@ class FieldStatistics:
 
     def _species_combined(self, kind: str) -> tuple[np.ndarray, float]:
         vectors, errors = np.nan_to_num(getattr(self, kind)), getattr(self, f"{kind}_error")
+        # exact data have a jackknife error of exactly 0: precise to rounding, not unusable
+        scale = self.rms_acceleration / (self.rms_velocity if kind == "axial" else 1.0)
+        errors = np.maximum(errors, ROUNDING * scale)
         usable = np.isfinite(errors) & (errors > 0)
         if not usable.any():
             return np.zeros(3), float("inf")
@@ -469,8 +474,11 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int,
         by_route = {route: jackknife(route, extract) for route in ("within", "between")}
         parts[name] = tuple(np.array([by_route[r][i][s] for s, r in enumerate(jacobian_route)])
                             for i in (0, 1))  # fmt: skip
-    magnetic = bool(np.sqrt(np.sum((np.linalg.norm(parts["axial"][0], axis=1)
-                                    / parts["axial"][1]) ** 2)) > DETECTION)  # fmt: skip
+    axial_floor = ROUNDING * max(float(np.sqrt(total["square"].sum()
+                                               / max(total["particles"].sum(), 1.0))), 1e-300)
+    magnetic = bool(np.sqrt(np.nansum((np.linalg.norm(parts["axial"][0], axis=1)
+                                       / np.maximum(parts["axial"][1], axial_floor)) ** 2))
+                    > DETECTION)  # fmt: skip
     # E: from whichever route pins it down better, species by species (free fall: the frames'
     # means, exact; Langevin at terminal speed: the within-frame drag, then E = γ v̄)
     form = "physical" if magnetic else "isotropic"
