@@ -6,6 +6,8 @@ HDF5 layout (``docs/data_format.md``)::
     /trajectories/<name>/velocities      float (T, N, 3), optional
     /trajectories/<name>/accelerations   float (T, N, 3), optional
     /trajectories/<name>/species         (N,) ints or strings, optional
+    /trajectories/<name>/masses          float (N,) > 0, optional (the MD file's masses)
+    /trajectories/<name>/charges         float (N,), optional
     /trajectories/<name>  attribute dt   float > 0, required when something is derived
 
 What is missing is derived from positions by central differences,
@@ -57,6 +59,10 @@ class TrajectoryInfo:
         image between particles; None in free space.
     dt_note : str
         Where ``dt`` came from, when a converter said (e.g. inferred from the velocities).
+    masses, charges : (N,) arrays or None
+        Per-particle masses and charges when the file gives them (a LAMMPS ``mass`` or ``q``
+        column, extxyz ``masses``): the masses let the total force be read without
+        modelling the interactions (:mod:`symbreak.tasks.field_statistics`).
     """
 
     name: str
@@ -68,6 +74,8 @@ class TrajectoryInfo:
     species: np.ndarray
     box: tuple[np.ndarray, np.ndarray] | None = None
     dt_note: str = ""
+    masses: np.ndarray | None = None
+    charges: np.ndarray | None = None
 
     @property
     def derives(self) -> bool:
@@ -89,6 +97,7 @@ class FrameBatch:
     velocities: np.ndarray
     accelerations: np.ndarray
     species: np.ndarray
+    masses: np.ndarray | None = None
 
     @property
     def n_frames(self) -> int:
@@ -199,7 +208,8 @@ class TrajectoryDataset:
                 positions, velocities, accelerations = _read_window(
                     group[info.name], info, start, stop
                 )
-                yield FrameBatch(info.name, positions, velocities, accelerations, info.species)
+                yield FrameBatch(info.name, positions, velocities, accelerations, info.species,
+                                 info.masses)  # fmt: skip
 
     def sample(self, n_samples: int, seed: int = 0) -> ParticleSamples:
         """``n_samples`` distinct (frame, particle) samples drawn uniformly, for evaluation.
@@ -254,13 +264,34 @@ def load_trajectories(path: str | os.PathLike) -> TrajectoryDataset:
         groups = [handle["trajectories"][fields["name"]] for fields, _ in inspected]
         boxes = [_box(group) for group in groups]
         notes = [str(group.attrs.get("dt_note", "")) for group in groups]
+        per_particle = [{key: _per_particle(group, key, fields["n_particles"], path)
+                         for key in PER_PARTICLE}
+                        for group, (fields, _) in zip(groups, inspected, strict=True)]  # fmt: skip
     vocabulary = build_vocabulary(labels for _, labels in inspected)
     infos = tuple(
         TrajectoryInfo(**fields, species=encode_species(labels, vocabulary, fields["n_particles"]),
-                       box=box, dt_note=note)
-        for (fields, labels), box, note in zip(inspected, boxes, notes, strict=True)
-    )
+                       box=box, dt_note=note, **extra)
+        for (fields, labels), box, note, extra in zip(inspected, boxes, notes, per_particle,
+                                                       strict=True)
+    )  # fmt: skip
     return TrajectoryDataset(infos, vocabulary, str(path), file_sha256(path))
+
+
+#: Optional per-particle columns of a trajectory: (N,) float arrays.
+PER_PARTICLE = ("masses", "charges")
+
+
+def _per_particle(group: h5py.Group, key: str, n: int, path) -> np.ndarray | None:
+    """A trajectory's ``masses`` or ``charges`` (N,), checked; None when absent."""
+    if key not in group:
+        return None
+    values = np.asarray(group[key], dtype=np.float64)
+    positive = key == "masses"
+    if values.shape != (n,) or not np.all(np.isfinite(values)) or \
+            (positive and np.any(values <= 0)):  # fmt: skip
+        raise DataError(f"{path}: {group.name}/{key} must hold {n} finite numbers"
+                        f"{' above 0' if positive else ''}, one per particle.")  # fmt: skip
+    return values
 
 
 def _box(group: h5py.Group) -> tuple[np.ndarray, np.ndarray] | None:
@@ -299,7 +330,7 @@ def write_trajectories(
     """
     if not trajectories:
         raise DataError(f"{path}: nothing to write; give at least one trajectory.")
-    allowed = {"positions", *OPTIONAL_ARRAYS, "species", "dt"}
+    allowed = {"positions", *OPTIONAL_ARRAYS, *PER_PARTICLE, "species", "dt"}
     with atomic_hdf5(path, attrs) as handle:
         group = handle.create_group("trajectories")
         for name, fields in trajectories.items():
@@ -316,6 +347,9 @@ def write_trajectories(
                     member.create_dataset(key, data=values, chunks=_chunk_shape(values.shape))
             if "species" in fields:
                 member.create_dataset("species", data=species_for_writing(fields["species"]))
+            for key in PER_PARTICLE:
+                if fields.get(key) is not None:
+                    member.create_dataset(key, data=np.asarray(fields[key], dtype=np.float64))
             if fields.get("dt") is not None:
                 member.attrs["dt"] = float(fields["dt"])
         handle.flush()

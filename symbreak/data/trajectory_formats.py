@@ -11,6 +11,10 @@ Frames are written as they are read (``frames_per_chunk`` at a time), so a file 
 memory converts. Periodic positions are unwrapped (each frame continues the previous one by the
 minimum image), so that finite differences do not see jumps across the cell.
 
+Masses and charges are kept when the file states them (LAMMPS ``mass`` and ``q`` columns,
+extxyz ``masses`` and ``initial_charges``, H5MD ``mass`` and ``charge``): the masses give the
+total force, in which every pair interaction cancels.
+
 Velocities come from the file when it has them (ASE's ``get_velocities()``, in ASE's units, or
 H5MD's ``velocity/value``); otherwise they are derived by the trajectories reader from
 positions and ``dt``. ``dt`` comes from the file (extxyz/``.traj`` ``time`` info of the first
@@ -32,6 +36,21 @@ from symbreak.symmetry import minimum_image
 
 #: Frames gathered before each write (64 KiB - 1 MiB of positions for 10 - 1000 atoms).
 FRAMES_PER_CHUNK = 2048
+#: At most this many atom rows a chunk (6 MiB of float64 positions): 2048 frames of 1,000
+#: atoms held ~150 MiB while a chunk was stacked and unwrapped.
+ROWS_PER_CHUNK = 2**18
+
+
+def _chunks(frames: Iterator, atoms_of) -> Iterator[list]:
+    """Lists of consecutive frames, as many as :data:`FRAMES_PER_CHUNK` and
+    :data:`ROWS_PER_CHUNK` allow for the first frame's atom count (``atoms_of(frame)``)."""
+    first = next(frames, None)
+    if first is None:
+        return
+    size = max(1, min(FRAMES_PER_CHUNK, ROWS_PER_CHUNK // max(1, atoms_of(first))))
+    frames = itertools.chain([first], frames)
+    while chunk := list(itertools.islice(frames, size)):
+        yield chunk
 
 
 def is_h5md(path: str | os.PathLike) -> bool:
@@ -100,11 +119,7 @@ def _unwrap(positions: np.ndarray, previous: np.ndarray | None, cell, pbc) -> np
 def _stream_ase(path: Path, format: str | None) -> Iterator[tuple[dict, dict]]:  # noqa: A002
     """(meta, arrays) per chunk; meta (first chunk only) holds symbols, cell, pbc, times."""
     previous, meta = None, {}
-    frames = _ase_frames(path, format)
-    while True:
-        chunk = list(itertools.islice(frames, FRAMES_PER_CHUNK))
-        if not chunk:
-            return
+    for chunk in _chunks(iter(_ase_frames(path, format)), len):
         if not meta:
             first = chunk[0]
             cell = np.asarray(first.cell, dtype=np.float64)
@@ -114,7 +129,11 @@ def _stream_ase(path: Path, format: str | None) -> Iterator[tuple[dict, dict]]: 
                 "pbc": np.asarray(first.pbc),
                 "times": [a.info.get("time") for a in chunk[:2]],
                 "velocities": first.has("momenta"),
-            }
+                # only masses the file states: ASE's element defaults are not the run's
+                "masses": first.get_masses() if first.has("masses") else None,
+                "charges": first.get_initial_charges() if first.has("initial_charges")
+                else None,
+            }  # fmt: skip
         positions, velocities = [], []
         for k, atoms in enumerate(chunk):
             if atoms.get_chemical_symbols() != meta["symbols"]:
@@ -160,7 +179,10 @@ def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
             species = species["value"][0] if isinstance(species, h5py.Group) else species[()]
             symbols = [str(s) for s in np.asarray(species).tolist()]
         velocity = particles.get("velocity/value")
+        fixed = {key: _fixed_per_particle(particles.get(name), values.shape[1])
+                 for key, name in (("masses", "mass"), ("charges", "charge"))}  # fmt: skip
         meta = {
+            **fixed,
             "symbols": symbols or ["X"] * values.shape[1],
             "cell": cell,
             "pbc": np.full(3, cell is not None),
@@ -180,16 +202,25 @@ def _stream_h5md(path: Path) -> Iterator[tuple[dict, dict]]:
             yield meta, arrays
 
 
+def _fixed_per_particle(item, n: int) -> np.ndarray | None:
+    """An H5MD ``mass``/``charge`` element that does not change in time, as (N,) floats
+    (a scalar is every particle's); None when absent or time-dependent."""
+    import h5py
+
+    if item is None or isinstance(item, h5py.Group):
+        return None
+    values = np.asarray(item[()], dtype=np.float64)
+    if values.ndim == 0:
+        return np.full(n, float(values))
+    return values if values.shape == (n,) else None
+
+
 def _stream_lammps(path: Path) -> Iterator[tuple[dict, dict]]:
     """(meta, arrays) per chunk of a LAMMPS text dump; wrapped coordinates are unwrapped."""
     from symbreak.data.trajectory_lammps import iter_lammps_frames
 
-    frames = iter_lammps_frames(path)
     previous, meta = None, {}
-    while True:
-        chunk = list(itertools.islice(frames, FRAMES_PER_CHUNK))
-        if not chunk:
-            return
+    for chunk in _chunks(iter(iter_lammps_frames(path)), lambda frame: len(frame.positions)):
         if not meta:
             first = chunk[0]
             meta = {"symbols": first.species, "cell": first.cell, "pbc": first.pbc,
@@ -280,6 +311,9 @@ def convert_trajectory(
                 group.attrs["dt"], group.attrs["dt_note"] = _time_step(meta, dt, path, arrays)
                 writer = _Writer(group, arrays["positions"].shape[1], "velocities" in arrays)
                 group.create_dataset("species", data=species_for_writing(meta["symbols"]))
+                for key in ("masses", "charges"):
+                    if meta.get(key) is not None:
+                        group.create_dataset(key, data=np.asarray(meta[key], dtype=np.float64))
                 if meta["cell"] is not None:
                     group.create_dataset("cell", data=meta["cell"])
                     group.create_dataset("pbc", data=np.asarray(meta["pbc"], dtype=bool))

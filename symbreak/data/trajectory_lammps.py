@@ -116,7 +116,12 @@ def iter_lammps_frames(path: str | os.PathLike) -> Iterator[LammpsFrame]:
                 box_header = handle.readline()
                 box_lines = [handle.readline() for _ in range(3)]
                 columns = handle.readline().split()[2:]
-                table = np.loadtxt([handle.readline() for _ in range(n)], dtype=str, ndmin=2)
+                # split the block at once: np.loadtxt took 4 s for 30k rows
+                tokens = "".join(handle.readline() for _ in range(n)).split()
+                if len(tokens) != n * len(columns):
+                    raise ValueError(f"{len(tokens)} values for {n} atoms x {len(columns)} "
+                                     "columns")  # fmt: skip
+                table = np.array(tokens, dtype=str).reshape(n, len(columns))
                 yield _frame(step, box_header, box_lines, columns, table)
             except (ValueError, IndexError) as error:
                 raise DataError(f"{path}: a damaged frame after timestep line "

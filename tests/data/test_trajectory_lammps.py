@@ -111,3 +111,33 @@ def test_frame_interval_is_scale_free():
     v = rng.normal(size=(2, 5, 3))
     x = np.stack([np.zeros((5, 3)), 0.37 * (v[0] + v[1]) / 2])
     assert frame_interval(x, v)[0] == pytest.approx(0.37)
+
+
+def test_mass_and_q_columns_and_extxyz_masses_are_kept_per_particle(tmp_path):
+    # ids written out of order: the masses must follow the atoms, not the rows
+    path = tmp_path / "m.lammpstrj"
+    rows = {1: (1, 1.0, 1.0), 2: (2, 4.0, -0.5), 3: (1, 1.0, 1.0)}
+    text = "".join(f"ITEM: TIMESTEP\n{k}\nITEM: NUMBER OF ATOMS\n3\nITEM: BOX BOUNDS ff ff ff\n"
+                   "0 9\n0 9\n0 9\nITEM: ATOMS id type mass q x y z\n" + "".join(
+                       f"{i} {t} {m} {q} {i + 0.1 * k} 0 0\n" for i, (t, m, q) in
+                       sorted(rows.items(), key=lambda item: -item[0])) for k in range(4))
+    path.write_text(text)
+    convert_trajectory(path, tmp_path / "m.h5", dt=0.5)
+    info = load_trajectories(tmp_path / "m.h5").trajectories[0]
+    assert info.masses.tolist() == [1.0, 4.0, 1.0] and info.charges.tolist() == [1.0, -0.5, 1.0]
+    ase_io = pytest.importorskip("ase.io")
+    from ase import Atoms
+
+    frames = [Atoms("H2He", positions=[[0, 0, 0], [2, 0, 0], [0, 2, 0.1 * k]]) for k in range(4)]
+    for k, atoms in enumerate(frames):
+        atoms.info["time"] = 0.5 * k
+    ase_io.write(tmp_path / "plain.extxyz", frames)
+    convert_trajectory(tmp_path / "plain.extxyz", tmp_path / "plain.h5")
+    # no masses in the file: ASE's element defaults are not the run's masses
+    assert load_trajectories(tmp_path / "plain.h5").trajectories[0].masses is None
+    for atoms in frames:
+        atoms.set_masses([1.0, 1.0, 4.0])
+    ase_io.write(tmp_path / "massive.extxyz", frames)
+    convert_trajectory(tmp_path / "massive.extxyz", tmp_path / "massive.h5")
+    assert load_trajectories(tmp_path / "massive.h5").trajectories[0].masses.tolist() == \
+        [1.0, 1.0, 4.0]  # fmt: skip

@@ -90,3 +90,52 @@ def test_opposite_charges_in_parallel_fields_neither_cancel_nor_look_like_nothin
     assert couplings[1] / couplings[0] == pytest.approx(-0.25, rel=0.1)
     # B is read as B with the same coupling as E: |B|/|E| = 2 for each species
     assert np.linalg.norm(B) / np.linalg.norm(E) == pytest.approx(2.0, rel=0.05)
+
+
+def test_the_total_force_reads_E_exactly_where_the_masses_are_given(tmp_path):
+    # two species (masses 1 and 4, charges +1 and -0.5: total charge 4) colliding between
+    # frames (every 10 steps): the species' means carry the collisions between species, the
+    # total force sum(m a) = Q E carries none (Newton's third law)
+    rng = np.random.default_rng(11)
+    axis = md.random_direction(rng)
+    mass = np.r_[np.ones(8), np.full(8, 4.0)]
+    charge = np.r_[np.full(8, 1.0), np.full(8, -0.5)]
+    x, v, dt = md.run(n=16, density=0.3, frames=200, every=10, ratio=charge / mass, mass=mass,
+                      E=axis, temperature=1.0, seed=11)  # fmt: skip
+    species = ["A"] * 8 + ["B"] * 8
+    fields = {"positions": x, "velocities": v, "dt": dt, "species": species}
+    write_trajectories(tmp_path / "bare.h5", {"run": fields})
+    write_trajectories(tmp_path / "massive.h5", {"run": {**fields, "masses": mass,
+                                                          "charges": charge}})  # fmt: skip
+    bare = prepare(load_trajectories(tmp_path / "bare.h5")).statistics
+    massive = prepare(load_trajectories(tmp_path / "massive.h5")).statistics
+    assert bare.estimator("polar") == "species" and bare.total_force is None
+    assert massive.estimator("polar") == "total force"
+    assert massive.total_force == pytest.approx(np.sum(charge) * axis, rel=1e-3)
+    E, error = massive.combined("polar")
+    assert _cos(E, axis) > 1 - 1e-9 and error < 1e-6 * np.linalg.norm(E)
+    assert massive.group().name == "Cinfv"
+    assert "from the total force" in massive.describe()
+    # the species' means scatter with the collisions: their own error is far larger
+    E_bare, error_bare = bare.combined("polar")
+    assert error_bare > 1e3 * error and _cos(E_bare, axis) < _cos(E, axis)
+
+
+def test_uniform_force_reads_the_drag_on_the_total_momentum():
+    # F(t) = F0 - gamma P(t) + noise independent of P one frame earlier: a Langevin total
+    from symbreak.tasks.momentum_balance import MomentumSums, jackknife_force
+
+    rng = np.random.default_rng(3)
+    F0, gamma, h, frames = np.array([0.3, -0.2, 0.9]), 0.7, 0.05, 40_000
+    momentum = np.zeros((frames, 3))
+    for t in range(1, frames):
+        momentum[t] = momentum[t - 1] + h * (F0 - gamma * momentum[t - 1]) \
+            + np.sqrt(h) * rng.normal(size=3)  # fmt: skip
+    force = (momentum[2:] - momentum[:-2]) / (2 * h)
+    sums = MomentumSums(20)
+    block = np.arange(frames - 2) * 20 // (frames - 2)
+    one = np.ones(1)
+    sums.add(block, one, momentum[1:-1, None], force[:, None], momentum[:-2, None])
+    value, error, drag = jackknife_force(sums)
+    assert drag == pytest.approx(gamma, rel=0.15)
+    assert np.linalg.norm(value - F0) < 4 * error + 0.02
