@@ -51,9 +51,9 @@ def main() -> int:
 
     from symbreak.data.formats import load_input
     from symbreak.data.published import CASES, write_crystal_pair
-    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
     from symbreak.run import load_run
+    from symbreak.trainer import FitOptions
 
     print(machine(), f"noise {args.noise}")
     wanted = [w for w in args.only.split(",") if w]

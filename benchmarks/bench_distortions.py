@@ -80,10 +80,10 @@ def main() -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     from symbreak.data import write_pairs
-    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
     from symbreak.report import build_report
     from symbreak.run import load_run
+    from symbreak.trainer import FitOptions
 
     print(machine(), f"noise {args.noise}")
     rng = np.random.default_rng(7)

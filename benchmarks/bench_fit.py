@@ -24,8 +24,8 @@ from _machine import machine  # noqa: E402
 
 def time_fit(name: str, target: str) -> tuple[float, int, float]:
     from symbreak.data import load_dataset
-    from symbreak.trainer import FitOptions, fit
     from symbreak.tasks.pairs import PairsTask
+    from symbreak.trainer import FitOptions, fit
 
     task = PairsTask(load_dataset(ROOT / "sample_data" / f"{name}.h5"), target)
     start = time.perf_counter()

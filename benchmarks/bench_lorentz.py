@@ -24,9 +24,9 @@ import numpy as np
 import torch
 
 from symbreak.data import load_dataset, make_example
-from symbreak.trainer import FitOptions, fit
 from symbreak.tasks.fields import fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask
+from symbreak.trainer import FitOptions, fit
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "lorentz.h5"
 TRUTH = (np.array([1.0, 0, 0]), np.array([0, 1.0, 0]))

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._machine import machine  # noqa: E402
 from symbreak.data.formats import load_input  # noqa: E402
-from symbreak.trainer import FitOptions  # noqa: E402
 from symbreak.pipeline import fit_file  # noqa: E402
+from symbreak.trainer import FitOptions  # noqa: E402
 
 
 def _peak_rss_mib() -> float:

@@ -37,8 +37,8 @@ def grid():
 def single_fits(folder: Path, threads: int) -> list[float]:
     import torch
 
-    from symbreak.trainer import FitOptions
     from symbreak.pipeline import fit_file
+    from symbreak.trainer import FitOptions
 
     torch.set_num_threads(threads)
 

@@ -371,8 +371,7 @@ def example(
     ),
 ) -> None:
     """Write one of the paper's example datasets to OUT."""
-    from symbreak.data import make_example
-    from symbreak.data._hdf5 import check_replaceable
+    from symbreak.data import check_replaceable, make_example
     from symbreak.data.examples import check_example_parameters
 
     params: dict = {}
@@ -524,7 +523,7 @@ def _render_modes(result, out: Path, exaggeration: float | None) -> None:
         fail(f"--exaggeration must be positive, not {exaggeration:g}.")
     import numpy as np
 
-    from symbreak.render._modes import write_mode_pictures
+    from symbreak.render import write_mode_pictures
 
     cell = result.cell @ result.lattice
     inside = np.mod(result.positions @ np.linalg.inv(result.cell) + 1e-9, 1.0) - 1e-9
@@ -556,7 +555,7 @@ def convert(
     and stored in OUT's attribute cell_mappings. One file with three frames or more (extxyz,
     .traj, LAMMPS dump, H5MD) is a trajectory, streamed.
     """
-    from symbreak.data._hdf5 import check_replaceable
+    from symbreak.data import check_replaceable
     from symbreak.data.formats import convert_any
 
     try:
@@ -636,8 +635,7 @@ def sweep(
         fail(str(error))
     if not ray_available():
         fail(INSTALL_HINT.replace("[", "\\["))  # rich markup would eat "[sweep]"
-    from symbreak.sweep import run_sweep
-    from symbreak.sweep._display import print_failures, summary_sentence, sweep_progress
+    from symbreak.sweep import print_failures, run_sweep, summary_sentence, sweep_progress
 
     try:
         with sweep_progress(_consoles.errors, quiet) as show:
@@ -721,8 +719,7 @@ def render(
 
 def _render_sweep(sweep: Path, out: Path, size: str) -> None:
     """`symbreak render SWEEP`: the residual-group heat map and the directions sphere."""
-    from symbreak.render import RenderError, parse_size
-    from symbreak.render._sweep import render_sweep
+    from symbreak.render import RenderError, parse_size, render_sweep
     from symbreak.sweep import analyse_sweep
 
     try:

@@ -35,7 +35,7 @@ def open_run(path: str | os.PathLike) -> Run:
 def fit_summary(result: FitResult) -> dict:
     """``config.json``'s fit summary of ``result`` (:class:`symbreak.report.FitSummary`,
     the one source of its keys); :func:`data_checks` adds the optional ones."""
-    from symbreak.report._fit_summary import FitSummary
+    from symbreak.report import FitSummary
 
     return FitSummary.from_result(result).to_dict()
 

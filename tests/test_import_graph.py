@@ -179,6 +179,29 @@ def test_no_room_circles_beyond_the_known_ones():
     _check(circles(room_graph(import_graph(PACKAGE))), KNOWN_ROOM_CIRCLES, "room")
 
 
+#: The rooms that may import the kinds (``symbreak.tasks``): the one that composes them and the
+#: faces over it. Every other room works through ``symbreak.contract`` (issue 18).
+COMPOSERS = {"symbreak.pipeline", "symbreak.api", "symbreak.cli", "symbreak.tasks", "symbreak"}
+
+
+def test_only_the_pipeline_and_its_faces_import_the_kinds():
+    graph = import_graph(PACKAGE)
+    reaching = sorted(module for module, targets in graph.items()
+                      if room(module) not in COMPOSERS
+                      and any(room(t) == "symbreak.tasks" for t in targets))  # fmt: skip
+    assert not reaching, f"generic rooms import symbreak.tasks: {reaching}"
+
+
+def test_no_room_reaches_into_another_rooms_private_modules():
+    """``symbreak.a`` may use ``symbreak.b``'s exports, never ``symbreak.b._x``: a private
+    module is its room's business, free to change without telling anyone."""
+    graph = import_graph(PACKAGE)
+    reach_ins = sorted(f"{module} -> {target}" for module, targets in graph.items()
+                       for target in targets if room(target) != room(module)
+                       and any(part.startswith("_") for part in target.split(".")[2:]))  # fmt: skip
+    assert not reach_ins, f"imports of other rooms' private modules: {reach_ins}"
+
+
 def test_the_walker_sees_the_package():
     graph = import_graph(PACKAGE)
     assert "symbreak" in graph and "symbreak.symmetry._point_group" in graph

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from symbreak.errors import DataError
 
 if TYPE_CHECKING:  # the names below load on first use (see __getattr__)
-    from symbreak.data._hdf5 import SCHEMA_VERSION
+    from symbreak.data._hdf5 import SCHEMA_VERSION, check_replaceable
     from symbreak.data._shapes import cube
     from symbreak.data._species import atomic_number
     from symbreak.data.examples import (
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__)
 #: Exported name -> its module. Loaded on first use, so that the structure readers and the
 #: crystal mapping (``symbreak modes``) start without h5py: 0.1-0.25 s of a 0.7 s command.
 _LAZY = {
-    **dict.fromkeys(("SCHEMA_VERSION", "open_hdf5"), "symbreak.data._hdf5"),
+    **dict.fromkeys(("SCHEMA_VERSION", "check_replaceable", "open_hdf5"), "symbreak.data._hdf5"),
     "cube": "symbreak.data._shapes",
     "atomic_number": "symbreak.data._species",
     **dict.fromkeys(("EXAMPLES", "cube_to_cube", "cube_to_prism", "cube_to_random",
@@ -109,6 +109,7 @@ __all__ = [
     "TrajectoryDataset",
     "TrajectoryInfo",
     "atomic_number",
+    "check_replaceable",
     "cube",
     "cube_to_cube",
     "cube_to_prism",

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from symbreak.model._irreps import Irreps
-from symbreak.symmetry._wigner import wigner_D
+from symbreak.symmetry import wigner_D
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import torch
 
-from symbreak.symmetry._wigner import harmonic_coefficients, monomial_exponents
+from symbreak.symmetry import harmonic_coefficients, monomial_exponents
 
 
 @cache

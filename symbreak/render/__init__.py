@@ -13,6 +13,7 @@ See ``docs/render.md``.
 from symbreak.render._elements import draw_symmetry_elements
 from symbreak.render._fields import Arrow, VectorPanel, field_panels, render_vectors
 from symbreak.render._index import write_index
+from symbreak.render._modes import render_crystal, render_modes, write_mode_pictures
 from symbreak.render._render import (
     DEFAULT_SIZE,
     FORMATS,
@@ -32,6 +33,7 @@ from symbreak.render._sphere_signal import (
     split_relaxed_weights,
 )
 from symbreak.render._structures import render_structures
+from symbreak.render._sweep import render_sweep
 from symbreak.render._training import render_training
 from symbreak.render._webgl import write_html
 
@@ -60,6 +62,10 @@ __all__ = [
     "signal_surface",
     "sphere_signal",
     "split_relaxed_weights",
+    "render_crystal",
+    "render_modes",
+    "render_sweep",
     "write_html",
+    "write_mode_pictures",
     "write_index",
 ]

@@ -8,6 +8,7 @@ Importing this package imports neither Ray nor torch.
 12
 """
 
+from symbreak.sweep._display import print_failures, summary_sentence, sweep_progress
 from symbreak.sweep._grid import (
     SWEEP_FILE,
     SWEEP_SCHEMA,
@@ -50,9 +51,12 @@ __all__ = [
     "open_sweep",
     "parse_axis",
     "print_domains",
+    "print_failures",
     "print_stability",
     "ray_available",
     "read_sweep",
     "run_domains",
     "run_sweep",
+    "summary_sentence",
+    "sweep_progress",
 ]

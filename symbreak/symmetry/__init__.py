@@ -47,9 +47,17 @@ from symbreak.symmetry._structure import point_group, transformation_group
 from symbreak.symmetry._subduction import subduce
 from symbreak.symmetry._symprec import DEFAULT_SYMPREC, SymprecChoice, symprec_ladder
 from symbreak.symmetry._tolerance import ToleranceChoice, choose_tolerance, tolerance_ladder
-from symbreak.symmetry._wigner import so3_generators, spherical_harmonics, wigner_D
+from symbreak.symmetry._wigner import (
+    harmonic_coefficients,
+    monomial_exponents,
+    so3_generators,
+    spherical_harmonics,
+    wigner_D,
+)
 
 __all__ = [
+    "harmonic_coefficients",
+    "monomial_exponents",
     "CrystalGroups",
     "DEFAULT_STABILIZER_TOLERANCE",
     "DEFAULT_SYMPREC",

@@ -101,7 +101,8 @@ def test_a_crystal_run_gets_a_picture_of_its_crystal(prism_run, prism_report, tm
     from symbreak.render import render_run
 
     (plain_section,) = [s for s in prism_report.sections if s.key == "structures"]
-    crystal_section = StructuresSection({**plain_section.to_dict(), "cell": (6.0 * np.eye(3)).tolist()})
+    cell = (6.0 * np.eye(3)).tolist()
+    crystal_section = StructuresSection({**plain_section.to_dict(), "cell": cell})
     report = dataclasses.replace(prism_report, sections=(crystal_section,))
     rendering = render_run(prism_run, tmp_path / "crystal", report=report, layer=1)
     assert "crystal.png" in [f.name for f in rendering.files]

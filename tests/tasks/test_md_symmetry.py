@@ -19,8 +19,9 @@ import pytest
 
 pytest.importorskip("ase")
 
-from symbreak.data import write_trajectories  # noqa: E402
 from symbreak.fit import FitOptions  # noqa: E402
+
+from symbreak.data import write_trajectories  # noqa: E402
 from symbreak.pipeline import fit_file  # noqa: E402
 from symbreak.report import build_report  # noqa: E402
 from symbreak.run import load_run  # noqa: E402

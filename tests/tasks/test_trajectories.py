@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
-from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
 from symbreak.contract import sections_of
+from symbreak.data import load_dataset, simulate_lorentz, write_trajectories
 from symbreak.tasks.fields import field_group, field_vectors, fitted_fields
 from symbreak.tasks.trajectories import TrajectoryTask, _edges_within_frames
 from symbreak.trainer import FitOptions, fit

@@ -8,10 +8,10 @@ import numpy as np
 import torch
 
 from symbreak.data import load_dataset, write_pairs
+from symbreak.tasks import PairsTask
 from symbreak.trainer import FitOptions, damped_least_squares, output_weight_step
 from symbreak.trainer._network import build_network
 from symbreak.trainer._objective import Objective
-from symbreak.tasks import PairsTask
 
 
 def test_damped_least_squares_is_the_minimum_norm_solution():
