@@ -172,6 +172,12 @@ def note(message: str) -> None:
     _consoles.errors.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
 
 
+#: The --help panels of ``fit``: options by namespace (symbreak.options), each kind's its own.
+_OUTPUT, _NETWORK, _TRAINING = "Output", "Network", "Training"
+_PAIRS, _TRAJECTORIES = "Structure pairs and crystals", "Trajectories"
+_EVERY_KIND = "Every kind"
+
+
 @app.command(cls=Command)
 def fit(
     data: Path = typer.Argument(
@@ -182,89 +188,112 @@ def fit(
         None, metavar="[CHILD]", help="The child structure, when DATA is the parent's file.",
         show_default=False,
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Run directory to create."),
-    dt: float = typer.Option(
-        None, "--dt", help="Trajectory files (extxyz, .traj, LAMMPS dump, H5MD): time step, "
-        "when the file gives none.", show_default=False,
+    out: Path = typer.Option(..., "--out", "-o", help="Run directory to create.",
+        rich_help_panel=_OUTPUT,
     ),
     l_relaxed: int = typer.Option(
-        _DEFAULTS.model.l_relaxed, help="Highest l of the relaxed weights (both parities)."
+        _DEFAULTS.model.l_relaxed, help="Highest l of the relaxed weights (both parities).",
+        rich_help_panel=_NETWORK,
     ),
     multiplicity: int = typer.Option(
-        _DEFAULTS.model.multiplicity, help="Copies of each irrep in the relaxed weights."
+        _DEFAULTS.model.multiplicity, help="Copies of each irrep in the relaxed weights.",
+        rich_help_panel=_NETWORK,
     ),
     layers: int = typer.Option(
         None,
         help="Relaxed convolutions, each with its own relaxed weights "
-        "(default: 2 for pairs, 1 for trajectories).",
+        "(default: each kind's own, 2 for structure pairs and crystals, 1 for trajectories).",
         show_default=False,
+        rich_help_panel=_NETWORK,
     ),
     target: Target = typer.Option(
         Target.displacement,
-        help="Pairs only: learn the displacement (1o), or the target position as a "
+        help="Learn the displacement (1o), or the target position as a "
         "spherical signal (the paper's choice).",
+        rich_help_panel=_PAIRS,
     ),
     reg: Regulariser = typer.Option(
         Regulariser.group_lasso,
         help="Penalty on non-scalar relaxed weights: group-lasso switches whole irreps "
         "off exactly; l2 is the paper's.",
+        rich_help_panel=_TRAINING,
     ),
     reg_strength: float = typer.Option(
-        _DEFAULTS.optimiser.reg_strength, help="λ ≥ 0, relative to the loss at initialisation."
+        _DEFAULTS.optimiser.reg_strength, help="λ ≥ 0, relative to the loss at initialisation.",
+        rich_help_panel=_TRAINING,
     ),
     epochs: int = typer.Option(
         _DEFAULTS.optimiser.epochs,
         help="Upper bound on optimiser epochs; the fit stops early once converged.",
+        rich_help_panel=_TRAINING,
     ),
     seed: int = typer.Option(
-        _DEFAULTS.optimiser.seed, help="Seed of the network's initial weights."
+        _DEFAULTS.optimiser.seed, help="Seed of the network's initial weights.",
+        rich_help_panel=_TRAINING,
     ),
     lr: float = typer.Option(
-        _DEFAULTS.optimiser.lr, help="Learning rate > 0 (L-BFGS step scale for pairs)."
+        _DEFAULTS.optimiser.lr, help="Learning rate > 0 (L-BFGS step scale for pairs).",
+        rich_help_panel=_TRAINING,
     ),
     cutoff: float = typer.Option(
-        None, help="Edges join points closer than this (input length unit); default: every pair."
+        None, help="Edges join points closer than this (input length unit); default: every "
+        "pair of a cluster, a crystal's neighbour shells, the interaction range of trajectories.",
+        rich_help_panel=_EVERY_KIND,
     ),
     force: bool = typer.Option(
-        False, "--force", help="Replace OUT if it is a symbreak run holding nothing else."
+        False, "--force", help="Replace OUT if it is a symbreak run holding nothing else.",
+        rich_help_panel=_OUTPUT,
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.",
+        rich_help_panel=_OUTPUT,
+    ),
     symmetry_tolerance: float = typer.Option(
         None,
-        help="Pairs: length within which the data's symmetry is found "
+        help="Length within which the data's symmetry is found "
         "(default: read off the data, inside the lowest clear gap of its tolerance ladder)",
         show_default=False,
+        rich_help_panel=_PAIRS,
     ),
     free_symmetry: bool = typer.Option(
         False,
         "--free-symmetry",
-        help="Pairs: let the relaxed weights leave the invariant subspace of the data's "
+        help="Structure pairs: let the relaxed weights leave the invariant subspace of the data's "
         "group (by default they stay in it, so rounding cannot pose as breaking).",
+        rich_help_panel=_TRAINING,
     ),
     keep_translation: bool = typer.Option(
         False,
         "--keep-translation",
-        help="Pairs: keep each target's rigid translation (by default it is removed and "
+        help="Keep each target's rigid translation (by default it is removed and "
         "reported: a uniform shift is not a distortion).",
+        rich_help_panel=_PAIRS,
     ),
     threads: int = typer.Option(
         None,
         help="Torch threads (default: one for small problems, else the free cores; "
         "also $SYMBREAK_THREADS)",
         show_default=False,
+        rich_help_panel=_TRAINING,
     ),
     remove_rotation: bool = typer.Option(
         False,
         "--remove-rotation",
-        help="Pairs: also remove each target's best rigid rotation (by default it is only "
+        help="Also remove each target's best rigid rotation (by default it is only "
         "measured: removing it changes what the map keeps).",
+        rich_help_panel=_PAIRS,
     ),
     keep_order: bool = typer.Option(
         False,
         "--keep-order",
-        help="Pairs: keep the target's atom order as the file gives it. By default a cluster "
+        help="Keep the target's atom order as the file gives it. By default a cluster "
         "whose target lists its atoms in another order is matched to the source (per species, "
         "least displacement after the best rigid alignment) and the note says so.",
+        rich_help_panel=_PAIRS,
+    ),
+    dt: float = typer.Option(
+        None, "--dt", help="Trajectory files (extxyz, .traj, LAMMPS dump, H5MD): time step, "
+        "when the file gives none.", show_default=False,
+        rich_help_panel=_TRAJECTORIES,
     ),
 ) -> None:
     """Fit a relaxed E(3)NN to DATA and save the run in OUT.

@@ -239,6 +239,10 @@ class Task(Protocol):
     name: ClassVar[str]
     #: Convolutions when the user gives no ``--layers``.
     default_layers: ClassVar[int]
+    #: The namespace of :class:`~symbreak.options.FitOptions` whose options
+    #: :meth:`from_dataset` takes (``"pairs"``, ``"trajectories"``), or None for all of them
+    #: (a kind with no options of its own yet).
+    options_namespace: ClassVar[str | None]
 
     # ---------------------------------------------------------------- made by the registry
     @classmethod

@@ -1,4 +1,5 @@
-"""The options of a fit, in three parts: the model, the task and the optimiser.
+"""The options of a fit, by namespace: the model, each kind's own (pairs, trajectories) and the
+optimiser.
 
 Each part is a frozen dataclass that checks its own values when it is made, with one
 sentence that names the option as the command line spells it (``--lr``), so the CLI, the
@@ -6,7 +7,7 @@ sweep and Python callers share one set of checks. Nothing here imports torch: th
 checks a command's options before the slow imports.
 
 >>> options = FitOptions.from_flat(l_relaxed=2, epochs=50)
->>> options.model.l_relaxed, options.optimiser.epochs, options.task.target
+>>> options.model.l_relaxed, options.optimiser.epochs, options.pairs.target
 (2, 50, 'displacement')
 >>> OptimiserOptions(lr=0.0)
 Traceback (most recent call last):
@@ -53,7 +54,7 @@ class ModelOptions:
     l_relaxed: int = 4
     #: Copies of the relaxed weights per layer.
     multiplicity: int = 1
-    #: Convolutions; None: the task's default (2 for pairs, 1 for trajectories).
+    #: Convolutions; None: the kind's ``default_layers`` (symbreak.tasks).
     layers: int | None = None
     hidden_mul: int = 12
     hidden_l: int = 2
@@ -74,12 +75,14 @@ class ModelOptions:
 
 
 @dataclass(frozen=True)
-class TaskOptions:
-    """How the data become a learning task (:mod:`symbreak.tasks`)."""
+class PairOptions:
+    """Options of structure pairs, finite or periodic (:class:`~symbreak.tasks.PairsTask`,
+    :class:`~symbreak.tasks.CrystalTask`): the ``pairs`` namespace of :class:`FitOptions`."""
 
-    #: Pairs: what the network learns per node (:data:`~symbreak.conventions.PAIR_TARGETS`).
+    #: What the network learns per node (:data:`~symbreak.conventions.PAIR_TARGETS`).
     target: str = "displacement"
-    #: Edges join points closer than this (input length unit); None: every pair.
+    #: Edges join atoms closer than this (input length unit); None: every pair (clusters), or
+    #: the crystal's own neighbour shell.
     cutoff: float | None = None
     #: Length within which the data's group is found; None: read off the data's tolerance
     #: ladder (:func:`symbreak.symmetry.choose_tolerance`, docs/fitting.md).
@@ -96,6 +99,19 @@ class TaskOptions:
         _one_of("target", self.target, PAIR_TARGETS)
         _positive("cutoff", self.cutoff)
         _positive("symmetry-tolerance", self.symmetry_tolerance)
+
+
+@dataclass(frozen=True)
+class TrajectoryOptions:
+    """Options of particle trajectories (:class:`~symbreak.tasks.TrajectoryTask`): the
+    ``trajectories`` namespace of :class:`FitOptions`."""
+
+    #: Pair interactions act within this distance; None: chosen from the data's radial
+    #: distribution (docs/trajectories.md).
+    cutoff: float | None = None
+
+    def __post_init__(self) -> None:
+        _positive("cutoff", self.cutoff)
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,12 @@ class OptimiserOptions:
         _integer_at_least("threads", self.threads, 1)
 
 
-_PARTS = {"model": ModelOptions, "task": TaskOptions, "optimiser": OptimiserOptions}
+#: The namespaces of :class:`FitOptions`: the network, each kind's own, the optimiser. A name
+#: two namespaces define (``cutoff``) takes one flat value in :meth:`FitOptions.from_flat`.
+_PARTS = {"model": ModelOptions, "pairs": PairOptions, "trajectories": TrajectoryOptions,
+          "optimiser": OptimiserOptions}  # fmt: skip
+#: The namespace runs of schema 2 wrote the kinds' options in (one for every kind).
+_LEGACY_PARTS = {"task"}
 
 
 @dataclass(frozen=True)
@@ -138,7 +159,8 @@ class FitOptions:
     """Every option of a fit, stored unchanged in the run's ``config.json``."""
 
     model: ModelOptions = field(default_factory=ModelOptions)
-    task: TaskOptions = field(default_factory=TaskOptions)
+    pairs: PairOptions = field(default_factory=PairOptions)
+    trajectories: TrajectoryOptions = field(default_factory=TrajectoryOptions)
     optimiser: OptimiserOptions = field(default_factory=OptimiserOptions)
 
     @classmethod
@@ -160,14 +182,16 @@ class FitOptions:
         return {name: value for part in parts for name, value in part.items()}
 
     def to_dict(self) -> dict:
-        """``{"model": {...}, "task": {...}, "optimiser": {...}}`` (config.json, schema 2)."""
+        """``{"model": {...}, "pairs": {...}, "trajectories": {...}, "optimiser": {...}}``
+        (config.json)."""
         return {part: asdict(getattr(self, part)) for part in _PARTS}
 
     @classmethod
     def from_dict(cls, data: dict) -> FitOptions:
-        """Options saved by :meth:`to_dict`, or the flat dict of run schema 1; names this
-        version does not know (written by a newer symbreak) are ignored."""
-        if set(data) <= set(_PARTS):
+        """Options saved by :meth:`to_dict` (or by earlier versions: one ``task`` namespace
+        for every kind, or run schema 1's flat dict); names this version does not know
+        (written by a newer symbreak) are ignored."""
+        if set(data) <= set(_PARTS) | _LEGACY_PARTS:
             flat = {name: value for part in data.values() for name, value in part.items()}
         else:
             flat = dict(data)
@@ -177,7 +201,7 @@ class FitOptions:
 
 def option_names() -> list[str]:
     """Every option's name, as :meth:`FitOptions.from_flat` takes it."""
-    return [f.name for kind in _PARTS.values() for f in fields(kind)]
+    return list(dict.fromkeys(f.name for kind in _PARTS.values() for f in fields(kind)))
 
 
 def check_explain_options(threshold: float, tolerance: float | None) -> None:

@@ -78,7 +78,7 @@ def fit_file(
 
 
 def _fit_and_write(data_path, out, options, dataset, on_epoch, overwrite, analyse):
-    task = task_for_dataset(dataset, options.task, options.optimiser.seed)
+    task = task_for_dataset(dataset, options, options.optimiser.seed)
     preparation = dict(task.preparation)
     adapted = options.optimiser.symmetry_adapted
     constraint = task.symmetry_constraint(options.model.l_relaxed) if adapted else None

@@ -2,7 +2,7 @@
 
 A run directory holds
 
-- ``config.json``: every fit option (by part: model, task, optimiser), the network's
+- ``config.json``: every fit option (by namespace: model, pairs, trajectories, optimiser), the network's
   constructor arguments, versions, the input file and its SHA-256, the fit summary, and
   ``"schema": RUN_SCHEMA``;
 - ``model.pt``: the best network state (``torch.save`` of the state dict);
@@ -52,8 +52,9 @@ if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or rea
     from symbreak.contract import Task
     from symbreak.model import RelaxedNetwork
 
-#: 2: ``options`` nested by part (:meth:`symbreak.options.FitOptions.to_dict`); 1: flat.
-RUN_SCHEMA = 2
+#: 3: ``options`` nested by namespace, each kind its own (:meth:`symbreak.options.FitOptions.to_dict`);
+#: 2: nested, one ``task`` part for every kind; 1: flat. All three are read.
+RUN_SCHEMA = 3
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
 HISTORY_COLUMNS = ["epoch", "loss", "fit_loss", "reg_loss", "seconds"]
 
@@ -81,7 +82,7 @@ class Run:
 
     @property
     def options(self) -> FitOptions:
-        """The fit's options, from either schema's ``config.json`` (schema 1 stored them flat)."""
+        """The fit's options, from any schema's ``config.json`` (schema 1 stored them flat)."""
         return FitOptions.from_dict(self.config.get("options", {}))
 
     def report(self) -> dict | None:

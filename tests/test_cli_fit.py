@@ -112,3 +112,39 @@ def test_version_and_plain_flags_in_help():
     text = runner.invoke(app, ["fit", "--help"], env={"COLUMNS": "200"}).output
     assert "<bool>" not in text and "--force" in text
     assert "(default: 2 for pairs, 1 for trajectories)" in text and "weights ." not in text
+
+
+def _help_panels(text: str) -> dict[str, str]:
+    """Panel title -> the text inside it, from rich's boxed ``--help``."""
+    panels, title = {}, None
+    for line in text.splitlines():
+        if line.startswith("╭─ "):
+            title = line[3:].split(" ─")[0].strip()
+            panels[title] = ""
+        elif title is not None and line.startswith("│"):
+            panels[title] += " " + line.strip("│ ")
+    return panels
+
+
+def test_fit_help_groups_the_options_by_namespace_with_each_kinds_defaults():
+    """Each kind's own options stand in its own panel of ``fit --help``, and the default
+    number of layers the help quotes is the one each kind declares (``default_layers``)."""
+    from dataclasses import fields
+
+    from symbreak.options import PairOptions, TrajectoryOptions
+    from symbreak.tasks import TASKS
+
+    result = runner.invoke(app, ["fit", "--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    panels = _help_panels(result.output)
+    flag = lambda name: "--" + name.replace("_", "-")  # noqa: E731
+    for name in (f.name for f in fields(PairOptions) if f.name != "cutoff"):
+        assert flag(name) in panels["Structure pairs and crystals"], name
+    for name in (f.name for f in fields(TrajectoryOptions) if f.name != "cutoff"):
+        assert flag(name) in panels["Trajectories"], name
+    assert "--cutoff" in panels["Every kind"]  # a name both namespaces define
+    assert "--dt" in panels["Trajectories"] and "--epochs" in panels["Training"]
+    layers = " ".join(panels["Network"].split())
+    assert TASKS["pairs"].default_layers == TASKS["crystals"].default_layers
+    assert f"{TASKS['pairs'].default_layers} for structure pairs and crystals" in layers
+    assert f"{TASKS['trajectories'].default_layers} for trajectories" in layers

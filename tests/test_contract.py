@@ -69,6 +69,7 @@ class ChargeTask:
 
     name = "toy_charges"
     default_layers = 1
+    options_namespace = None
     tolerance = 1e-3
     streaming = False
     minibatch_rows = None

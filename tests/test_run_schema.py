@@ -33,9 +33,25 @@ def schema_1_run(fitted_run, tmp_path):
 
 def test_a_fresh_run_stores_the_options_nested(fitted_run):
     config = json.loads((fitted_run("cube_to_prism") / "config.json").read_text())
-    assert config["schema"] == RUN_SCHEMA == 2
-    assert set(config["options"]) == {"model", "task", "optimiser"}
+    assert config["schema"] == RUN_SCHEMA == 3
+    assert set(config["options"]) == {"model", "pairs", "trajectories", "optimiser"}
     assert FitOptions.from_dict(config["options"]) == FitOptions()
+
+
+def test_a_schema_2_run_with_one_task_namespace_keeps_its_options(fitted_run, tmp_path):
+    """Schema 2 kept every kind's options in one ``task`` part: they land in the kinds'
+    namespaces, not silently at their defaults."""
+    run = shutil.copytree(fitted_run("cube_to_prism"), tmp_path / "run")
+
+    def to_schema_2(config):
+        options = config["options"]
+        config["schema"] = 2
+        config["options"] = {"model": options["model"], "optimiser": options["optimiser"],
+                             "task": {**options["pairs"], "symmetry_tolerance": 0.02}}
+
+    _rewrite(run, to_schema_2)
+    options = open_run(run).options
+    assert options.pairs.symmetry_tolerance == 0.02 and options.model == FitOptions().model
 
 
 def test_schema_1_run_loads_explains_and_renders(schema_1_run):
@@ -55,6 +71,6 @@ def test_schema_1_run_loads_explains_and_renders(schema_1_run):
 def test_a_newer_schema_is_refused_in_one_sentence(fitted_run, tmp_path):
     run = shutil.copytree(fitted_run("cube_to_prism"), tmp_path / "run")
     _rewrite(run, lambda config: config.update(schema=RUN_SCHEMA + 1))
-    with pytest.raises(RunError, match=r"run schema 3, this version reads 2\); upgrade") as error:
+    with pytest.raises(RunError, match=r"run schema 4, this version reads 3\); upgrade") as error:
         load_run(run)
     assert str(error.value).count(". ") == 0 and str(error.value).endswith(".")

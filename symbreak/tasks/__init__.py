@@ -11,26 +11,33 @@ from typing import Any
 
 from symbreak.contract import Task
 from symbreak.errors import DataError, UnexplainedTaskError
-from symbreak.options import TaskOptions
+from symbreak.options import FitOptions
 from symbreak.tasks._graph_task import GraphTask
 from symbreak.tasks.crystals import CrystalTask
 from symbreak.tasks.pairs import PairsTask
 from symbreak.tasks.trajectories import TrajectoryTask
 
-#: Every kind of task by the name ``config.json`` stores, asked in this order whether it
-#: accepts a dataset (crystals before pairs: both hold structure pairs).
+#: Every kind of task by the name ``config.json`` stores. Each says whether it accepts a
+#: dataset; exactly one must (crystals take periodic pairs, pairs finite ones).
 TASKS: dict[str, type[Task]] = {
     kind.name: kind for kind in (CrystalTask, PairsTask, TrajectoryTask)
 }
 
 
-def task_for_dataset(dataset: Any, options: TaskOptions | None = None, seed: int = 0) -> Task:
-    """The task of the first kind in :data:`TASKS` that accepts ``dataset``."""
-    options = TaskOptions() if options is None else options
-    for kind in TASKS.values():
-        if kind.accepts(dataset):
-            return kind.from_dataset(dataset, options, seed)
-    raise DataError(f"symbreak has no task for data of type {type(dataset).__name__}.")
+def task_for_dataset(dataset: Any, options: FitOptions | None = None, seed: int = 0) -> Task:
+    """The task of the one kind in :data:`TASKS` that accepts ``dataset``, made with that
+    kind's namespace of ``options`` (``options.pairs`` for pairs and crystals, ...; the whole
+    :class:`~symbreak.options.FitOptions` for a kind that names none)."""
+    options = FitOptions() if options is None else options
+    kinds = [kind for kind in TASKS.values() if kind.accepts(dataset)]
+    if not kinds:
+        raise DataError(f"symbreak has no task for data of type {type(dataset).__name__}.")
+    if len(kinds) > 1:  # the kinds' tests of their data must exclude each other
+        raise DataError(f"kinds {', '.join(k.name for k in kinds)} all accept these data.")
+    (kind,) = kinds
+    namespace = getattr(kind, "options_namespace", None)
+    return kind.from_dataset(dataset, getattr(options, namespace) if namespace else options,
+                             seed)  # fmt: skip
 
 
 def task_for_run(run: Any) -> Task:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from symbreak.data import PairDataset
 from symbreak.errors import DataError
-from symbreak.options import TaskOptions
+from symbreak.options import PairOptions
 
 
-def prepared_pairs(dataset: PairDataset, options: TaskOptions) -> tuple[PairDataset, dict]:
+def prepared_pairs(dataset: PairDataset, options: PairOptions) -> tuple[PairDataset, dict]:
     """The pairs as the network sees them, and what was done (``config.preparation``).
 
     Finite pairs first get their atom correspondence (unless ``keep_order``): a target that

@@ -30,7 +30,7 @@ from symbreak.contract import DataSymmetry, ModesSection, SymmetryConstraint
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.errors import DataError
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs
-from symbreak.options import TaskOptions
+from symbreak.options import PairOptions
 from symbreak.symmetry import (
     DEFAULT_SYMPREC,
     PointGroup,
@@ -114,6 +114,7 @@ class CrystalTask(GraphTask):
 
     name = "crystals"
     default_layers = 2
+    options_namespace = "pairs"
     irreps_out = "1x0e+1x1o+1x2e"
     default_tolerance = DEFAULT_CRYSTAL_TOLERANCE
 
@@ -209,7 +210,7 @@ class CrystalTask(GraphTask):
     @classmethod
     def from_run(cls, run) -> CrystalTask:
         """The task of a saved crystal run, on the data stored in it."""
-        task = cls(load_pairs(run.path / "data.h5"), run.options.task.cutoff,
+        task = cls(load_pairs(run.path / "data.h5"), run.options.pairs.cutoff,
                    cls.run_tolerance(run.config))  # fmt: skip
         task.preparation = dict(run.config.get("preparation", {}))
         return task
@@ -219,7 +220,7 @@ class CrystalTask(GraphTask):
         return isinstance(dataset, PairDataset) and dataset.periodic
 
     @classmethod
-    def from_dataset(cls, dataset: PairDataset, options: TaskOptions, seed: int = 0
+    def from_dataset(cls, dataset: PairDataset, options: PairOptions, seed: int = 0
                      ) -> CrystalTask:  # fmt: skip
         """The task on loaded crystal pairs, rigid translation removed as for clusters."""
         dataset, preparation = prepared_pairs(dataset, options)
@@ -280,7 +281,7 @@ def _intersection(groups):
     return reduce(lambda a, b: a & b, groups)
 
 
-def crystal_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
+def crystal_tolerance(dataset: PairDataset, options: PairOptions) -> dict:
     """``config.preparation.symmetry_tolerance`` of a crystal fit: the user's, or, for each
     pair, one read off its ladder of symprec (:func:`symbreak.symmetry.symprec_ladder`); the
     smallest serves all."""

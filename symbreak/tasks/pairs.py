@@ -30,7 +30,7 @@ from symbreak.contract import DataSymmetry, SymmetryConstraint
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE, PAIR_TARGETS
 from symbreak.data import PairDataset, load_pairs, write_pairs
 from symbreak.model import Graph, RelaxedNetwork, batch_graphs, edge_harmonics, point_cloud_graph
-from symbreak.options import TaskOptions
+from symbreak.options import PairOptions
 from symbreak.symmetry import PointGroup
 from symbreak.tasks._graph_task import GraphTask
 from symbreak.tasks._pair_preparation import check_tolerance, prepared_pairs
@@ -79,6 +79,7 @@ class PairsTask(GraphTask):
     name = "pairs"
     #: Two layers: messages from neighbours of neighbours, as in the paper.
     default_layers = 2
+    options_namespace = "pairs"
 
     def __post_init__(self) -> None:
         if self.target not in PAIR_TARGETS:
@@ -116,7 +117,7 @@ class PairsTask(GraphTask):
         return isinstance(dataset, PairDataset) and not dataset.periodic
 
     @classmethod
-    def from_dataset(cls, dataset: PairDataset, options: TaskOptions, seed: int = 0) -> PairsTask:
+    def from_dataset(cls, dataset: PairDataset, options: PairOptions, seed: int = 0) -> PairsTask:
         """The task on loaded pairs: each target's rigid translation (and rotation, if asked)
         removed, and the symmetry tolerance chosen, both recorded in :attr:`preparation`."""
         dataset, preparation = prepared_pairs(dataset, options)
@@ -128,7 +129,7 @@ class PairsTask(GraphTask):
     @classmethod
     def from_run(cls, run) -> PairsTask:
         """The task on the pairs a run stored (already prepared), at the run's tolerance."""
-        options = run.options.task
+        options = run.options.pairs
         return cls(load_pairs(Path(run.path) / "data.h5"), options.target, options.cutoff,
                    tolerance=cls.run_tolerance(run.config))  # fmt: skip
 
@@ -177,7 +178,7 @@ class PairsTask(GraphTask):
         return symmetry_residual(self.dataset, group, tolerance)
 
 
-def pairs_tolerance(dataset: PairDataset, options: TaskOptions) -> dict:
+def pairs_tolerance(dataset: PairDataset, options: PairOptions) -> dict:
     """The symmetry tolerance of the run: the user's, or read off each pair's ladder.
 
     With several pairs the smallest chosen tolerance serves them all (it keeps the most

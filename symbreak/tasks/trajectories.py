@@ -35,7 +35,7 @@ from symbreak.contract import DataSymmetry, FieldsSection, SymmetryConstraint
 from symbreak.conventions import DEFAULT_SYMMETRY_TOLERANCE
 from symbreak.data import ParticleSamples, TrajectoryDataset
 from symbreak.model import Graph, RelaxedNetwork
-from symbreak.options import TaskOptions
+from symbreak.options import TrajectoryOptions
 from symbreak.tasks._graph_task import GraphTask
 
 #: Largest number of (particle, frame) samples fitted in memory (float64: about 30 MB).
@@ -125,6 +125,7 @@ class TrajectoryTask(GraphTask):
     #: Measured on the Lorentz sample (idle 2-core machine): one layer converges to a relative
     #: loss of 5e-14 in 1.5 s; two layers reach 1e-7 after the 400-epoch limit, in 143 s.
     default_layers = 1
+    options_namespace = "trajectories"
     #: Trajectories have no structures: the report's structure tolerance is the default.
     tolerance = DEFAULT_SYMMETRY_TOLERANCE
 
@@ -163,7 +164,7 @@ class TrajectoryTask(GraphTask):
     def from_dataset(
         cls,
         dataset: TrajectoryDataset,
-        options: TaskOptions,
+        options: TrajectoryOptions,
         seed: int = 0,
         max_in_memory: int = IN_MEMORY_SAMPLES,
         minibatch_rows: int | None = None,
@@ -196,7 +197,7 @@ class TrajectoryTask(GraphTask):
             tuple(str(s) for s in samples["species_names"]),
             {key: np.asarray(samples[key]) for key in _COLUMNS},
             float(samples["velocity_scale"]), float(samples["acceleration_scale"]),
-            run.options.task.cutoff, run.options.optimiser.seed, prepared=prepared,
+            run.options.trajectories.cutoff, run.options.optimiser.seed, prepared=prepared,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ rows and graphs

@@ -116,7 +116,7 @@ def test_noisy_child_tolerance_is_read_off_the_symprec_ladder(tmp_path):
     ladder finds the clear window where spglib keeps C4v, and the fit's tolerance lies in it."""
     from ase.io import read, write
 
-    from symbreak.options import TaskOptions
+    from symbreak.options import PairOptions
     from symbreak.tasks.crystals import crystal_tolerance
 
     parent_path, child_path, _ = published_files(tmp_path, "BaTiO3_P4mm_Ti", seed=0)
@@ -125,11 +125,11 @@ def test_noisy_child_tolerance_is_read_off_the_symprec_ladder(tmp_path):
     write(child_path, noisy)
     dataset, _ = read_structure_pair([parent_path, child_path])
     assert CrystalTask(dataset).data_symmetry(0.01).data_group.name != "C4v"
-    chosen = crystal_tolerance(dataset, TaskOptions())
+    chosen = crystal_tolerance(dataset, PairOptions())
     (pair,) = chosen["pairs"]
     assert pair["group"] == "C4v" and pair["gap"][1] >= 4 * pair["gap"][0]
     assert CrystalTask(dataset).data_symmetry(chosen["tolerance"]).data_group.name == "C4v"
-    assert crystal_tolerance(dataset, TaskOptions(symmetry_tolerance=0.05))["tolerance"] == 0.05
+    assert crystal_tolerance(dataset, PairOptions(symmetry_tolerance=0.05))["tolerance"] == 0.05
 
 
 def test_a_child_given_as_its_primitive_cell_keeps_its_space_group_name(tmp_path):

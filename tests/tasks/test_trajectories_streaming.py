@@ -33,7 +33,7 @@ def test_streaming_fit_reads_windows_and_recovers_the_fields(long_file, monkeypa
     monkeypatch.setattr(h5py.Dataset, "__getitem__", spy)
     options = FitOptions.from_flat(**FAST, epochs=8)
     task = TrajectoryTask.from_dataset(
-        load_dataset(long_file), options.task, options.optimiser.seed, max_in_memory=0,
+        load_dataset(long_file), options.trajectories, options.optimiser.seed, max_in_memory=0,
         minibatch_rows=256,
     )
     assert task.streaming and len(task.targets) == 4096  # only the evaluation rows in memory
@@ -55,7 +55,7 @@ def test_streaming_baseline_stays_high(long_file):
 
     options = FitOptions.from_flat(**FAST, epochs=2, relaxed=False)
     task = TrajectoryTask.from_dataset(
-        load_dataset(long_file), options.task, options.optimiser.seed, max_in_memory=0,
+        load_dataset(long_file), options.trajectories, options.optimiser.seed, max_in_memory=0,
         minibatch_rows=1024,
     )
     result = fit(task, options)
