@@ -41,7 +41,9 @@ def accurate(fields) -> bool:
 
 
 def time_to_accuracy(options: FitOptions) -> dict:
-    task = TrajectoryTask.from_dataset(load_dataset(SAMPLE), options.trajectories, options.optimiser.seed)
+    task = TrajectoryTask.from_dataset(
+        load_dataset(SAMPLE), options.trajectories, options.optimiser.seed
+    )
     reached: list[float] = []
     start = time.perf_counter()
 
@@ -85,7 +87,9 @@ def throughput(n_samples: int, epochs: int = 1) -> dict:
         make_example("lorentz", path, n_particles=10, n_steps=n_samples // 10 - 1)
         written = time.perf_counter() - start
         options = FitOptions.from_flat(layers=1, l_relaxed=1, epochs=epochs)
-        task = TrajectoryTask.from_dataset(load_dataset(path), options.trajectories, options.optimiser.seed)
+        task = TrajectoryTask.from_dataset(
+            load_dataset(path), options.trajectories, options.optimiser.seed
+        )
         start = time.perf_counter()
         result = fit(task, options)
         seconds = time.perf_counter() - start

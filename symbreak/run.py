@@ -2,9 +2,9 @@
 
 A run directory holds
 
-- ``config.json``: every fit option (by namespace: model, pairs, trajectories, optimiser), the network's
-  constructor arguments, versions, the input file and its SHA-256, the fit summary, and
-  ``"schema": RUN_SCHEMA``;
+- ``config.json``: every fit option (by namespace: model, pairs, trajectories, optimiser),
+  the network's constructor arguments, versions, the input file and its SHA-256, the fit
+  summary, and ``"schema": RUN_SCHEMA``;
 - ``model.pt``: the best network state (``torch.save`` of the state dict);
 - ``history.csv``: epoch, loss, fit_loss, reg_loss, seconds;
 - ``data.h5``: the pairs the network was fitted to, in the input schema (pairs task);
@@ -52,8 +52,9 @@ if TYPE_CHECKING:  # torch, e3nn and h5py load only when a run is written or rea
     from symbreak.contract import Task
     from symbreak.model import RelaxedNetwork
 
-#: 3: ``options`` nested by namespace, each kind its own (:meth:`symbreak.options.FitOptions.to_dict`);
-#: 2: nested, one ``task`` part for every kind; 1: flat. All three are read.
+#: 3: ``options`` nested by namespace, each kind its own
+#: (:meth:`symbreak.options.FitOptions.to_dict`); 2: nested, one ``task`` part for every
+#: kind; 1: flat. All three are read.
 RUN_SCHEMA = 3
 REQUIRED_FILES = ("config.json", "model.pt", "history.csv")
 HISTORY_COLUMNS = ["epoch", "loss", "fit_loss", "reg_loss", "seconds"]

@@ -17,7 +17,9 @@ from .conftest import FAST
 
 def fit_fields(path, **options):
     options = FitOptions.from_flat(**{**FAST, **options})
-    task = TrajectoryTask.from_dataset(load_dataset(path), options.trajectories, options.optimiser.seed)
+    task = TrajectoryTask.from_dataset(
+        load_dataset(path), options.trajectories, options.optimiser.seed
+    )
     result = fit(task, options)
     fields = fitted_fields(result.network_, task)
     vectors = field_vectors(fields, task.acceleration_scale, task.velocity_scale)
@@ -136,7 +138,9 @@ def test_a_cutoff_gives_messages_between_interacting_particles(tmp_path):
     path = tmp_path / "spring.h5"
     write_trajectories(path, {"s": {"positions": x, "velocities": v, "accelerations": a}})
     options = FitOptions.from_flat(layers=1, l_relaxed=1, cutoff=5.0, epochs=60)
-    task = TrajectoryTask.from_dataset(load_dataset(path), options.trajectories, options.optimiser.seed)
+    task = TrajectoryTask.from_dataset(
+        load_dataset(path), options.trajectories, options.optimiser.seed
+    )
     assert task.graph.edge_src.numel() == 2 * 50
     assert task.network_geometry() == {"max_radius": 5.0, "neighbour_norm": 1.0}
     result = fit(task, options)
@@ -176,7 +180,9 @@ def test_a_field_the_data_do_not_hold_is_named_negligible(simulate):
     as negligible and render names it instead of drawing an arrow of noise."""
     path = simulate([0, 0, -1.0], [0, 0, 0])
     options = FitOptions.from_flat(**FAST)
-    task = TrajectoryTask.from_dataset(load_dataset(path), options.trajectories, options.optimiser.seed)
+    task = TrajectoryTask.from_dataset(
+        load_dataset(path), options.trajectories, options.optimiser.seed
+    )
     result = fit(task, options)
     summary = sections_of(task.data_symmetry(0.01, result.network_).sections, "fields").data
     assert summary["negligible"] == ["axial"]
