@@ -19,12 +19,10 @@ import pytest
 
 pytest.importorskip("ase")
 
-from symbreak.fit import FitOptions  # noqa: E402
-
 from symbreak.data import write_trajectories  # noqa: E402
-from symbreak.pipeline import fit_file  # noqa: E402
+from symbreak.options import FitOptions  # noqa: E402
+from symbreak.pipeline import fit_file, open_run  # noqa: E402
 from symbreak.report import build_report  # noqa: E402
-from symbreak.run import load_run  # noqa: E402
 
 from . import md  # noqa: E402
 from .conftest import FAST  # noqa: E402
@@ -45,7 +43,7 @@ def test_a_field_free_run_activates_nothing_above_0e(tmp_path, name):
     write_trajectories(path, {name: {"positions": x, "velocities": v, "dt": dt}})
     options = FitOptions.from_flat(**FAST)
     run_path, _ = fit_file(path, tmp_path / "run", options, analyse=False)
-    report = build_report(load_run(run_path))
+    report = build_report(open_run(run_path))
     assert report.activated_irreps in ([], ["0e"])
     assert report.residual_group.name == "O3" and report.groups["data"].name == "O3"
     assert report.consistent and "Consistent" in report.verdict
