@@ -1,7 +1,8 @@
 """docs/architecture.md stays true of the code: its room table names every top-level module and
-package of ``symbreak/`` (and no other), each room imports only what the table lets it, the
-contract section names every member of :class:`symbreak.contract.Task` and every section kind,
-and every file and ``symbreak.`` name it mentions exists.
+package of ``symbreak/`` (and no other), each room imports only what the table lets it and only
+rooms above it on the import ladder, the contract section names every member of
+:class:`symbreak.contract.Task` and every section kind, and every file and ``symbreak.`` name
+it mentions exists.
 
 The imports are read from the source by the import-graph test's walker, not by importing.
 """
@@ -82,6 +83,22 @@ def test_each_room_imports_only_what_the_table_allows():
         assert not extra, f"{room} imports {sorted(extra)}, which docs/architecture.md omits"
 
 
+def import_ladder(text: str) -> list[set[str]]:
+    """The rooms of each line of the import ladder (the code block after "Imports go")."""
+    block = text.split("Imports go", 1)[1].split("```", 2)[1]
+    return [{room_of_name(name) for name in line.split()} for line in block.splitlines()
+            if line.strip()]  # fmt: skip
+
+
+def test_each_room_imports_only_rooms_above_it_on_the_ladder():
+    ladder = import_ladder(TEXT)
+    step = {room: k for k, line in enumerate(ladder) for room in line}
+    assert sum(len(line) for line in ladder) == len(step) == len(package_rooms(PACKAGE))
+    for room, targets in room_graph(import_graph(PACKAGE)).items():
+        above = [t for t in targets if step[t] >= step[room]]
+        assert not above, f"{room} imports {above}, not above it on the ladder"
+
+
 def test_the_contract_section_names_every_member_section_and_check_key():
     contract = doc_section(TEXT, "The contract")
     missing = [member for member in TASK_MEMBERS if not mentioned(member, contract)]
@@ -128,5 +145,7 @@ def test_the_checks_fail_on_a_page_with_a_line_deleted():
     member = next(line for line in TEXT.splitlines() if "`size()`" in line)
     contract = doc_section(TEXT.replace(member + "\n", ""), "The contract")
     assert not mentioned("size", contract)
+    ladder = import_ladder(TEXT.replace("\nreport\n", "\n"))
+    assert not any("symbreak.report" in line for line in ladder)
     with pytest.raises(AssertionError, match="no section"):
         doc_section(TEXT, "The attic")
