@@ -34,7 +34,7 @@ def open_run(path: str | os.PathLike) -> Run:
 
 def fit_summary(result: FitResult) -> dict:
     """``config.json``'s fit summary of ``result`` (:class:`symbreak.report.FitSummary`,
-    the one source of its keys); :func:`data_checks` adds the optional ones."""
+    the one source of its keys); the kind's ``task.data_checks()`` are added beside it."""
     from symbreak.report import FitSummary
 
     return FitSummary.from_result(result).to_dict()

@@ -1,7 +1,7 @@
 """How a fit went, in one value: the fit summary of ``config.json`` and ``report.json``.
 
 One source for its keys: :func:`symbreak.pipeline.fit_summary` writes it into the run's
-``config.json`` (with the data checks of :func:`symbreak.pipeline.data_checks` beside it), the
+``config.json`` (with the kind's ``task.data_checks()`` beside it), the
 report reads it back and saves the documented keys (:data:`REPORT_FIT_KEYS`, docs/report.md),
 and the verdict judges the fit from it before any group.
 
