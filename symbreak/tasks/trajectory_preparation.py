@@ -90,12 +90,16 @@ def dataset_box(dataset: TrajectoryDataset):
 
 
 def whole_frames(dataset: TrajectoryDataset, limit: int = FIT_ROWS) -> dict:
-    """Rows of whole frames, about ``limit`` of them, evenly spread over every trajectory
-    (``frame_key`` increases with time within a trajectory)."""
+    """Rows of whole frames, at most about ``limit`` of them, evenly spread over every
+    trajectory (``frame_key`` increases with time within a trajectory).
+
+    Every ``stride``-th frame of the whole run is kept, counted across the read windows:
+    the rows held stay at ``limit`` however many frames the file has.
+    """
     stride = max(1, int(np.ceil(dataset.n_samples / limit)))
     parts, offset = [], 0
     for batch in dataset.iter_batches(_frames_per_read(dataset)):
-        keep = np.arange(0, batch.n_frames, stride)
+        keep = np.arange((-offset) % stride, batch.n_frames, stride)
         n = batch.positions.shape[1]
         parts.append({
             "positions": batch.positions[keep].reshape(-1, 3),
