@@ -11,7 +11,8 @@ detected fields.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -113,7 +114,9 @@ def whole_frames(dataset: TrajectoryDataset, limit: int = FIT_ROWS) -> dict:
 
 
 def without_interactions(batches, interactions: PairInteractions | None) -> Iterator:
-    r"""Frame batches with the fitted pair accelerations taken off.
+    r"""Frame batches with the fitted pair accelerations taken off, and each particle's
+    weight ``(B, N)`` by its nearest neighbour (``weights``:
+    :mod:`symbreak.tasks.neighbour_scatter`; None without interactions).
 
     Where the batch gives the masses, the fitted forces are made to obey Newton's third
     law as the true ones do: their mass-weighted mean is taken off in every frame, so the
@@ -133,7 +136,12 @@ def without_interactions(batches, interactions: PairInteractions | None) -> Iter
         masses = getattr(batch, "masses", None)
         if masses is not None:
             pair = pair - np.einsum("n,tni->ti", masses, pair)[:, None] / np.sum(masses)
-        yield replace(batch, accelerations=batch.accelerations - pair)
+        weights = interactions.weights(batch.positions.reshape(-1, 3),
+                                       np.repeat(np.arange(frames), n))  # fmt: skip
+        yield SimpleNamespace(**{f.name: getattr(batch, f.name) for f in fields(batch)}
+                              | {"accelerations": batch.accelerations - pair,
+                                 "weights": None if weights is None
+                                 else weights.reshape(frames, n)})  # fmt: skip
 
 
 def prepare(dataset: TrajectoryDataset) -> Preparation:
