@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -50,3 +51,31 @@ def test_a_bug_is_one_line_unless_debugging(tmp_path, sample_path, debug):
     else:
         assert result.stderr.startswith("symbreak: internal error (RuntimeError: 131 rotations")
         assert len(result.stderr.splitlines()) == 1
+
+
+def test_blas_threads_are_the_free_cores_unless_the_user_chose(monkeypatch):
+    # OpenBLAS reads its thread count once, when numpy loads it: __main__ sets it first, as the
+    # fit's torch threads are chosen (cores minus the 1-minute load), and leaves a user's alone
+    from symbreak.__main__ import _pin_blas_threads
+
+    for name in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.8, 0.0, 0.0))
+    _pin_blas_threads()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    _pin_blas_threads()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    _pin_blas_threads()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    _pin_blas_threads()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    _pin_blas_threads()
+    assert "OPENBLAS_NUM_THREADS" not in os.environ

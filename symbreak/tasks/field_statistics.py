@@ -19,6 +19,12 @@ every internal force). So
   species in uniform fields however strongly the particles interact (a dense cluster in a
   weak field), where a particle-level fit would bury E under the interaction forces.
 
+*Weighted means.* Where the frames come with per-particle weights (the inverse scatter of
+the fitted pair forces by nearest-neighbour distance,
+:mod:`symbreak.tasks.neighbour_scatter`), :math:`E_s` is also read as
+:math:`(\sum w\, a - J_s \sum w\, v) / \sum w`, and replaces the plain means where its
+error is below :data:`WEIGHTED_GAIN` of theirs (a ±q gas whose ions collide between frames).
+
 *Errors.* Interactions correlate the particles of a frame, and frames are correlated in time,
 so particles are not independent samples. The frames are cut into :data:`BLOCKS` contiguous
 blocks and the standard errors are the delete-one-block jackknife's (Efron & Tibshirani,
@@ -49,6 +55,12 @@ DETECTION = 4.0
 NEGLIGIBLE = 1e-6
 #: Relative size of rounding: the least standard error a field is given (exact data give 0).
 ROUNDING = 1e-14
+#: The weighted means (:mod:`symbreak.tasks.neighbour_scatter`) replace the plain ones only when
+#: their jackknife error is below this fraction of the plain one's: a 20-block jackknife error
+#: is itself uncertain by about 1/sqrt(2 x 19) = 16 %, and two estimates within two of those
+#: are equally good (a dilute Langevin gas, weights within 8 % of each other, would otherwise
+#: swap on noise).
+WEIGHTED_GAIN = 0.7
 #: The stabiliser's tolerance is this many relative errors of the detected fields (at least
 #: 0.02, at most 0.3).
 TOLERANCE_ERRORS = 3.0
@@ -61,21 +73,31 @@ class _Sums:
     """
 
     _KEYS = ("frames", "particles", "a", "v", "z", "aa", "az", "vz", "va", "vv",
-             "within_az", "within_vz", "within_aa", "within_va", "within_vv", "square")
+             "within_az", "within_vz", "within_aa", "within_va", "within_vv", "square",
+             "w", "wa", "wv")
 
     def __init__(self, blocks: int, n_species: int) -> None:
         shape = (blocks, n_species)
         for key in self._KEYS:
-            extra = () if key in ("frames", "particles", "square") else \
-                (3,) if key in ("a", "v", "z") else (3, 3)  # fmt: skip
+            extra = () if key in ("frames", "particles", "square", "w") else \
+                (3,) if key in ("a", "v", "z", "wa", "wv") else (3, 3)  # fmt: skip
             setattr(self, key, np.zeros((*shape, *extra)))
+        self.weighted = False
 
     def add(self, block: np.ndarray, species: np.ndarray, velocities: np.ndarray,
-            accelerations: np.ndarray, earlier: np.ndarray) -> None:  # fmt: skip
-        """Frames ``(B, N, 3)``, the velocities a frame earlier, and the frames' blocks."""
+            accelerations: np.ndarray, earlier: np.ndarray,
+            weights: np.ndarray | None = None) -> None:  # fmt: skip
+        """Frames ``(B, N, 3)``, the velocities a frame earlier, and the frames' blocks;
+        ``weights`` ``(B, N)``, where given, for the weighted means (``w``, ``wa``, ``wv``)."""
+        self.weighted = self.weighted or weights is not None
         for s in np.unique(species):
             mask = species == s
             v, a, z = velocities[:, mask], accelerations[:, mask], earlier[:, mask]
+            if weights is not None:
+                w = weights[:, mask]
+                np.add.at(self.w, (block, s), w.sum(axis=1))
+                np.add.at(self.wa, (block, s), np.einsum("tp,tpi->ti", w, a))
+                np.add.at(self.wv, (block, s), np.einsum("tp,tpi->ti", w, v))
             means = {"a": a.mean(axis=1), "v": v.mean(axis=1), "z": z.mean(axis=1)}
             deviation = {key: x - means[key][:, None] for key, x in zip("avz", (a, v, z))}
             at = (block, s)
@@ -145,6 +167,16 @@ def _response(sums: dict, s: int, route: str, form: str = "full"
     elif form == "physical":
         jacobian = (jacobian - jacobian.T) / 2 + drag
     return a - jacobian @ v, jacobian
+
+
+def _weighted_polar(sums: dict, s: int, route: str, form: str) -> np.ndarray:
+    r""":math:`E_s` from the weighted means (:mod:`symbreak.tasks.neighbour_scatter`),
+    :math:`(\sum w a - J_s \sum w v) / \sum w`, with J by ``route`` in ``form``."""
+    weight = sums["w"][s]
+    if not weight > 0:
+        return np.full(3, np.nan)
+    jacobian = _response(sums, s, route, form)[1]
+    return (sums["wa"][s] - jacobian @ sums["wv"][s]) / weight
 
 
 def _axial(jacobian: np.ndarray) -> np.ndarray:
@@ -434,8 +466,9 @@ def field_statistics(
             momentum = None
         if len(block):
             accelerations = np.asarray(batch.accelerations)[frames]
+            weights = getattr(batch, "weights", None)
             sums.add(block, np.asarray(batch.species), velocities[frames], accelerations,
-                     earlier)  # fmt: skip
+                     earlier, None if weights is None else np.asarray(weights)[frames])
             if momentum is not None:
                 momentum.add(block, np.asarray(masses, dtype=np.float64), velocities[frames],
                              accelerations, earlier)  # fmt: skip
@@ -452,10 +485,11 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int,
     dropped = [sums.total(drop=k) for k in used]
 
     def jackknife(route: str, extract, form: str = "full") -> tuple[np.ndarray, np.ndarray]:
-        value = np.array([extract(*_response(total, s, route, form))
-                          for s in range(n_species)])  # fmt: skip
-        copies = np.array([[extract(*_response(part, s, route, form))
-                            for s in range(n_species)] for part in dropped])  # fmt: skip
+        return jackknife_of(lambda part, s: extract(*_response(part, s, route, form)))
+
+    def jackknife_of(estimate) -> tuple[np.ndarray, np.ndarray]:
+        value = np.array([estimate(total, s) for s in range(n_species)])
+        copies = np.array([[estimate(part, s) for s in range(n_species)] for part in dropped])
         k = len(copies)
         spread = ((k - 1) / k * ((copies - copies.mean(axis=0)) ** 2).sum(axis=0)) if k > 1 \
             else np.full_like(value, np.inf)  # fmt: skip
@@ -486,6 +520,13 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int,
     choose = within_ok & (routes["within"][1] < np.nan_to_num(routes["between"][1], nan=np.inf))
     polar = np.where(choose[:, None], routes["within"][0], routes["between"][0])
     polar_error = np.where(choose, routes["within"][1], routes["between"][1])
+    if sums.weighted:  # particles weighted by their scatter (neighbour_scatter): kept if better
+        weighted, weighted_error = jackknife_of(
+            lambda part, s: _weighted_polar(part, s, jacobian_route[s], form))
+        better = np.nan_to_num(weighted_error, nan=np.inf) \
+            < WEIGHTED_GAIN * np.nan_to_num(polar_error, nan=np.inf)  # fmt: skip
+        polar = np.where(better[:, None], weighted, polar)
+        polar_error = np.where(better, weighted_error, polar_error)
     particles = max(float(total["particles"].sum()), 1.0)
     mean_square_v = sum(np.trace(total["within_vv"][s]) + np.trace(total["vv"][s])
                         * total["particles"][s] / max(total["frames"][s], 1.0)

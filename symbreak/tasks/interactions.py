@@ -47,6 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from symbreak.tasks.neighbour_scatter import NeighbourScatter, nearest_distances
+
 #: A periodic box: (cell rows (3, 3), periodic axes (3,) bool), or None for free space.
 Box = tuple[np.ndarray, np.ndarray] | None
 
@@ -140,6 +142,19 @@ class PairInteractions:
     losses: dict
     box: Box = None
     collision_knots: np.ndarray | None = None
+    scatter: NeighbourScatter | None = None
+
+    def nearest(self, positions: np.ndarray, frame_key: np.ndarray) -> np.ndarray:
+        """Each row's distance to its nearest neighbour in its frame, capped at the cutoff."""
+        first, _, separation = pairs_within(positions, frame_key, self.cutoff, self.box)
+        return nearest_distances(len(positions), first, separation, self.cutoff)
+
+    def weights(self, positions: np.ndarray, frame_key: np.ndarray) -> np.ndarray | None:
+        """Inverse residual variance of each row by its nearest neighbour
+        (:mod:`symbreak.tasks.neighbour_scatter`); None when it was not measured."""
+        if self.scatter is None:
+            return None
+        return self.scatter.weights(self.nearest(positions, frame_key))
 
     def accelerations(self, positions: np.ndarray, species: np.ndarray,
                       frame_key: np.ndarray, velocities: np.ndarray | None = None
@@ -171,6 +186,7 @@ class PairInteractions:
                 "n_species": self.n_species, "note": self.note, "losses": dict(self.losses),
                 "collision_knots": None if self.collision_knots is None
                 else self.collision_knots.tolist(),
+                "scatter": None if self.scatter is None else self.scatter.to_dict(),
                 "box": None if self.box is None else [self.box[0].tolist(),
                                                       self.box[1].tolist()]}  # fmt: skip
 
@@ -182,7 +198,8 @@ class PairInteractions:
         return cls(float(data["cutoff"]), float(data["contact"]), np.asarray(data["knots"]),
                    np.asarray(data["scales"]), np.asarray(data["coefficients"]),
                    int(data["n_species"]), str(data["note"]), dict(data["losses"]), box,
-                   None if collision is None else np.asarray(collision, dtype=np.float64))
+                   None if collision is None else np.asarray(collision, dtype=np.float64),
+                   NeighbourScatter.from_dict(data.get("scatter")))
 
 
 def _pair_terms(positions, species, frame_key, cutoff, knots, n_species, box, pairs=None):
@@ -352,13 +369,17 @@ def fit_interactions(rows: dict, n_species: int, box: Box = None) -> PairInterac
     factor = cutoff / contact
     coefficients, scale = solve(design, np.ones(len(target), dtype=bool))
     n_pair = design.shape[-1] - fields.shape[-1]
+    residual = target - np.einsum("ncp,p->nc", design, coefficients / scale)
+    first, _, separation = pairs
+    scatter = NeighbourScatter.measure(
+        nearest_distances(len(positions), first, separation, cutoff), residual, cutoff)
     note = (f"pair interactions within R = {cutoff:.3g} ({factor:.3g} x the first "
             f"peak of g(r), {contact:.3g}: the shortest candidate within {CUTOFF_SLACK:.0%} of "
             f"the best held-out loss) take the uniform-field model's held-out loss from "
             f"{uniform:.3g} to {scores[chosen]:.3g}{collision_note}")  # fmt: skip
     return PairInteractions(cutoff, contact, knots, scale[:n_pair], coefficients[:n_pair],
                             n_species, note, {"uniform": uniform, "interactions": score}, box,
-                            collision)  # fmt: skip
+                            collision, scatter)  # fmt: skip
 
 
 def _few_frames(positions: np.ndarray, key: np.ndarray, pairs: int = 400_000):

@@ -11,7 +11,8 @@ detected fields.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -90,12 +91,16 @@ def dataset_box(dataset: TrajectoryDataset):
 
 
 def whole_frames(dataset: TrajectoryDataset, limit: int = FIT_ROWS) -> dict:
-    """Rows of whole frames, about ``limit`` of them, evenly spread over every trajectory
-    (``frame_key`` increases with time within a trajectory)."""
+    """Rows of whole frames, at most about ``limit`` of them, evenly spread over every
+    trajectory (``frame_key`` increases with time within a trajectory).
+
+    Every ``stride``-th frame of the whole run is kept, counted across the read windows:
+    the rows held stay at ``limit`` however many frames the file has.
+    """
     stride = max(1, int(np.ceil(dataset.n_samples / limit)))
     parts, offset = [], 0
     for batch in dataset.iter_batches(_frames_per_read(dataset)):
-        keep = np.arange(0, batch.n_frames, stride)
+        keep = np.arange((-offset) % stride, batch.n_frames, stride)
         n = batch.positions.shape[1]
         parts.append({
             "positions": batch.positions[keep].reshape(-1, 3),
@@ -109,7 +114,9 @@ def whole_frames(dataset: TrajectoryDataset, limit: int = FIT_ROWS) -> dict:
 
 
 def without_interactions(batches, interactions: PairInteractions | None) -> Iterator:
-    r"""Frame batches with the fitted pair accelerations taken off.
+    r"""Frame batches with the fitted pair accelerations taken off, and each particle's
+    weight ``(B, N)`` by its nearest neighbour (``weights``:
+    :mod:`symbreak.tasks.neighbour_scatter`; None without interactions).
 
     Where the batch gives the masses, the fitted forces are made to obey Newton's third
     law as the true ones do: their mass-weighted mean is taken off in every frame, so the
@@ -129,7 +136,12 @@ def without_interactions(batches, interactions: PairInteractions | None) -> Iter
         masses = getattr(batch, "masses", None)
         if masses is not None:
             pair = pair - np.einsum("n,tni->ti", masses, pair)[:, None] / np.sum(masses)
-        yield replace(batch, accelerations=batch.accelerations - pair)
+        weights = interactions.weights(batch.positions.reshape(-1, 3),
+                                       np.repeat(np.arange(frames), n))  # fmt: skip
+        yield SimpleNamespace(**{f.name: getattr(batch, f.name) for f in fields(batch)}
+                              | {"accelerations": batch.accelerations - pair,
+                                 "weights": None if weights is None
+                                 else weights.reshape(frames, n)})  # fmt: skip
 
 
 def prepare(dataset: TrajectoryDataset) -> Preparation:

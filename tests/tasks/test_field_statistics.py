@@ -139,3 +139,36 @@ def test_uniform_force_reads_the_drag_on_the_total_momentum():
     value, error, drag = jackknife_force(sums)
     assert drag == pytest.approx(gamma, rel=0.15)
     assert np.linalg.norm(value - F0) < 4 * error + 0.02
+
+
+def test_weights_by_scatter_read_a_field_as_precisely_as_generalised_least_squares():
+    # half the particles of every frame scatter 20x more (in contact: collisions the frames
+    # do not resolve); weighting by 1/sigma^2 makes the error of E that of generalised least
+    # squares, sqrt(3 / sum(w)), ten times below the plain mean's, and uniform weights change
+    # nothing
+    from types import SimpleNamespace
+
+    from symbreak.tasks.field_statistics import field_statistics
+
+    rng = np.random.default_rng(4)
+    frames, n, E = 400, 20, np.array([0.2, -0.1, 0.3])
+    sigma = np.where(rng.random((frames, n)) < 0.5, 10.0, 0.5)
+    v = np.zeros((frames, n, 3))  # slowly turning velocities: the one a frame earlier is the
+    v[0] = rng.normal(size=(n, 3))  # instrument for J (field_statistics._response)
+    for t in range(1, frames):
+        v[t] = 0.95 * v[t - 1] + np.sqrt(1 - 0.95**2) * rng.normal(size=(n, 3))
+    a = E + sigma[..., None] * rng.normal(size=(frames, n, 3))
+    species = np.zeros(n, dtype=np.int64)
+
+    def statistics(weights):
+        batch = SimpleNamespace(velocities=v, accelerations=a, species=species, weights=weights)
+        return field_statistics([batch], ("X",), frames)
+
+    weighted, uniform = statistics(1 / sigma**2), statistics(np.ones((frames, n)))
+    plain = field_statistics([SimpleNamespace(velocities=v, accelerations=a, species=species)],
+                             ("X",), frames)  # fmt: skip
+    expected = np.sqrt(3 / np.sum(1 / sigma[1:] ** 2))  # the first frame has no earlier one
+    assert weighted.polar_error[0] == pytest.approx(expected, rel=0.35)
+    assert plain.polar_error[0] > 5 * expected
+    assert np.linalg.norm(weighted.polar[0] - E) < 4 * weighted.polar_error[0]
+    np.testing.assert_array_equal(uniform.polar, plain.polar)

@@ -76,6 +76,7 @@ def test_pair_and_collision_terms_are_exactly_equivariant_under_rotations_and_re
     from scipy.spatial.transform import Rotation
 
     from symbreak.tasks.interactions import COLLISION_HATS, HATS, PairInteractions
+    from symbreak.tasks.neighbour_scatter import NeighbourScatter
 
     rng = np.random.default_rng(0)
     n_species, frames, n = 2, 3, 10
@@ -86,11 +87,15 @@ def test_pair_and_collision_terms_are_exactly_equivariant_under_rotations_and_re
     size = n_species**2 * (3 + HATS + 4 * COLLISION_HATS)
     interactions = PairInteractions(
         2.5, 1.1, np.linspace(0.5, 2.5, HATS), np.ones(size), rng.normal(size=size),
-        n_species, "", {}, None, np.linspace(0.5, 2.0, COLLISION_HATS))  # fmt: skip
+        n_species, "", {}, None, np.linspace(0.5, 2.0, COLLISION_HATS),
+        NeighbourScatter(2.5, np.array([0.8, 1.2, 1.8]), np.array([9.0, 4.0, 1.0, 0.25])))
     before = interactions.accelerations(positions, species, key, velocities)
-    assert np.abs(before).max() > 1e-3
+    weights = interactions.weights(positions, key)
+    assert np.abs(before).max() > 1e-3 and len(np.unique(weights)) > 1
     for improper in (False, True):
         turn = Rotation.random(random_state=rng).as_matrix() * (-1 if improper else 1)
-        after = interactions.accelerations(positions @ turn.T + rng.normal(size=3), species,
-                                           key, velocities @ turn.T)  # fmt: skip
+        moved = positions @ turn.T + rng.normal(size=3)
+        after = interactions.accelerations(moved, species, key, velocities @ turn.T)
         np.testing.assert_allclose(after, before @ turn.T, atol=1e-9 * np.abs(before).max())
+        # the weights of the data's fields are scalars (0e): they cannot tilt a field
+        np.testing.assert_array_equal(interactions.weights(moved, key), weights)
