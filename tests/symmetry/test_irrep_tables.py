@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from symbreak.symmetry._irrep_tables import table_for
+from symbreak.symmetry._space_modes import shortest_wave_vector
 
 HEXAGONAL = np.array([[1.0, 0, 0], [-0.5, np.sqrt(3) / 2, 0], [0, 0, 1.1]])
 ORTHORHOMBIC = np.diag([1.0, 1.2, 1.4])
@@ -22,7 +23,7 @@ TETRAGONAL = np.diag([1.0, 1.0, 1.3])
 
 #: Space group -> lattice (rows), a spread of the crystal families and point groups.
 GROUPS = {221: np.eye(3), 215: np.eye(3), 207: np.eye(3), 200: np.eye(3), 123: TETRAGONAL,
-          99: TETRAGONAL, 111: TETRAGONAL, 89: TETRAGONAL, 47: ORTHORHOMBIC,
+          99: TETRAGONAL, 111: TETRAGONAL, 115: TETRAGONAL, 89: TETRAGONAL, 47: ORTHORHOMBIC,
           25: ORTHORHOMBIC, 16: ORTHORHOMBIC, 10: ORTHORHOMBIC, 2: ORTHORHOMBIC,
           180: HEXAGONAL, 177: HEXAGONAL, 191: HEXAGONAL, 164: HEXAGONAL, 162: HEXAGONAL,
           156: HEXAGONAL, 149: HEXAGONAL, 183: HEXAGONAL, 187: HEXAGONAL, 189: HEXAGONAL,
@@ -92,3 +93,43 @@ def test_characters_are_orthonormal_and_complete(number):
     gram = characters @ characters.T / len(matrices)
     assert np.allclose(gram, np.eye(len(characters)))
     assert sum(irrep.dimension**2 for irrep in table.irreps) == len(matrices)
+
+
+#: Body-centred groups whose little co-group at N (cubic) or X (tetragonal), k along [110],
+#: has two-folds or mirrors across the lattice vectors, and the lattice they are given in.
+BODY_CENTRED = {229: ("cubic-I", np.eye(3)), 211: ("cubic-I", np.eye(3)),
+                217: ("cubic-I", np.eye(3)), 204: ("cubic-I", np.eye(3)),
+                197: ("cubic-I", np.eye(3)), 139: ("tetragonal-I", TETRAGONAL),
+                140: ("tetragonal-I", TETRAGONAL), 97: ("tetragonal-I", TETRAGONAL),
+                107: ("tetragonal-I", TETRAGONAL), 119: ("tetragonal-I", TETRAGONAL),
+                121: ("tetragonal-I", TETRAGONAL), 87: ("tetragonal-I", TETRAGONAL)}  # fmt: skip
+
+
+@pytest.mark.parametrize("number", sorted(BODY_CENTRED))
+@pytest.mark.parametrize("arm", [(1, 1, 0), (1, -1, 0), (-1, -1, 0)])
+def test_n_and_x_of_body_centred_lattices_are_numbered_as_bilbao_numbers_them(number, arm):
+    """N of Im-3m and its subgroups, X of I4/mmm and its subgroups: the irreps are numbered
+    relative to the wave vector, which is given as the arm the Bilbao table lists or as
+    another one the little co-group's two-folds single out the same way (the classes, and
+    so the labels, are conjugate). Every Bilbao irrep has exactly one of ours, same label."""
+    family, lattice = BODY_CENTRED[number]
+    letter = "N" if family == "cubic-I" else "X"
+    operations, points = bilbao_table(number)
+    (little, irreps), = [(little, irreps) for name, little, irreps in points if name == letter]
+    # the arm (1/2, 1/2, 0) turned onto ``arm`` by a four-fold or a mirror of the lattice
+    turn = {(1, 1, 0): np.eye(3), (1, -1, 0): np.diag([1.0, -1, 1]),
+            (-1, -1, 0): np.diag([-1.0, -1, 1])}[arm]  # fmt: skip
+    matrices = [turn @ lattice.T @ operations[i][0] @ np.linalg.inv(lattice.T) @ turn.T
+                for i in little]  # fmt: skip
+    wave = turn @ (np.array([0.5, 0.5, 0.0]) @ np.linalg.inv(lattice).T)
+    wave = wave + np.array([0.0, 0.0, 2.0]) @ np.linalg.inv(lattice).T * (arm[0] < 0)
+    primitive = 0.5 * np.array([[-1.0, 1, 1], [1, -1, 1], [1, 1, -1]]) @ lattice  # body-centred
+    shortest = shortest_wave_vector(wave @ primitive.T, primitive)  # reduced in its zone
+    assert np.allclose(np.abs(shortest), np.abs(turn @ np.array([0.5, 0.5, 0]) @ np.linalg.inv(
+        lattice).T))  # the arm itself, or its negative
+    table = table_for(matrices, lattice, wave_vector=shortest, lattice=family)
+    assert table is not None
+    for label, characters in irreps:
+        ours = [irrep for irrep in table.irreps if np.allclose(irrep.characters, characters)]
+        assert len(ours) == 1, (number, label)
+        assert letter + ours[0].cdml == label, (number, arm, label, ours[0].mulliken)
