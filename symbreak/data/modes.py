@@ -631,5 +631,6 @@ def pair_modes(source, target, source_cell, target_cell, symbols,
 read_crystal_modes = read_modes
 
 
-__all__ = ["DRAWN_AMPLITUDE", "MODE_COLUMNS", "ClusterModes", "ModeDecomposition", "cluster_modes", "crystal_modes",
-           "pair_modes", "read_crystal_modes", "read_modes", "strain_modes"]  # fmt: skip
+__all__ = ["DRAWN_AMPLITUDE", "MODE_COLUMNS", "ClusterModes", "ModeDecomposition",
+           "cluster_modes", "crystal_modes", "pair_modes", "read_crystal_modes", "read_modes",
+           "strain_modes"]  # fmt: skip
