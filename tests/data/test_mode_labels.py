@@ -177,3 +177,20 @@ def test_n_and_x_modes_along_k_are_labelled_as_crystod_labels_them(tmp_path, nam
     assert ours.keys() == theirs.keys() and len(ours) == 1
     for label, value in theirs.items():
         assert ours[label] == pytest.approx(value, abs=max(0.03 * value, 0.005))
+
+
+def test_complex_small_irreps_are_given_whole_not_split_wrongly():
+    """Pca2_1 doubled along c, a random field alternating in sign between the two cells: all
+    of it at Z = (0,0,1/2), where the screw's phase e^{-2 pi i k.w} is -i and the small
+    irreps are complex (CrystOD pairs them: Z1Z4, Z2Z3). Split one by one they summed to
+    half the total's square; the star is given whole ('Z?'), its amplitude the total."""
+    parent = crystal(["Si", "O"], [(0.13, 0.21, 0.07), (0.31, 0.12, 0.4)], spacegroup=29,
+                     cellpar=[5.0, 5.6, 6.1, 90, 90, 90])  # fmt: skip
+    child = parent.repeat((1, 1, 2))
+    sign = np.where(child.get_scaled_positions()[:, 2] < 0.5 - 1e-6, 1.0, -1.0)
+    field = np.random.default_rng(1).normal(0, 0.03, (len(parent), 3))
+    child.positions += sign[:, None] * np.tile(field, (2, 1))
+    result = crystal_modes(structure(parent, "parent"), structure(child, "child")).to_dict()
+    modes = [m for m in result["modes"] if m["amplitude"] >= 1e-4]
+    assert [m["label"] for m in modes] == ["Z?"]
+    assert modes[0]["amplitude"] == pytest.approx(result["total_amplitude"], rel=1e-6)
