@@ -33,6 +33,10 @@ DEFAULT_SYMPREC = 1e-3
 #: Modes below this amplitude (Angstrom) are numerical noise of a decomposition.
 NOISE_AMPLITUDE = 1e-5
 
+#: Modes of at least this amplitude (Angstrom) get their displacements in a run's report,
+#: for its pictures (as in ``symbreak modes --render``).
+DRAWN_AMPLITUDE = 0.01
+
 #: Printed with every decomposition.
 LATTICE_NOTE = (
     "Displacements are measured in the undistorted parent lattice (strain taken out and given "
@@ -98,6 +102,29 @@ class ModeDecomposition:
         return {name: subduce(name, matrices, references) for name in relaxed_irrep_names(l_max)}
 
     columns = property(lambda self: MODE_COLUMNS)
+
+    def in_child_cell(self, minimum: float = DRAWN_AMPLITUDE) -> dict:
+        """JSON-ready, for pictures: the parent in the child's cell (``cell``, rows; the
+        atoms' Cartesian ``positions`` inside it and their ``species``; parent frame,
+        undistorted parent lattice) and ``displacements``: per mode of at least ``minimum``
+        A, its label, k and amplitude and each atom's displacement (A, rounded to 1e-5).
+
+        Each mode is periodic in the child's cell (the projectors commute with the child's
+        translations, which belong to the parent's group), so its field on the n Z^3 cell
+        the modes were split on is that of the child's atoms, repeated.
+        """
+        supercell = np.asarray(self.supercell, dtype=np.float64)
+        in_child = np.mod(np.asarray(self.positions) @ np.linalg.inv(supercell) + 1e-9, 1.0) - 1e-9
+        _, first = np.unique(np.round(in_child, 5) % 1.0, axis=0, return_index=True)
+        first = np.sort(first)
+        cell = supercell @ np.asarray(self.lattice, dtype=np.float64)
+        drawn = [{"label": mode["label"], "k": mode["k"], "amplitude": mode["amplitude"],
+                  "displacement": np.round(np.asarray(field_)[first], 5).tolist()}
+                 for mode, field_ in zip(self.modes, self.fields)
+                 if mode["amplitude"] >= minimum]  # fmt: skip
+        return {"cell": np.round(cell, 6).tolist(),
+                "positions": np.round(in_child[first] @ cell, 6).tolist(),
+                "species": [str(self.symbols[i]) for i in first], "displacements": drawn}
 
     def to_dict(self) -> dict:
         """JSON-ready: ``{"modes": [...], ...}``."""
@@ -573,7 +600,9 @@ def pair_modes(source, target, source_cell, target_cell, symbols,
     The parent's conventional cell is recovered by spglib (so its origin, and hence the
     labels, are spglib's standard one); the answer is :meth:`ModeDecomposition.to_dict`
     plus ``subduction`` (each O(3) irrep up to l = 4 in the parent point group's irreps) and
-    ``origin_note``. A pair that cannot be decomposed gives ``{"error": sentence}``.
+    ``origin_note`` and ``picture`` (:meth:`ModeDecomposition.in_child_cell`: the parent in
+    the child's cell and each mode's displacements, for ``symbreak render``). A pair that
+    cannot be decomposed gives ``{"error": sentence}``.
     """
     symbols = tuple(str(s) for s in symbols)
     source_cell, target_cell = np.asarray(source_cell, float), np.asarray(target_cell, float)
@@ -591,6 +620,7 @@ def pair_modes(source, target, source_cell, target_cell, symbols,
         return {"error": str(error)}
     out = result.to_dict()
     out["subduction"] = result.subduction()
+    out["picture"] = result.in_child_cell()
     out["origin_note"] = ("labels are for spglib's standard origin of the parent; "
                           "`symbreak modes --other-origin` gives the other setting.")  # fmt: skip
     out["notes"] = [LATTICE_NOTE]
@@ -601,5 +631,6 @@ def pair_modes(source, target, source_cell, target_cell, symbols,
 read_crystal_modes = read_modes
 
 
-__all__ = ["MODE_COLUMNS", "ClusterModes", "ModeDecomposition", "cluster_modes", "crystal_modes",
-           "pair_modes", "read_crystal_modes", "read_modes", "strain_modes"]  # fmt: skip
+__all__ = ["DRAWN_AMPLITUDE", "MODE_COLUMNS", "ClusterModes", "ModeDecomposition",
+           "cluster_modes", "crystal_modes", "pair_modes", "read_crystal_modes", "read_modes",
+           "strain_modes"]  # fmt: skip

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from symbreak.contract import Section
 from symbreak.render._fields import field_panels, render_vectors
 from symbreak.render._sphere_signal import split_relaxed_weights
@@ -101,6 +103,40 @@ def _crystal_job(data, context: PictureContext) -> tuple:
                    size=context.size, title=f"{data['pair']}: the source crystal")  # fmt: skip
     return (f"crystal.{context.fmt}", f"The source crystal of pair {data['pair']}: atoms, "
             "bonds (unlike neighbours) and the cell's edges.", draw)
+
+
+_MODES_TEXT = (
+    "The symmetry modes of pair {pair} ({parent} -> {child}): the parent in the child's cell, "
+    "one panel per mode of 0.01 A or more, each atom's arrow its displacement in that mode "
+    "times the exaggeration stated on the picture (the same for every panel)."
+)
+
+
+@picture_renderer("modes")
+def modes_jobs(section: Section, context: PictureContext) -> list[tuple]:
+    """One panel per symmetry mode of the first crystal pair, arrows on the parent's atoms
+    in the child's cell (render/_modes.py, as ``symbreak modes --render`` draws them)."""
+    from symbreak.render._modes import render_modes
+
+    drawable = [pair for pair in section.data["pairs"]
+                if pair.get("picture") and pair["picture"]["displacements"]]  # fmt: skip
+    if not drawable:
+        return []
+    pair, picture = drawable[0], drawable[0]["picture"]
+    if len(drawable) > 1:
+        context.notes.append(f"modes.{context.fmt} shows the first of {len(drawable)} crystal "
+                             f"pairs ({pair['name']})")  # fmt: skip
+    modes = [dict(entry) for entry in picture["displacements"]]
+    fields = [np.asarray(entry["displacement"], dtype=np.float64) for entry in modes]
+    title = (f"{pair['parent']['symbol']} -> {pair['child']['symbol']}; total "
+             f"{pair['total_amplitude']:.4f} Å")  # fmt: skip
+    draw = partial(render_modes, modes, fields,
+                   np.asarray(picture["positions"], dtype=np.float64), list(picture["species"]),
+                   size=context.size, title=title,
+                   cell=np.asarray(picture["cell"], dtype=np.float64))  # fmt: skip
+    text = _MODES_TEXT.format(pair=pair["name"], parent=pair["parent"]["symbol"],
+                              child=pair["child"]["symbol"])  # fmt: skip
+    return [(f"modes.{context.fmt}", text, draw)]
 
 
 @picture_renderer("fields")

@@ -71,6 +71,21 @@ _CDML = {
     ("O", "improper"): {"A1": 1, "A2": 2, "E": 3, "T2": 4, "T1": 5},
 }  # fmt: skip
 
+#: D2, D2h and C2v whose two-folds cross the lattice vectors (N of a body-centred cubic
+#: lattice, X of a body-centred tetragonal one, k along [110]): besides the one along a
+#: lattice vector (C2z), CDML number them by the wave vector, one two-fold along k and one
+#: perpendicular to it and to C2z. The class key the one along k takes (so that irrep 3 is
+#: even under it when the key is C2x, under the perpendicular one when it is C2y), per
+#: lattice and group, read off the Bilbao tables in ``irreptables`` (N of Im-3m, I432,
+#: I-43m; X of I4/mmm, I4/mcm, I422, I4mm, I-4m2, I-42m: tests/symmetry/test_irrep_tables.py).
+#: The rule is not one of restriction (I4/mmm's X3+ restricted to I422 is X4), so it is a
+#: table. C2v is named by its proper image, whose two-folds are its mirrors' normals.
+_ALONG_K = {
+    ("cubic-I", "D2h"): "C2x", ("cubic-I", "D2"): "C2x", ("cubic-I", "C2v"): "C2y",
+    ("tetragonal-I", "D2h"): "C2y", ("tetragonal-I", "D2"): "C2x",
+    ("tetragonal-I", "C2v"): "C2x",
+}  # fmt: skip
+
 #: (order, number of 2-folds, number of 3-folds, of 4-folds, of 6-folds) -> proper group.
 _SIGNATURE = {
     (1, 0, 0, 0, 0): "C1", (2, 1, 0, 0, 0): "C2", (4, 3, 0, 0, 0): "D2",
@@ -122,8 +137,11 @@ def _rotation_order_axis(rotation: np.ndarray) -> tuple[int, np.ndarray]:
     return order, axis / np.linalg.norm(axis)
 
 
-def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) -> list[str]:
-    """Class key of each proper rotation in ``group`` (see :data:`_PROPER`)."""
+def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray,
+                along_k: tuple[np.ndarray, str] | None = None) -> list[str]:
+    """Class key of each proper rotation in ``group`` (see :data:`_PROPER`); ``along_k``
+    (the wave vector, Cartesian, and the key of the two-fold along it: :data:`_ALONG_K`)
+    names the two-folds of a D2 that cross the lattice vectors."""
     orders_axes = [_rotation_order_axis(r) for r in proper]
     highest = max(order for order, _ in orders_axes)
     principal = next((axis for order, axis in orders_axes if order == highest), np.zeros(3))
@@ -145,6 +163,10 @@ def _class_keys(proper: list[np.ndarray], group: str, references: np.ndarray) ->
             keys.append(_hexagonal_d2_key(axis, references))
         elif diagonal and along_reference:
             keys.append("C2z")
+        elif diagonal and along_k is not None:
+            wave, key = along_k
+            parallel = abs(axis @ wave) > (1 - 1e-3) * np.linalg.norm(wave)
+            keys.append(key if parallel else {"C2x": "C2y", "C2y": "C2x"}[key])
         elif diagonal:
             ordered = axis[np.argsort(-np.abs(axis))[:2]]
             keys.append("C2y" if ordered[0] * ordered[1] > 0 else "C2x")
@@ -209,12 +231,16 @@ def _perpendicular_class(axis, principal, references, n) -> str:
     return "C2'" if step == 0 else "C2''"
 
 
-def table_for(matrices, references=None) -> CharacterTable | None:
+def table_for(matrices, references=None, wave_vector=None,
+              lattice: str | None = None) -> CharacterTable | None:  # fmt: skip
     """The character table of the point group of Cartesian ``matrices`` (every element).
 
     ``references`` are directions (rows) that tell the two-fold classes apart: the lattice
-    vectors (cube axes, the hexagonal a axes). Returns None for a group not tabulated here
-    (the cyclic groups C3, C4, C6 and the tetrahedral ones T, Th with complex irreps).
+    vectors (cube axes, the hexagonal a axes). ``wave_vector`` (Cartesian, the shortest of
+    its equivalents) and ``lattice`` (``'cubic-I'``, ``'tetragonal-I'``) number a little
+    co-group whose two-folds cross the lattice vectors (:data:`_ALONG_K`); without them its
+    irreps get Mulliken names only. Returns None for a group not tabulated here (the cyclic
+    groups C3, C4, C6 and the tetrahedral ones T, Th with complex irreps).
     """
     matrices = [np.asarray(m, dtype=np.float64) for m in matrices]
     references = np.eye(3) if references is None else np.asarray(references, dtype=np.float64)
@@ -229,19 +255,29 @@ def table_for(matrices, references=None) -> CharacterTable | None:
     if group is None or (has_inversion and len(unique) * 2 != len(matrices)):
         return None
     classes, rows = _PROPER[group]
-    keys = _class_keys(proper, group, references)
-    column = [classes.index(key) for key in keys]
     improper = not has_inversion and bool((determinants < 0).any())
+    along_k = None
+    crossing = group == "D2" and not _hexagonal(references) and any(
+        np.abs(references @ _rotation_order_axis(r)[1]).max() < 1 - 1e-3
+        for r in unique if _rotation_order_axis(r)[0] == 2)  # fmt: skip
+    if crossing and wave_vector is not None:
+        name = "D2h" if has_inversion else "C2v" if improper else "D2"
+        key = _ALONG_K.get((lattice, name))
+        along_k = None if key is None else (np.asarray(wave_vector, dtype=np.float64), key)
+    keys = _class_keys(proper, group, references, along_k)
+    column = [classes.index(key) for key in keys]
     numbers = _CDML.get((group, "improper" if improper else "proper"), {})
     if group == "D2" and _hexagonal(references):
         numbers = _hexagonal_d2_numbers(proper, determinants, references, improper)
-    elif group == "D2" and any(np.abs(references @ _rotation_order_axis(r)[1]).max() < 1 - 1e-3
-                               for r in unique if _rotation_order_axis(r)[0] == 2):
-        # two-folds across the lattice vectors (N of Im-3m, X of I4/mmm): Bilbao numbers them
-        # relative to k, differently in different lattices; unnumbered here
-        numbers = {}
+    elif crossing and along_k is None:
+        numbers = {}  # numbered relative to k, differently per lattice: see _ALONG_K
     elif group == "D6" and _hexagonal(references):
         numbers = numbers if not improper else {}
+    elif group == "D4" and improper and any(key == "C2''" and d > 0
+                                            for key, d in zip(keys, determinants)):  # fmt: skip
+        # -4m2 (proper two-folds across the lattice vectors, mirrors along them): CDML swap
+        # 3 and 4 against -42m and 4mm (P-4m2, P-4c2, P-4b2, P-4n2 at GM, Z, M, A)
+        numbers = {**numbers, "A2": 3, "B2": 4}
     irreps = []
     parities = (("g", "+", 1.0), ("u", "-", -1.0)) if has_inversion else (("", "", 1.0),)
     for letter, sign, parity in parities:

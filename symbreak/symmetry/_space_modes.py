@@ -255,11 +255,20 @@ class _Projector:
 
     def ordinary(self) -> bool:
         """Whether :math:`\\Delta` is a representation: :math:`k_0 \\cdot (w_b - W_a w_b)`
-        integer for every pair of the little co-group."""
+        integer for every pair of the little co-group, and its phases
+        :math:`e^{-2\\pi i k_0 \\cdot w}` real.
+
+        Where a phase is :math:`\\pm i` (a screw or glide at a zone-boundary point, Z of
+        Pca2_1), the small irreps are complex and pair with their conjugates into one
+        physically irreducible representation (CrystOD's Z1Z4); split one by one, the real
+        parts are neither orthogonal nor labelled as Bilbao labels them (measured: Pca2_1,
+        Pmc2_1, P4_2mc, P3_1c at Z or A gave four modes whose squares summed to half the
+        total's). Such a star is given whole, with its exact amplitude."""
         rotations = np.array([r for r, _ in self.little], dtype=np.float64)
         shifts = np.array([w for _, w in self.little])
         values = (shifts @ self.k0)[None, :] - np.einsum("i,aij,bj->ab", self.k0, rotations, shifts)
-        return bool(np.abs(values - np.round(values)).max() <= _FRACTIONAL)
+        real = np.abs(np.sin(2 * np.pi * (shifts @ self.k0))).max() <= _FRACTIONAL
+        return bool(np.abs(values - np.round(values)).max() <= _FRACTIONAL) and bool(real)
 
     def induced(self, small, field_: np.ndarray) -> np.ndarray:
         """:math:`\\sum_i D(g_i)\\, \\mathrm{small}(D(g_i)^{-1} u)` over the arms."""
@@ -314,7 +323,7 @@ def decompose(
         name = k_point_name(star, family, to_standard)
         k = (tuple(SPECIAL_POINTS[family][name]) if family in SPECIAL_POINTS and name != "k"
              else tuple(np.round(star[0], 6)))  # fmt: skip
-        pieces = _star_pieces(projector, name, paired, displacement, references)
+        pieces = _star_pieces(projector, name, paired, displacement, references, family)
         for label, mulliken, dimension, part, labelled in pieces:
             amplitude = float(np.sqrt(normalisation * np.sum(part**2)))
             if amplitude < threshold:
@@ -332,14 +341,17 @@ def decompose(
     return sorted(modes, key=lambda mode: -mode.amplitude)
 
 
-def _star_pieces(projector: _Projector, name: str, paired: bool, displacement, references=None):
+def _star_pieces(projector: _Projector, name: str, paired: bool, displacement, references=None,
+                 family: str | None = None):  # fmt: skip
     """(label, small irrep, dimension, component) per irrep of G at one star."""
     weight = 2.0 if paired else 1.0  # a star without -k stands for itself and its negative
     table = None
     if projector.ordinary():
         lattice = projector.action.lattice if references is None else np.asarray(references)
         matrices = [projector.action.cartesian(r) for r, _ in projector.little]
-        table = table_for(matrices, lattice / np.linalg.norm(lattice, axis=1, keepdims=True))
+        wave = shortest_wave_vector(projector.k0, projector.action.lattice)
+        table = table_for(matrices, lattice / np.linalg.norm(lattice, axis=1, keepdims=True),
+                          wave_vector=wave, lattice=family)  # fmt: skip
     if table is None:
         whole = sum(projector.fourier(k, displacement) for k in projector.star)
         return [(f"{name}?", "?", len(projector.star), weight * np.real(whole), None)]
@@ -351,6 +363,22 @@ def _star_pieces(projector: _Projector, name: str, paired: bool, displacement, r
         pieces.append((label, irrep.mulliken, len(projector.star) * irrep.dimension, part,
                        (irrep, table)))  # fmt: skip
     return pieces
+
+
+def shortest_wave_vector(k, lattice) -> np.ndarray:
+    """The shortest Cartesian vector among :math:`k + G` (``k`` fractional in the reciprocal
+    basis of the rows of ``lattice``; G its reciprocal lattice vectors, factor :math:`2\\pi`
+    left out): its direction names the two-folds along and across k.
+
+    >>> shortest_wave_vector([0.0, 0.25, 0.75], np.eye(3)).tolist()
+    [0.0, 0.25, -0.25]
+    """
+    reciprocal = np.linalg.inv(np.asarray(lattice, dtype=np.float64)).T
+    steps = np.array(list(itertools.product((-2, -1, 0, 1, 2), repeat=3)), dtype=np.float64)
+    candidates = (np.asarray(k, dtype=np.float64) + steps) @ reciprocal
+    lengths = np.linalg.norm(candidates, axis=1)
+    best = np.flatnonzero(lengths < lengths.min() + 1e-9)  # k and -k tie at a face centre
+    return candidates[best[0]] + 0.0
 
 
 def _physical_stars(stars):
@@ -379,4 +407,4 @@ def _site_amplitudes(part, site_labels, normalisation) -> dict:
 
 
 __all__ = ["SPECIAL_POINTS", "SupercellAction", "SymmetryMode", "decompose", "format_k",
-           "k_point_name"]  # fmt: skip
+           "k_point_name", "shortest_wave_vector"]  # fmt: skip

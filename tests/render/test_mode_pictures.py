@@ -110,3 +110,80 @@ def test_a_crystal_run_gets_a_picture_of_its_crystal(prism_run, prism_report, tm
     assert picture.std() > 0.05
     plain = render_run(prism_run, tmp_path / "cluster", report=prism_report, layer=1)
     assert "crystal.png" not in [f.name for f in plain.files]
+
+
+@pytest.fixture(scope="module")
+def catio3_modes_section(tmp_path_factory):
+    """The modes section a crystal run's report holds for CaTiO3 Pm-3m -> Pnma (five modes of
+    0.01 A or more), built as the crystal task builds it, from the pair as ``fit`` reads it."""
+    from symbreak.contract import ModesSection
+    from symbreak.data.formats import read_structure_pair
+    from symbreak.data.modes import pair_modes
+
+    folder = tmp_path_factory.mktemp("catio3")
+    dataset, _ = read_structure_pair(write_crystal_pair(folder, "CaTiO3_Pnma_Ti", 0)[:2])
+    pair = dataset.pairs[0]
+    names = np.asarray(dataset.species_names)[np.asarray(pair.species)]
+    modes = pair_modes(pair.source, pair.target, pair.source_cell, pair.target_cell, names)
+    return ModesSection({"pairs": [{"name": pair.name, **modes}]}), pair
+
+
+def test_the_section_holds_each_modes_displacements_in_the_childs_cell(catio3_modes_section):
+    """Per mode of 0.01 A or more, one displacement per atom of the child's cell, whose
+    sqrt(sum |u|^2) over the child's primitive cell (spglib) is the mode's amplitude, and
+    which together are the child's distortion (its cell's atoms matched to the parent's)."""
+    import spglib
+
+    section, pair = catio3_modes_section
+    data = section.data["pairs"][0]
+    picture = data["picture"]
+    drawn = [m for m in data["modes"] if m["amplitude"] >= 0.01]
+    assert [d["label"] for d in picture["displacements"]] == [m["label"] for m in drawn]
+    assert len(drawn) == 5 and len(picture["positions"]) == len(pair.source)
+    child = (pair.target_cell, pair.target @ np.linalg.inv(pair.target_cell), pair.species)
+    primitive = len(set(spglib.get_symmetry_dataset(child, symprec=1e-3).mapping_to_primitive))
+    for entry, mode in zip(picture["displacements"], drawn):
+        field = np.asarray(entry["displacement"])
+        assert field.shape == (len(pair.source), 3)
+        amplitude = np.sqrt(primitive / len(field) * np.sum(field**2))
+        assert amplitude == pytest.approx(mode["amplitude"], abs=1e-4)
+    # the parent's atoms in the child's cell: the cell holds them (fractional in [0, 1))
+    fractional = np.asarray(picture["positions"]) @ np.linalg.inv(np.asarray(picture["cell"]))
+    assert fractional.min() > -1e-6 and fractional.max() < 1 + 1e-6
+    assert abs(np.linalg.det(picture["cell"])) == pytest.approx(
+        abs(np.linalg.det(pair.source_cell)), rel=0.02)  # the child's cell, parent's lattice
+
+
+def test_a_crystal_run_draws_one_panel_per_mode_with_its_displacements(
+        prism_run, prism_report, catio3_modes_section, tmp_path):  # fmt: skip
+    """``symbreak render`` on a report with a modes section: modes.png (arrows drawn, not
+    blank) and modes.html with one panel per mode of 0.01 A or more; the arrows are the
+    section's displacements times one exaggeration."""
+    from symbreak.render import render_run
+    from symbreak.render._sections import PictureContext, section_jobs
+
+    section, _ = catio3_modes_section
+    report = dataclasses.replace(prism_report, sections=(section,))
+    picture = section.data["pairs"][0]["picture"]
+    context = PictureContext(prism_run, report, "png", (1200, 900), 40, "auto", [1], None)
+    (job,) = section_jobs(section, context)
+    assert job[0] == "modes.png"
+    modes, fields, positions = job[2].args[:3]
+    assert len(modes) == len(fields) == len(picture["displacements"]) == 5
+    for field, entry in zip(fields, picture["displacements"]):
+        lines = arrow_lines(positions, field, 2.5)
+        n = lines.n_points // 2
+        moving = np.linalg.norm(entry["displacement"], axis=1) > 1e-6
+        np.testing.assert_allclose(lines.points[n:] - lines.points[:n],
+                                   2.5 * np.asarray(entry["displacement"])[moving],
+                                   atol=1e-5)  # fmt: skip
+    rendering = render_run(prism_run, tmp_path / "png", report=report, layer=1)
+    assert "modes.png" in [f.name for f in rendering.files]
+    image = matplotlib.image.imread(tmp_path / "png" / "modes.png")[..., :3]
+    assert image.std() > 0.05
+    arrow = np.array(matplotlib.colors.to_rgb(ARROW_COLOUR))
+    assert np.sum(np.linalg.norm(image - arrow, axis=-1) < 0.06) > 200
+    render_run(prism_run, tmp_path / "html", fmt="html", report=report, layer=1)
+    page = (tmp_path / "html" / "modes.html").read_text()
+    for entry in picture["displacements"]:
+        assert f"{entry['label']}  k = {entry['k']}" in page, entry["label"]
