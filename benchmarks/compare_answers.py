@@ -2,11 +2,11 @@
 
 Three steps, so that every checkout fits the very same input files:
 
-    python benchmarks/compare_answers.py make distortions /tmp/ans/dist          # inputs + cases.json
+    python benchmarks/compare_answers.py make distortions /tmp/ans/dist   # inputs, cases.json
     python benchmarks/compare_answers.py make distortions /tmp/ans/noisy --noise 0.02
     python benchmarks/compare_answers.py make crystals /tmp/ans/cryst [--seeds 3] [--noise 0.002]
     python benchmarks/compare_answers.py make lorentz /tmp/ans/lorentz
-    python benchmarks/compare_answers.py make md /tmp/ans/md --from /tmp/md   # make_md_testset.py output
+    python benchmarks/compare_answers.py make md /tmp/ans/md --from /tmp/md  # make_md_testset.py's
     python benchmarks/compare_answers.py run /tmp/ans/dist before.json --checkout /work/old
     python benchmarks/compare_answers.py compare before.json after.json
 
@@ -98,7 +98,7 @@ def make_md(folder: Path, source: Path) -> dict:
     """Every LAMMPS dump and extxyz file of a ``scripts/make_md_testset.py`` folder."""
     expected = {None: "O3", "E": "Cinfv", "gravity": "Cinfv", "E parallel B": "Cinf"}
     table = {}
-    for name, truth in json.loads((source / "cases.json").read_text()).items():
+    for truth in json.loads((source / "cases.json").read_text()).values():
         for key in ("file", "extxyz"):
             if truth.get(key):
                 shutil.copy(source / truth[key], folder / truth[key])
@@ -111,7 +111,6 @@ def _answers(report: dict, result, seconds: float) -> dict:
     groups = report.get("groups") or {}
     names = {key: (value or {}).get("name") if isinstance(value, dict) else value
              for key, value in groups.items()}  # fmt: skip
-    fit = report.get("fit") or {}
     row = {
         "residual": report.get("residual_point_group"),
         "data": report.get("data_point_group"),
@@ -125,7 +124,7 @@ def _answers(report: dict, result, seconds: float) -> dict:
         "verdict": report.get("verdict"),
         "converged": bool(result.converged_),
         "epochs": int(result.epochs_),
-        "relative_loss": float(result.loss_ / result.initial_loss_) if result.initial_loss_ else 0.0,
+        "relative_loss": float(result.loss_ / result.initial_loss_ if result.initial_loss_ else 0),
         "fit_seconds": round(float(result.seconds_), 3),
         "command_seconds": round(seconds, 3),
     }
