@@ -11,7 +11,7 @@ The correspondence sought is, per species, the permutation :math:`\\pi` minimisi
 
 the displacement left after the best rigid alignment (a permutation does not move the centroid,
 so the centroids align first). For a fixed R the best :math:`\\pi` is an assignment problem
-(Hungarian algorithm, ``scipy.optimize.linear_sum_assignment``), and for a fixed
+(Hungarian algorithm, :func:`~symbreak.data._assignment.cheapest_assignment`), and for a fixed
 :math:`\\pi` the best R is Kabsch's; alternating the two converges to the nearest local
 optimum. It is started from the identity (most files share a frame) and from every rotation
 that carries a reference pair of source atoms onto a pair of target atoms of the same species
@@ -39,9 +39,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from symbreak.data._alignment import affine_rotation, kabsch, rotation_angle
+from symbreak.data._assignment import cheapest_assignment
 
 #: Assignments whose aligned mean square is within this factor of the best are equivalent.
 EQUIVALENT_FACTOR = 1.5
@@ -136,7 +136,7 @@ def _assign(source: np.ndarray, target: np.ndarray, groups: list[np.ndarray],
     permutation = np.empty(len(source), dtype=np.int64)
     for members in groups:
         cost = np.sum((moved[members][:, None] - target[members][None]) ** 2, axis=2)
-        rows, cols = linear_sum_assignment(cost)
+        rows, cols = cheapest_assignment(cost)
         permutation[members[rows]] = members[cols]
     return permutation
 
