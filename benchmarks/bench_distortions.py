@@ -80,9 +80,8 @@ def main() -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     from symbreak.data import write_pairs
-    from symbreak.pipeline import fit_file
+    from symbreak.pipeline import fit_file, open_run
     from symbreak.report import build_report
-    from symbreak.run import load_run
     from symbreak.trainer import FitOptions
 
     print(machine(), f"noise {args.noise}")
@@ -101,7 +100,7 @@ def main() -> int:
         start = time.perf_counter()
         path, result = fit_file(data, tmp / f"run_{pair.name}", FitOptions(), analyse=False)
         wall = time.perf_counter() - start
-        report = build_report(load_run(path))
+        report = build_report(open_run(path))
         good = report.residual_group.name == pair.expected_group
         rows.append((good, result.converged_, result.seconds_))
         print(f"{pair.name:26s} N={len(pair.source):2d} expected {pair.expected_group:4s} "
