@@ -52,7 +52,7 @@ def time_to_accuracy(options: FitOptions) -> dict:
             reached.append(time.perf_counter() - start)
 
     # fit() does not hand out the network during the fit; capture it when it is built.
-    import symbreak.trainer as fit_module
+    import symbreak.trainer._trainer as fit_module  # where fit() looks build_network up
 
     built = {}
     original = fit_module.build_network
