@@ -365,11 +365,12 @@ class FieldStatistics:
             found.append(f"{name} {size:.3g} ± {error:.2g} ({state})")
         rows = zip(self.species_names, self.drag, self.drag_error, strict=True)
         drag = ", ".join(f"{name} {g:.3g} ± {e:.2g}" for name, g, e in rows)
+        scatter = np.sqrt(self.uniform_field_mse)
+        share = (f"{scatter / self.rms_acceleration:.2g} of the rms acceleration"
+                 if self.rms_acceleration > 0 else "no particle accelerates")  # fmt: skip
         return (f"The data's own least squares over {self.frames} frames ({self.blocks}-block "
                 f"jackknife errors): {'; '.join(found)}; drag γ (0e, breaks nothing): {drag}; "
-                f"stochastic scatter left: rms {np.sqrt(self.uniform_field_mse):.3g} per "
-                f"component ({np.sqrt(self.uniform_field_mse) / self.rms_acceleration:.2g} of "
-                f"the rms acceleration).")  # fmt: skip
+                f"stochastic scatter left: rms {scatter:.3g} per component ({share}).")  # fmt: skip
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict:
