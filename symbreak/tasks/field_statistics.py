@@ -222,6 +222,9 @@ class FieldStatistics:
         :math:`Q E` (or :math:`M g`) from the total momentum, where the file gives every
         particle's mass and no B is detected
         (:func:`~symbreak.tasks.momentum_balance.uniform_force`), and its jackknife error.
+    weighted_polar : (S,) array of 0/1, or None
+        1 where the species' E is the mean with particles weighted by their scatter about the
+        pair forces (:mod:`symbreak.tasks.neighbour_scatter`), the more precise there.
     """
 
     species_names: tuple[str, ...]
@@ -242,6 +245,7 @@ class FieldStatistics:
     mean_velocity: np.ndarray | None = None
     total_force: np.ndarray | None = None
     total_force_error: float | None = None
+    weighted_polar: np.ndarray | None = None
 
     # ------------------------------------------------------------------ detection
     def combined(self, kind: str) -> tuple[np.ndarray, float]:
@@ -363,6 +367,11 @@ class FieldStatistics:
                 if self.estimator(kind) == "total force":
                     state += " from the total force Σ m a, where pair forces cancel"
             found.append(f"{name} {size:.3g} ± {error:.2g} ({state})")
+        weighted = [name for name, flag in zip(self.species_names, np.atleast_1d(
+            self.weighted_polar if self.weighted_polar is not None else []), strict=False) if flag]
+        if weighted:
+            found[0] += (f", read for {', '.join(weighted)} with each particle weighted by the "
+                         "inverse of its scatter about the pair forces")  # fmt: skip
         rows = zip(self.species_names, self.drag, self.drag_error, strict=True)
         drag = ", ".join(f"{name} {g:.3g} ± {e:.2g}" for name, g, e in rows)
         scatter = np.sqrt(self.uniform_field_mse)
@@ -521,6 +530,7 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int,
     choose = within_ok & (routes["within"][1] < np.nan_to_num(routes["between"][1], nan=np.inf))
     polar = np.where(choose[:, None], routes["within"][0], routes["between"][0])
     polar_error = np.where(choose, routes["within"][1], routes["between"][1])
+    better = np.zeros(n_species, dtype=bool)
     if sums.weighted:  # particles weighted by their scatter (neighbour_scatter): kept if better
         weighted, weighted_error = jackknife_of(
             lambda part, s: _weighted_polar(part, s, jacobian_route[s], form))
@@ -549,7 +559,7 @@ def _statistics(sums: _Sums, species_names: tuple[str, ...], frames: int,
         float(max(residual, 0.0) / (3 * particles)), frames, len(sums.frames),
         np.array([_equal_time_drag(total, s) for s in range(n_species)]),
         np.array([total["v"][s] / max(total["frames"][s], 1.0) for s in range(n_species)]),
-        total_force, total_force_error,
+        total_force, total_force_error, better.astype(np.float64),
     )  # fmt: skip
 
 

@@ -172,3 +172,8 @@ def test_weights_by_scatter_read_a_field_as_precisely_as_generalised_least_squar
     assert plain.polar_error[0] > 5 * expected
     assert np.linalg.norm(weighted.polar[0] - E) < 4 * weighted.polar_error[0]
     np.testing.assert_array_equal(uniform.polar, plain.polar)
+    # the report says which reading it used: the weighted one here, the plain one otherwise
+    assert weighted.weighted_polar.tolist() == [1.0]
+    assert "weighted by the inverse" in weighted.describe()
+    assert "weighted" not in uniform.describe() and "weighted" not in plain.describe()
+    assert type(weighted).from_dict(weighted.to_dict()).weighted_polar.tolist() == [1.0]
