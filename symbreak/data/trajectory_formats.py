@@ -63,12 +63,45 @@ def is_h5md(path: str | os.PathLike) -> bool:
         return False
 
 
+#: Compressed files ASE would read through a seeking decompressor, by suffix.
+_COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
+
+
 def _ase_frames(path: Path, format: str | None) -> Iterator:  # noqa: A002
+    """ASE's frames of ``path``. A compressed file is first decompressed, streaming, into a
+    temporary file: ASE's extxyz reader seeks back to each frame, and a seek in a gzip
+    stream re-reads it from the start (499 frames of 20 atoms: 2.6 s through gzip, 0.09 s
+    decompressed first)."""
     io = require_ase()
+    compression = _COMPRESSED.get(Path(path).suffix.lower())
+    if compression is not None:
+        yield from _decompressed_frames(Path(path), compression, format)
+        return
     try:
         yield from io.iread(path, index=":", format=format)
     except Exception as error:  # ASE's readers raise anything
         raise DataError(f"{path}: ASE cannot read it as a trajectory ({_short(error)}).") from None
+
+
+def _decompressed_frames(path: Path, compression: str, format: str | None) -> Iterator:  # noqa: A002
+    import importlib
+    import shutil
+    import tempfile
+
+    opener = importlib.import_module(compression).open
+    inner = Path(path.stem).suffix or ".extxyz"  # x.extxyz.gz -> .extxyz: ASE's format guess
+    with tempfile.TemporaryDirectory(prefix="symbreak-") as folder:
+        plain = Path(folder) / f"frames{inner}"
+        try:
+            with opener(path, "rb") as source, open(plain, "wb") as target:
+                shutil.copyfileobj(source, target, 2**20)
+        except Exception as error:  # OSError, EOFError, zlib.error, lzma.LZMAError, ...
+            raise DataError(f"{path}: cannot decompress it ({_short(error)}).") from None
+        try:
+            yield from require_ase().iread(plain, index=":", format=format)
+        except Exception as error:  # ASE's readers raise anything
+            raise DataError(f"{path}: ASE cannot read it as a trajectory "
+                            f"({_short(error)}).") from None  # fmt: skip
 
 
 def count_frames_at_least(path: str | os.PathLike, limit: int, format: str | None = None) -> int:  # noqa: A002

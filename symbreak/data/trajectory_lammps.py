@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ def is_lammps_dump(path: str | os.PathLike) -> bool:
     try:
         with _open(Path(path)) as handle:
             return handle.readline().strip() == "ITEM: TIMESTEP"
-    except (OSError, UnicodeDecodeError, EOFError):
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error):
         return False
 
 

@@ -44,10 +44,22 @@ def _stored(path):
         return {key: group[key][()] for key in group} | {"dt": group.attrs["dt"]}
 
 
-@pytest.mark.parametrize("suffix", ["extxyz", "traj"])
+@pytest.mark.parametrize("suffix", ["extxyz", "traj", "extxyz.gz", "xyz.bz2", "extxyz.xz"])
 def test_ase_formats_round_trip_with_velocities_and_dt(tmp_path, suffix):
+    """Compressed files are decompressed before ASE reads them (its extxyz reader seeks)."""
+    import bz2
+    import gzip
+    import lzma
+
     path = tmp_path / f"md.{suffix}"
-    write(path, _frames())
+    plain = tmp_path / f"plain.{suffix.split('.')[0]}"
+    write(plain, _frames(), format="extxyz" if suffix.startswith(("extxyz", "xyz")) else None)
+    opener = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(suffix.split(".")[-1])
+    if opener is None:
+        path = plain
+    else:
+        with opener(path, "wb") as compressed:
+            compressed.write(plain.read_bytes())
     summary = convert_trajectory(path, tmp_path / "md.h5")
     stored = _stored(tmp_path / "md.h5")
     assert summary["frames"] == T and summary["velocities_from_file"]
@@ -55,6 +67,13 @@ def test_ase_formats_round_trip_with_velocities_and_dt(tmp_path, suffix):
     assert np.allclose(stored["positions"], POSITIONS)
     assert np.allclose(stored["velocities"], VELOCITY[None].repeat(T, 0))
     assert load_trajectories(tmp_path / "md.h5").trajectories[0].n_frames == T - 2
+
+
+def test_a_damaged_compressed_file_is_one_sentence(tmp_path):
+    path = tmp_path / "md.extxyz.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+    with pytest.raises(DataError, match="cannot decompress it"):
+        convert_trajectory(path, tmp_path / "md.h5")
 
 
 def test_lammps_dump_needs_dt_and_gets_it_from_the_option(tmp_path):
